@@ -1,0 +1,235 @@
+"""The ``diagnosis`` command.
+
+Every subcommand explains itself with ``--help``. Errors in the input are
+printed as one readable message in the chosen language (``--lang pl`` is the
+default; ``DIAGNOSIS_LANG=en`` changes it), never as a traceback; ``--debug``
+shows the traceback for developers.
+
+Exit codes: 0 all good, 1 validation found errors, 2 input could not be used,
+3 unexpected internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from .errors import DiagnosisError, Language
+
+__all__ = ["main"]
+
+_TEXT = {
+    "pl": {
+        "internal": "Nieoczekiwany błąd programu ({kind}). To nie jest błąd w Twoich danych. "
+        "Uruchom polecenie ponownie z opcją --debug i zgłoś wynik autorom.",
+        "no_towns": "Nie znaleziono żadnej miejscowości (folderu z plikiem town.yaml) w {root}.",
+        "town_failed": "{town}: nie udało się sprawdzić",
+        "summary": "Sprawdzono {n} miejscowości: {ok} bez błędów, {bad} z błędami.",
+        "written": "Zapisano dane demonstracyjne {n} miejscowości w {root}.",
+    },
+    "en": {
+        "internal": "Unexpected program error ({kind}). This is not a problem with your data. "
+        "Run the command again with --debug and report the output to the authors.",
+        "no_towns": "No town (a folder with a town.yaml) was found in {root}.",
+        "town_failed": "{town}: could not be checked",
+        "summary": "Checked {n} towns: {ok} without errors, {bad} with errors.",
+        "written": "Wrote demo data for {n} towns to {root}.",
+    },
+}
+
+_DESCRIPTION = """\
+diagnosis: diagnoza potrzeb społeczności lokalnej / community diagnosis workbench.
+
+Reads resident-survey exports (KoboToolbox/ODK, Google Forms, LimeSurvey, SPSS,
+Stata, Excel, CSV), checks them against the questionnaire (XLSForm) and tells
+you, in Polish or English, exactly which file, row and column needs attention.
+"""
+
+_EPILOG = """\
+examples:
+  diagnosis validate surveys/towns/kwidzyn      check one town
+  diagnosis validate --all                      check every town under surveys/towns
+  diagnosis read ankieta.csv --instrument surveys/instruments/resident_survey.xlsx
+  diagnosis demo                                (re)write the synthetic demo towns
+  diagnosis --lang en validate surveys/towns/sopot
+"""
+
+
+def _lang(value: str | None) -> Language:
+    value = (value or os.environ.get("DIAGNOSIS_LANG") or "pl").lower()
+    return "en" if value.startswith("en") else "pl"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with all subcommands."""
+    parser = argparse.ArgumentParser(
+        prog="diagnosis",
+        description=_DESCRIPTION,
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--lang",
+        choices=["pl", "en"],
+        default=None,
+        help="language of messages: pl (default) or en; or set DIAGNOSIS_LANG",
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks (for developers)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser(
+        "validate",
+        help="check a town's survey data and print a readable report",
+        description="Check each town folder: town.yaml, the questionnaire, and every response "
+        "file it names. Prints what matched, what is wrong (file, row, column) and what to "
+        "do. A town that fails does not stop the others.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="example:\n  diagnosis validate surveys/towns/kwidzyn surveys/towns/sopot",
+    )
+    p.add_argument("towns", nargs="*", type=Path, help="town folders (each with a town.yaml)")
+    p.add_argument(
+        "--all", action="store_true", help="check every town under --root (default: surveys/towns)"
+    )
+    p.add_argument("--root", type=Path, default=None, help="folder holding town folders")
+    p.add_argument(
+        "--max-per-problem",
+        type=int,
+        default=5,
+        help="how many locations to list for each kind of problem (default 5)",
+    )
+
+    p = sub.add_parser(
+        "read",
+        help="read one response file and show how its columns were matched",
+        description="Read one response file into the canonical table and show how each "
+        "column was matched to the questionnaire, then validate it.",
+    )
+    p.add_argument("file", type=Path, help="a response file: .csv, .xlsx, .xls, .sav, .dta ...")
+    p.add_argument(
+        "--instrument",
+        type=Path,
+        default=None,
+        help="the questionnaire (XLSForm); default: the standard resident survey",
+    )
+    p.add_argument("--sheet", default=None, help="sheet name, for workbooks with several sheets")
+    p.add_argument("--out", type=Path, default=None, help="also write the canonical table as CSV")
+
+    p = sub.add_parser(
+        "demo",
+        help="write the synthetic demo towns (deterministic)",
+        description="Write synthetic survey data for the 25 demo towns. The same seed always "
+        "gives byte-identical files. The data are invented and say so.",
+    )
+    p.add_argument("--out", type=Path, default=None, help="target folder (default surveys/towns)")
+    p.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
+    p.add_argument("--town", action="append", default=None, help="only this town (repeatable)")
+    return parser
+
+
+def _cmd_validate(args: argparse.Namespace, lang: Language) -> int:
+    from .town import TOWNS_DIR, find_towns
+    from .validate import validate_town
+
+    folders = list(args.towns)
+    if args.all or not folders:
+        root = args.root or TOWNS_DIR
+        folders = find_towns(root)
+        if not folders:
+            print(_TEXT[lang]["no_towns"].format(root=root), file=sys.stderr)
+            return 2
+    ok = bad = 0
+    for folder in folders:
+        try:
+            result = validate_town(folder)
+        except DiagnosisError as err:
+            bad += 1
+            print(f"✗ {_TEXT[lang]['town_failed'].format(town=Path(folder).name)}")
+            print(f"  {err.message(lang)}\n")
+            continue
+        print(result.render(lang, max_per_code=args.max_per_problem))
+        print()
+        if result.ok:
+            ok += 1
+        else:
+            bad += 1
+    if len(folders) > 1:
+        print(_TEXT[lang]["summary"].format(n=len(folders), ok=ok, bad=bad))
+    return 0 if bad == 0 else 1
+
+
+def _cmd_read(args: argparse.Namespace, lang: Language) -> int:
+    from .instrument import load_instrument
+    from .read import read_responses
+    from .town import STANDARD_INSTRUMENT
+    from .validate import validate
+
+    instrument = load_instrument(args.instrument or STANDARD_INSTRUMENT)
+    responses = read_responses(args.file, instrument, sheet=args.sheet)
+    headers = responses.headers_frame()
+    title = "Dopasowanie kolumn" if lang == "pl" else "Column matching"
+    print(f"{args.file.name}: {responses.n} × {responses.data.shape[1]}, {responses.format}"
+          f" ({responses.flavour}), {responses.encoding or '-'}")  # fmt: skip
+    print(f"\n{title}:")
+    print(headers.to_string(index=False))
+    for pl, en in responses.warnings:
+        print(f"! {pl if lang == 'pl' else en}")
+    print()
+    report = validate(responses, instrument)
+    print(report.render(lang))
+    if args.out:
+        responses.data.to_csv(args.out, encoding="utf-8")
+    return 0 if report.ok else 1
+
+
+def _cmd_demo(args: argparse.Namespace, lang: Language) -> int:
+    from .demo import generate_demo
+    from .town import TOWNS_DIR
+
+    root = args.out or TOWNS_DIR
+    written = generate_demo(root, seed=args.seed, towns=args.town)
+    print(_TEXT[lang]["written"].format(n=len(written), root=root))
+    return 0
+
+
+_COMMANDS = {"validate": _cmd_validate, "read": _cmd_read, "demo": _cmd_demo}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code.
+
+    Examples
+    --------
+    >>> main(["--lang", "en", "validate", "no/such/town"])  # doctest: +ELLIPSIS
+    ✗ town: could not be checked
+      ...town.yaml: Folder ... has no town.yaml describing the town.
+    <BLANKLINE>
+    1
+    """
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    lang = _lang(args.lang)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    try:
+        return _COMMANDS[args.command](args, lang)
+    except DiagnosisError as err:
+        if args.debug:
+            traceback.print_exc()
+        print(err.message(lang), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # the last line of defence: no traceback for a librarian
+        if args.debug:
+            raise
+        print(_TEXT[lang]["internal"].format(kind=type(exc).__name__), file=sys.stderr)
+        return 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())
