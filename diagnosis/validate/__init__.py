@@ -1,0 +1,21 @@
+"""Validation: check response files and whole town folders against the questionnaire.
+
+:func:`validate` checks one canonical frame; :func:`validate_town` checks a
+town folder (``town.yaml``, every response file, the workshop files). Both
+return reports whose findings are located (file, row, column, value) and
+explained in Polish and English.
+"""
+
+from .report import Finding, Severity, ValidationReport
+from .responses import validate
+from .towns import FileCheck, TownValidation, validate_town
+
+__all__ = [
+    "FileCheck",
+    "Finding",
+    "Severity",
+    "TownValidation",
+    "ValidationReport",
+    "validate",
+    "validate_town",
+]

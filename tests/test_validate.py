@@ -1,0 +1,643 @@
+"""Tests of diagnosis.validate on hand-built canonical frames and the standard instrument."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from diagnosis.errors import ValidationError
+from diagnosis.instrument import load_instrument
+from diagnosis.read.frame import HeaderMatch, Responses
+from diagnosis.validate import Finding, ValidationReport, validate
+
+ROOT = Path(__file__).resolve().parents[1]
+INSTRUMENT = load_instrument(ROOT / "surveys" / "instruments" / "resident_survey.xlsx")
+POLISH = re.compile(r"[ąćęłńóśźżĄĆĘŁŃÓŚŹŻ]")
+FRAME_COLUMNS = ["code", "severity", "file", "row", "column", "value", "message_pl", "message_en"]
+
+
+def clean_frame(n: int = 8) -> pd.DataFrame:
+    """A frame that breaks no check: varied answers, plausible durations, unique ids.
+
+    Row numbers start at 2 (header in row 1), as the readers number them.
+    """
+    rows = np.arange(n)
+    data: dict[str, object] = {}
+    for j, q in enumerate(INSTRUMENT.questions):
+        if q.type == "select_one":
+            codes = [c.name for c in q.choices if not c.missing]
+            data[q.name] = pd.array([codes[(i + j) % len(codes)] for i in rows], dtype="string")
+        elif q.is_multiple:
+            for k, col in enumerate(q.columns()):
+                # two options per respondent, never more than max_choices
+                chosen = [
+                    int(k in ((i % len(q.choices)), ((i + 1) % len(q.choices)))) for i in rows
+                ]
+                data[col] = pd.array(chosen, dtype="Int8")
+        elif q.type == "integer":
+            data[q.name] = pd.array([(i + j) % 11 for i in rows], dtype="Int64")
+        elif q.type == "text":
+            data[q.name] = pd.array([f"odpowiedź {i}" for i in rows], dtype="string")
+    frame = pd.DataFrame(data, index=pd.RangeIndex(2, n + 2, name="row"))
+    # follow the relevance rules: frequency only for visitors, skills only for internet users
+    frame["library_visit"] = pd.array(["1", "0"] * (n // 2) + ["1"] * (n % 2), dtype="string")
+    frame.loc[frame["library_visit"] == "0", "library_frequency"] = pd.NA
+    frame["internet_use"] = pd.array(["1", "1", "0"] * n, dtype="string")[:n]
+    skills = list(INSTRUMENT.question("skills").columns())
+    frame.loc[frame["internet_use"] == "0", skills] = pd.NA
+    start = pd.Timestamp("2026-03-02 10:00") + pd.to_timedelta(rows * 3600, unit="s")
+    frame["started_at"] = start
+    frame["ended_at"] = start + pd.to_timedelta(600 + 20 * rows, unit="s")
+    frame["respondent_id"] = pd.array([f"r{i:03d}" for i in rows], dtype="string")
+    return frame
+
+
+def responses(frame: pd.DataFrame, **kwargs) -> Responses:
+    return Responses(data=frame, path=Path("/data/kwidzyn/ankiety.xlsx"), format="xlsx", **kwargs)
+
+
+def triples(report: ValidationReport, code: str) -> list[tuple]:
+    """(severity, row, column, value) of the findings with ``code``, in report order."""
+    return [(f.severity, f.row, f.column, f.value) for f in report.findings if f.code == code]
+
+
+def only_codes(report: ValidationReport) -> set[str]:
+    return {f.code for f in report.findings}
+
+
+# ------------------------------------------------------------------ clean data
+
+
+def test_clean_frame_has_no_findings():
+    report = validate(responses(clean_frame()), INSTRUMENT)
+    assert report.findings == ()
+    assert report.ok
+    assert report.n_rows == 8
+    assert report.file == "ankiety.xlsx"
+    assert report.summary("pl") == "ankiety.xlsx: 8 wierszy; nie znaleziono problemów."
+    assert report.summary("en") == "ankiety.xlsx: 8 rows; no problems found."
+    assert "gotowy do analizy" in report.render("pl")
+
+
+def test_plain_dataframe_is_accepted_without_a_file():
+    report = validate(clean_frame(), INSTRUMENT)
+    assert report.findings == ()
+    assert report.file is None
+
+
+@pytest.mark.parametrize("dtype", ["string", "str", object])
+def test_text_dtypes_give_the_same_findings(dtype):
+    frame = clean_frame()
+    frame.loc[3, "sex"] = "kobieta"
+    frame.loc[5, "age_band"] = pd.NA
+    for col in frame.columns:
+        if pd.api.types.is_string_dtype(frame[col].dtype):
+            frame[col] = frame[col].astype(dtype)
+    report = validate(frame, INSTRUMENT)
+    assert [(f.code, f.row, f.column) for f in report.findings] == [
+        ("value_not_in_choices", 3, "sex"),
+        ("required_missing", 5, "age_band"),
+    ]
+
+
+def test_codes_written_as_numbers_or_with_spaces_are_accepted():
+    frame = clean_frame()
+    frame["part_volunteer"] = pd.array([1, 0] * 4, dtype="Int64")
+    frame["part_event"] = pd.Series([1.0, 0.0, np.nan, 1.0] * 2, index=frame.index)
+    frame["sex"] = frame["sex"].astype(object)
+    frame.loc[2, "sex"] = " female "
+    assert validate(frame, INSTRUMENT).findings == ()
+
+
+def test_blank_text_counts_as_missing():
+    frame = clean_frame()
+    frame.loc[4, "age_band"] = "   "
+    report = validate(frame, INSTRUMENT)
+    assert triples(report, "required_missing") == [("error", 4, "age_band", None)]
+    assert triples(report, "value_not_in_choices") == []
+
+
+# --------------------------------------------------------------------- columns
+
+
+def test_unknown_columns():
+    frame = clean_frame()
+    frame["ulubiony_kolor"] = pd.array(["zielony"] * 8, dtype="string")
+    frame["_id"] = range(8)
+    headers = (
+        HeaderMatch("Ulubiony kolor?", "ulubiony_kolor", "unmatched", source_index=0),
+        HeaderMatch("_id", "_id", "unmatched", source_index=1),
+    )
+    report = validate(responses(frame, headers=headers), INSTRUMENT)
+    assert triples(report, "unknown_column") == [
+        ("warning", None, "ulubiony_kolor", "Ulubiony kolor?"),
+        ("info", None, "_id", None),
+    ]
+    assert report.ok
+
+
+def test_metadata_columns_are_not_unknown():
+    frame = clean_frame()
+    frame["submitted_at"] = frame["ended_at"]
+    assert validate(frame, INSTRUMENT).findings == ()
+
+
+def test_missing_columns_by_kind():
+    frame = clean_frame().drop(
+        columns=["education", "sex", "started_at", "ended_at", "needs__housing"]
+    )
+    report = validate(frame, INSTRUMENT)
+    assert triples(report, "missing_column") == [
+        ("error", None, "sex", None),
+        ("warning", None, "education", None),
+        ("warning", None, "needs__housing", None),
+        ("info", None, "start", None),
+        ("info", None, "end", None),
+    ]
+    sex = next(f for f in report.errors if f.column == "sex")
+    assert "obowiązkowe" in sex.pl and "'sex'" in sex.pl
+    assert "required" in sex.en
+
+
+def test_select_multiple_with_no_option_columns_is_one_missing_column():
+    needs = list(INSTRUMENT.question("needs").columns())
+    report = validate(clean_frame().drop(columns=needs), INSTRUMENT)
+    assert triples(report, "missing_column") == [("warning", None, "needs", None)]
+
+
+def test_metadata_under_question_names_is_recognised():
+    frame = clean_frame().rename(columns={"started_at": "start", "ended_at": "end"})
+    frame.loc[4, "end"] = frame.loc[4, "start"] + pd.Timedelta(seconds=20)
+    report = validate(frame, INSTRUMENT)
+    assert only_codes(report) == {"too_fast"}
+
+
+def test_duplicate_column_names():
+    frame = clean_frame()
+    frame = pd.concat([frame, frame[["trust"]]], axis=1)
+    report = validate(frame, INSTRUMENT)
+    assert triples(report, "duplicate_column") == [("error", None, "trust", None)]
+    assert only_codes(report) == {"duplicate_column"}
+
+
+# ---------------------------------------------------------------------- values
+
+
+def test_select_one_value_not_in_choices():
+    frame = clean_frame()
+    frame.loc[3, "sex"] = "Kobieta"  # a label, not its code
+    frame.loc[6, "imp_culture"] = "7"
+    frame.loc[7, "imp_culture"] = "7"
+    report = validate(responses(frame), INSTRUMENT)
+    assert triples(report, "value_not_in_choices") == [
+        ("error", 3, "sex", "Kobieta"),
+        ("error", 6, "imp_culture", "7"),
+        ("error", 7, "imp_culture", "7"),
+    ]
+    sex = report.errors[0]
+    assert sex.file == "ankiety.xlsx"
+    assert "female (Kobieta), male (Mężczyzna)" in sex.pl
+    assert "kod to 'female'" in sex.pl
+    assert "whose code is 'female'" in sex.en
+    assert "99 (Trudno powiedzieć)" in report.errors[1].pl
+
+
+def test_select_multiple_cells_must_be_zero_or_one():
+    frame = clean_frame()
+    frame["needs__jobs"] = frame["needs__jobs"].astype(object)
+    frame.loc[5, "needs__jobs"] = "tak"
+    frame.loc[2, "needs__roads"] = 2
+    report = validate(frame, INSTRUMENT)
+    assert triples(report, "value_not_in_choices") == [
+        ("error", 2, "needs__roads", 2),
+        ("error", 5, "needs__jobs", "tak"),
+    ]
+    assert "Miejsca pracy" in report.errors[1].pl
+
+
+def test_numbers_out_of_range_not_numbers_and_fractions():
+    frame = clean_frame()
+    frame["trust"] = frame["trust"].astype(object)
+    frame.loc[2, "trust"] = 11
+    frame.loc[3, "trust"] = "dużo"
+    frame.loc[4, "trust"] = "5,5"
+    frame.loc[5, "trust"] = "7,0"  # a decimal comma is still a number
+    frame.loc[6, "trust"] = -1
+    frame.loc[7, "life_in_town"] = pd.NA  # missing is fine
+    report = validate(frame, INSTRUMENT)
+    assert triples(report, "not_a_number") == [("error", 3, "trust", "dużo")]
+    assert triples(report, "not_an_integer") == [("error", 4, "trust", "5,5")]
+    assert triples(report, "out_of_range") == [
+        ("error", 2, "trust", 11),
+        ("error", 6, "trust", -1),
+    ]
+    out = next(f for f in report.errors if f.code == "out_of_range")
+    assert "od 0 do 10" in out.pl and "from 0 to 10" in out.en
+
+
+def test_numeric_dtype_out_of_range():
+    frame = clean_frame()
+    frame["life_in_town"] = pd.array([3, 12, 5, None, 0, 10, 4, 4], dtype="Int64")
+    report = validate(frame, INSTRUMENT)
+    assert [(f.code, f.row, f.value) for f in report.findings] == [("out_of_range", 3, 12)]
+
+
+def test_duplicate_ids_locate_every_row():
+    frame = clean_frame()
+    frame.loc[[2, 5, 8], "respondent_id"] = "r777"
+    frame.loc[[4, 6], "respondent_id"] = "r999"
+    frame.loc[7, "respondent_id"] = pd.NA  # missing ids are not duplicates
+    frame.loc[9, "respondent_id"] = pd.NA
+    report = validate(frame, INSTRUMENT)
+    assert triples(report, "duplicate_id") == [
+        ("error", 2, "respondent_id", "r777"),
+        ("error", 4, "respondent_id", "r999"),
+        ("error", 5, "respondent_id", "r777"),
+        ("error", 6, "respondent_id", "r999"),
+        ("error", 8, "respondent_id", "r777"),
+    ]
+    assert "w 3 wierszach: 2, 5 i 8" in report.errors[0].pl
+    assert "in 2 rows: 4 and 6" in report.errors[1].en
+
+
+def test_too_many_choices():
+    frame = clean_frame()
+    frame.loc[4, ["needs__jobs", "needs__roads", "needs__housing"]] = 1  # 2 + 3 = 5
+    frame.loc[6, "needs__jobs"] = 1  # 3 is still allowed
+    report = validate(frame, INSTRUMENT)
+    assert [(f.severity, f.row, f.column, f.value) for f in report.findings] == [
+        ("warning", 4, "needs", 5)
+    ]
+    assert "Zaznaczono 5 odpowiedzi" in report.findings[0].pl
+    assert "najwyżej 3" in report.findings[0].pl
+
+
+def test_empty_row_is_reported_once():
+    frame = clean_frame()
+    answers = [c for c in frame.columns if c not in ("respondent_id", "started_at", "ended_at")]
+    frame.loc[5, answers] = pd.NA
+    frame.loc[5, "ended_at"] = frame.loc[5, "started_at"] + pd.Timedelta(seconds=5)
+    report = validate(frame, INSTRUMENT)
+    assert [(f.code, f.severity, f.row) for f in report.findings] == [("empty_row", "warning", 5)]
+
+
+def test_required_missing():
+    frame = clean_frame()
+    frame.loc[3, "age_band"] = pd.NA
+    frame.loc[4, ["sex", "age_band"]] = pd.NA
+    report = validate(frame, INSTRUMENT)
+    assert triples(report, "required_missing") == [
+        ("error", 3, "age_band", None),
+        ("error", 4, "sex", None),
+        ("error", 4, "age_band", None),
+    ]
+    assert "obowiązkowe pytanie „Wiek” (age_band)" in report.errors[0].pl
+
+
+def with_questions(**changes: dict) -> object:
+    """The standard instrument with some questions changed (``name={field: value}``)."""
+    questions = tuple(
+        dataclasses.replace(q, **changes[q.name]) if q.name in changes else q
+        for q in INSTRUMENT.questions
+    )
+    return dataclasses.replace(INSTRUMENT, questions=questions)
+
+
+@pytest.mark.parametrize(
+    ("relevant", "expected"),
+    [
+        ("${sex} = 'female'", [3]),
+        ("${sex} != 'female'", [2]),
+        ("${trust} >= 5", [3]),  # trust: row 2 -> 4, row 3 -> 5
+        ("selected(${needs}, 'transport')", [2]),
+        ("not(selected(${needs}, 'transport'))", [3]),
+        ("${sex} = 'male' or ${trust} > 4", [2, 3]),
+        ("${sex} = 'male' and ${trust} > 4", []),
+        ("${nonexistent} = '1'", []),  # cannot be judged: not checked
+        ("(${sex} = 'female')", []),  # too complex for the reader: not checked
+    ],
+)
+def test_required_questions_follow_simple_relevance(relevant, expected):
+    instrument = with_questions(education={"required": True, "relevant": relevant})
+    frame = clean_frame()
+    frame.loc[[2, 3], "education"] = pd.NA
+    frame.loc[[2, 3], "sex"] = ["male", "female"]
+    frame.loc[[2, 3], "trust"] = [4, 5]
+    needs = list(INSTRUMENT.question("needs").columns())
+    frame.loc[2, needs] = [1, 1] + [0] * 12
+    frame.loc[3, needs] = [0, 1, 1] + [0] * 11
+    report = validate(frame, instrument)
+    assert [f.row for f in report.findings if f.code == "required_missing"] == expected
+    # (education may also be flagged as mostly unanswered by those it applies to)
+    assert only_codes(report) <= {"required_missing", "high_item_nonresponse"}
+
+
+def test_categorical_and_boolean_columns():
+    frame = clean_frame()
+    frame["sex"] = frame["sex"].astype("category")
+    frame["education"] = pd.Categorical(
+        ["primary", "higher", "wyższe", None, "higher", "primary", "secondary", "higher"]
+    )
+    frame["needs__jobs"] = pd.array([False] * 8, dtype="boolean")
+    frame["trust"] = pd.Categorical([1, 2, 3, 4, 5, 6, 7, 50])
+    report = validate(frame, INSTRUMENT)
+    assert [(f.code, f.row, f.column, f.value) for f in report.findings] == [
+        ("value_not_in_choices", 4, "education", "wyższe"),
+        ("out_of_range", 9, "trust", 50),
+    ]
+    assert "kod to 'higher'" in report.findings[0].pl
+
+
+def test_frame_with_no_rows():
+    report = validate(clean_frame().iloc[:0], INSTRUMENT)
+    assert report.findings == ()
+    assert report.n_rows == 0
+
+
+# --------------------------------------------------------------------- quality
+
+
+def test_straight_lining_on_batteries_only():
+    frame = clean_frame()
+    imp = [q.name for q in INSTRUMENT.by_construct("importance")]
+    coh = [q.name for q in INSTRUMENT.by_construct("cohesion")]
+    part = [q.name for q in INSTRUMENT.by_construct("participation")]
+    frame.loc[3, imp] = "4"
+    frame.loc[5, coh] = "3"
+    frame.loc[5, "coh_trust"] = pd.NA  # the other four still say the same
+    frame.loc[6, imp[:3]] = "2"  # three answers only: too few to judge
+    frame.loc[6, imp[3:]] = pd.NA
+    frame.loc[7, part] = "0"  # a yes/no checklist is not a rating battery
+    report = validate(frame, INSTRUMENT)
+    assert triples(report, "straight_lining") == [
+        ("warning", 3, None, "4"),
+        ("warning", 5, None, "3"),
+    ]
+    first, second = (f for f in report.findings if f.code == "straight_lining")
+    assert "„Bardzo ważne” (4)" in first.pl and "imp_transport … imp_meeting" in first.pl
+    assert "coh_self" in second.pl and "sprzeczna" in second.pl
+    assert "coh_self" not in first.pl
+
+
+def test_too_fast_against_the_median():
+    frame = clean_frame()
+    frame.loc[4, "ended_at"] = frame.loc[4, "started_at"] + pd.Timedelta(seconds=90)
+    report = validate(frame, INSTRUMENT)
+    assert triples(report, "too_fast") == [("warning", 4, None, 90)]
+    assert "1 min 30 s" in report.findings[0].pl
+    assert "mediana" in report.findings[0].pl
+
+
+def test_too_fast_with_min_seconds():
+    frame = clean_frame()  # durations 600, 620, ..., 740 seconds
+    report = validate(frame, INSTRUMENT, min_seconds=650)
+    assert triples(report, "too_fast") == [
+        ("warning", 2, None, 600),
+        ("warning", 3, None, 620),
+        ("warning", 4, None, 640),
+    ]
+    assert "przyjęte minimum (10 min 50 s)" in report.findings[0].pl
+
+
+def test_too_fast_needs_enough_durations_for_a_median():
+    frame = clean_frame(4)
+    frame.loc[3, "ended_at"] = frame.loc[3, "started_at"] + pd.Timedelta(seconds=10)
+    assert validate(frame, INSTRUMENT).findings == ()
+
+
+def test_iso_text_timestamps_and_end_before_start():
+    frame = clean_frame()
+    frame["started_at"] = frame["started_at"].dt.strftime("%Y-%m-%dT%H:%M:%S+01:00")
+    ended = frame["ended_at"].dt.strftime("%Y-%m-%dT%H:%M:%S+01:00")
+    ended[6] = "2026-03-02T09:00:00+01:00"  # before its start
+    frame["ended_at"] = ended
+    report = validate(frame, INSTRUMENT)
+    assert triples(report, "end_before_start") == [("warning", 6, None, None)]
+    assert only_codes(report) == {"end_before_start"}
+
+
+def test_negative_min_seconds_is_refused():
+    with pytest.raises(ValueError):
+        validate(clean_frame(), INSTRUMENT, min_seconds=-1)
+
+
+def test_high_item_nonresponse_per_respondent():
+    frame = clean_frame()
+    keep = {"sex", "age_band", "education", "respondent_id", "started_at", "ended_at"}
+    frame.loc[3, [c for c in frame.columns if c not in keep]] = pd.NA
+    frame.loc[3, "library_visit"] = "0"  # so library_frequency does not apply
+    report = validate(frame, INSTRUMENT)
+    # 44 answer questions count (not start/end, not the 2 open-text ones);
+    # library_frequency does not apply after "no", skills not without a "yes" to
+    # internet_use: 42 apply, 4 answered (sex, age_band, education, library_visit)
+    assert triples(report, "high_item_nonresponse") == [("warning", 3, None, "38/42")]
+    assert "na 38 z 42 pytań" in report.findings[0].pl
+    assert "90%" in report.findings[0].pl
+
+
+def test_high_item_nonresponse_per_question_counts_only_those_it_applies_to():
+    frame = clean_frame()
+    frame.loc[[2, 3, 4, 5, 6], "district"] = pd.NA  # 5 of 8
+    visitors = frame.index[frame["library_visit"] == "1"]  # 4 rows
+    frame.loc[visitors[:2], "library_frequency"] = pd.NA  # 2 of 4: not more than half
+    report = validate(frame, INSTRUMENT)
+    assert triples(report, "high_item_nonresponse") == [("warning", None, "district", "62%")]
+    assert "nie odpowiedziało 62% osób (5 z 8)" in report.findings[0].pl
+
+    frame.loc[visitors[2], "library_frequency"] = pd.NA  # 3 of 4
+    report = validate(frame, INSTRUMENT)
+    freq = [f for f in report.findings if f.column == "library_frequency"]
+    assert [(f.code, f.value) for f in freq] == [("high_item_nonresponse", "75%")]
+    assert "3 z 4, spośród osób, których dotyczyło" in freq[0].pl
+
+
+def test_reader_warnings_are_passed_on():
+    warnings = (("Plik miał dwa wiersze nagłówka.", "The file had two header rows."),)
+    report = validate(responses(clean_frame(), warnings=warnings), INSTRUMENT)
+    assert [(f.code, f.severity, f.file, f.pl) for f in report.findings] == [
+        ("read_warning", "warning", "ankiety.xlsx", "Plik miał dwa wiersze nagłówka.")
+    ]
+
+
+def test_permuting_rows_changes_nothing_but_the_order():
+    frame = clean_frame(10)
+    frame.loc[3, "sex"] = "x"
+    frame.loc[7, "trust"] = 20
+    frame.loc[9, "age_band"] = pd.NA
+    shuffled = frame.sample(frac=1, random_state=3)
+
+    def key(f: Finding):
+        return (f.code, f.row, f.column, str(f.value))
+
+    a = sorted(map(key, validate(frame, INSTRUMENT).findings))
+    b = sorted(map(key, validate(shuffled, INSTRUMENT).findings))
+    assert a == b
+
+
+# -------------------------------------------------------------------- messages
+
+
+def messy_frame() -> pd.DataFrame:
+    """A frame that trips every check at least once."""
+    frame = clean_frame(10)
+    frame = frame.drop(columns=["education", "needs__housing"])
+    frame["trust"] = frame["trust"].astype(object)
+    frame["extra"] = "x"
+    frame.loc[2, "sex"] = "kobieta"
+    frame.loc[3, "trust"] = 11
+    frame.loc[4, "trust"] = "dużo"
+    frame.loc[5, "life_in_town"] = pd.NA
+    frame.loc[5, "trust"] = "2.5"
+    frame.loc[6, "needs__jobs"] = 3
+    frame.loc[7, ["needs__jobs", "needs__roads", "needs__childcare"]] = 1
+    frame.loc[[8, 9], "respondent_id"] = "dup"
+    frame.loc[10, "age_band"] = pd.NA
+    answers = [c for c in frame.columns if c not in ("respondent_id", "started_at", "ended_at")]
+    frame.loc[11, answers] = pd.NA
+    frame.loc[3, [q.name for q in INSTRUMENT.by_construct("satisfaction")]] = "5"
+    frame.loc[4, "ended_at"] = frame.loc[4, "started_at"] + pd.Timedelta(seconds=30)
+    frame.loc[6, "ended_at"] = frame.loc[6, "started_at"] - pd.Timedelta(seconds=30)
+    keep = {"sex", "age_band", "respondent_id", "started_at", "ended_at"}
+    frame.loc[9, [c for c in frame.columns if c not in keep]] = pd.NA
+    return frame
+
+
+def test_messy_frame_trips_every_check():
+    report = validate(responses(messy_frame()), INSTRUMENT)
+    assert set(report.codes()) == {
+        "missing_column",
+        "unknown_column",
+        "value_not_in_choices",
+        "not_a_number",
+        "not_an_integer",
+        "out_of_range",
+        "too_many_choices",
+        "duplicate_id",
+        "required_missing",
+        "empty_row",
+        "straight_lining",
+        "too_fast",
+        "end_before_start",
+        "high_item_nonresponse",
+    }
+    severities = [f.severity for f in report.findings]
+    assert severities == sorted(severities, key=["error", "warning", "info"].index)
+
+
+def test_messages_in_both_languages_with_polish_letters():
+    report = validate(responses(messy_frame()), INSTRUMENT)
+    for f in report.findings:
+        assert f.pl and f.en and f.pl != f.en, f
+        assert POLISH.search(f.pl), f"no Polish letters in {f.code}: {f.pl}"
+        assert f.pl.endswith("."), f.pl
+        assert f.en.endswith("."), f.en
+        for lang in ("pl", "en"):
+            message = f.message(lang)
+            assert message.startswith("ankiety.xlsx")
+            assert message.endswith(f.text(lang))
+    row_finding = next(f for f in report.findings if f.row is not None)
+    assert f"wiersz {row_finding.row}" in row_finding.message("pl")
+    assert f"row {row_finding.row}" in row_finding.message("en")
+
+
+def test_to_frame():
+    report = validate(responses(messy_frame()), INSTRUMENT)
+    table = report.to_frame()
+    assert table.columns.tolist() == FRAME_COLUMNS
+    assert len(table) == len(report.findings)
+    assert table["row"].dtype == "Int64"
+    assert table["file"].eq("ankiety.xlsx").all()
+    duplicates = table[table["code"] == "duplicate_id"]
+    assert duplicates["row"].tolist() == [8, 9]
+    assert duplicates["value"].tolist() == ["dup", "dup"]
+    assert table["message_pl"].str.len().gt(0).all()
+    assert ValidationReport((), None, 0).to_frame().columns.tolist() == FRAME_COLUMNS
+
+
+def test_summary_uses_polish_plurals():
+    def report(n_errors: int, n_warnings: int, n_rows: int) -> ValidationReport:
+        e = Finding(code="x", severity="error", pl="Źle.", en="Wrong.")
+        w = Finding(code="y", severity="warning", pl="Uwaga.", en="Note.")
+        return ValidationReport((e,) * n_errors + (w,) * n_warnings, "a.csv", n_rows)
+
+    assert report(1, 1, 1).summary("pl") == "a.csv: 1 wiersz; 1 błąd, 1 ostrzeżenie."
+    assert report(3, 2, 22).summary("pl") == "a.csv: 22 wiersze; 3 błędy, 2 ostrzeżenia."
+    assert report(5, 12, 112).summary("pl") == "a.csv: 112 wierszy; 5 błędów, 12 ostrzeżeń."
+    assert report(1, 2, 1).summary("en") == "a.csv: 1 row; 1 error, 2 warnings."
+
+
+def test_render_groups_by_problem_and_names_rows():
+    frame = clean_frame(12)
+    for row in range(2, 10):
+        frame.loc[row, "sex"] = "k"
+    frame.loc[11, "age_band"] = pd.NA
+    report = validate(responses(frame), INSTRUMENT)
+    text = report.render("pl", max_per_code=3)
+    lines = text.splitlines()
+    assert lines[0] == "ankiety.xlsx: 12 wierszy; 9 błędów."
+    assert "BŁĘDY — trzeba je poprawić przed analizą" in lines
+    assert "* Odpowiedzi spoza listy odpowiedzi: 8 przypadków w 8 wierszach." in lines
+    assert "  - wiersz 2, kolumna 'sex' (wartość 'k'): Tej odpowiedzi nie ma" in text
+    assert "wiersz 4, kolumna 'sex'" in text
+    assert "wiersz 5, kolumna 'sex'" not in text  # beyond max_per_code
+    assert "  ... i jeszcze 5 przypadków tego rodzaju." in lines
+    assert "* Brak odpowiedzi na pytania obowiązkowe: 1 przypadek w 1 wierszu." in lines
+    assert "wiersz 11, kolumna 'age_band'" in text
+    assert "Uzupełnij" in text  # says what to do
+    assert "ankiety.xlsx, wiersz" not in text  # the file is named once, at the top
+    english = report.render("en", max_per_code=3)
+    assert "* Answers that are not on the list of choices: 8 cases in 8 rows." in english
+    assert "  ... and 5 more cases of this kind." in english
+    assert "row 11, column 'age_band'" in english
+
+
+def test_raise_for_errors_carries_the_first_location():
+    frame = clean_frame()
+    frame.loc[4, "sex"] = "x"
+    frame.loc[6, "trust"] = 40
+    report = validate(responses(frame), INSTRUMENT)
+    with pytest.raises(ValidationError) as caught:
+        report.raise_for_errors("pl")
+    err = caught.value
+    assert (err.file, err.row, err.column, err.value) == ("ankiety.xlsx", 4, "sex", "x")
+    assert str(err).startswith("ankiety.xlsx, wiersz 4, kolumna 'sex' (wartość 'x'): ")
+    assert "Łącznie znaleziono 2 błędy" in err.pl
+    assert "2 errors were found in all" in err.message("en")
+
+
+def test_raise_for_errors_passes_a_report_without_errors():
+    frame = clean_frame()
+    frame["extra"] = 1  # only a warning
+    report = validate(frame, INSTRUMENT)
+    assert report.warnings and not report.errors
+    assert report.raise_for_errors() is report
+
+
+def test_wrong_argument_types():
+    with pytest.raises(TypeError):
+        validate([1, 2], INSTRUMENT)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        validate(clean_frame(), "resident_survey.xlsx")  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------------ scale
+# Speed is measured in benchmarks/validation.py, not here.
+
+
+def test_hundred_thousand_rows_find_every_planted_error():
+    rng = np.random.default_rng(7)
+    small = clean_frame(100)
+    frame = small.iloc[rng.integers(0, 100, 100_000)].copy()
+    frame.index = pd.RangeIndex(2, 100_002, name="row")
+    frame["respondent_id"] = pd.array([f"r{i}" for i in range(100_000)], dtype="string")
+    frame.loc[frame.index[::100], "sex"] = "kobieta"
+    frame.loc[frame.index[::1000], "trust"] = 99
+    report = validate(frame, INSTRUMENT)
+    assert len(report.errors) == 1000 + 100
+    bad_sex = [f.row for f in report.errors if f.column == "sex"]
+    assert bad_sex == list(frame.index[::100])
