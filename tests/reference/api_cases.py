@@ -1,0 +1,113 @@
+"""Run the cases of ``make_reference.R`` in Python and line them up with R's numbers.
+
+Each function mirrors the R function of the same name in ``make_reference.R``
+and returns rows keyed like ``survey_reference.csv``: case, statistic,
+variable, level, domain.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from diagnosis.estimate import Design
+
+__all__ = ["DATA", "REFERENCE", "api", "calibrated", "compare", "population", "standard"]
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / "data"
+REFERENCE = HERE / "survey_reference.csv"
+KEYS = ["case", "statistic", "variable", "level", "domain"]
+VALUES = ["estimate", "se", "ci_low", "ci_high", "deff"]
+
+
+def api(name: str) -> pd.DataFrame:
+    """One of the api data sets written by make_reference.R."""
+    return pd.read_csv(DATA / f"{name}.csv")
+
+
+def population() -> dict[str, float]:
+    """The apipop totals written by make_reference.R."""
+    totals = pd.read_csv(DATA / "apipop_totals.csv")
+    return dict(zip(totals["name"], totals["value"].astype(float), strict=True))
+
+
+def _rows(case: str, statistic: str, frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    out = frame.copy()
+    out["case"] = case
+    out["statistic"] = statistic
+    if by:
+        out["domain"] = [
+            ";".join(f"{b}={v}" for b, v in zip(by, values, strict=True))
+            for values in out[by].itertuples(index=False)
+        ]
+    else:
+        out["domain"] = np.nan
+    out["level"] = out["level"].astype(object)
+    return out[KEYS + VALUES]
+
+
+def _means(case: str, des: Design) -> list[pd.DataFrame]:
+    variables = ["api00", "api99", "enroll"]
+    rows = [_rows(case, "mean", des.mean(variables, deff=True), [])]
+    if not des.data[variables].isna().any().any():
+        joint = des.mean(variables).assign(deff=np.nan)
+        rows.append(_rows(f"{case}/joint", "mean", joint, []))
+    return rows
+
+
+def standard(case: str, des: Design) -> pd.DataFrame:
+    """R's ``standard()``: means, total, ratio, domains and proportions."""
+    rows = _means(case, des)
+    rows.append(_rows(case, "total", des.total("enroll", deff=True), []))
+    rows.append(_rows(case, "ratio", des.ratio("api.stu", "enroll", deff=True), []))
+    rows.append(
+        _rows(case, "mean", des.mean(["api00", "enroll"], by="stype", deff=True), ["stype"])
+    )
+    rows.append(_rows(case, "total", des.total("enroll", by="stype", deff=True), ["stype"]))
+    ratio = des.ratio("api.stu", "enroll", by="stype").assign(deff=np.nan)
+    rows.append(_rows(case, "ratio", ratio, ["stype"]))
+    two = ["stype", "sch.wide"]
+    rows.append(_rows(case, "mean", des.mean("api00", by=two, deff=True), two))
+    for method in ("logit", "xlogit", "beta", "mean"):
+        statistic = f"proportion:{method}"
+        overall = des.proportion("sch.wide", level="Yes", ci=method)
+        rows.append(_rows(case, statistic, overall, []))
+        domains = des.proportion("sch.wide", level="Yes", ci=method, by="stype")
+        rows.append(_rows(case, statistic, domains, ["stype"]))
+    return pd.concat(rows, ignore_index=True)
+
+
+def calibrated(case: str, des: Design) -> pd.DataFrame:
+    """R's ``calibrated()``: the estimates checked on every weighted design."""
+    rows = _means(case, des)
+    rows.append(_rows(case, "total", des.total("enroll", deff=True), []))
+    rows.append(_rows(case, "mean", des.mean("avg.ed", deff=True), []))
+    rows.append(_rows(case, "ratio", des.ratio("api.stu", "enroll", deff=True), []))
+    rows.append(_rows(case, "mean", des.mean("api00", by="stype", deff=True), ["stype"]))
+    rows.append(_rows(case, "mean", des.mean("api00", by="comp.imp", deff=True), ["comp.imp"]))
+    for method in ("logit", "beta"):
+        statistic = f"proportion:{method}"
+        overall = des.proportion("comp.imp", level="Yes", ci=method)
+        rows.append(_rows(case, statistic, overall, []))
+        domains = des.proportion("comp.imp", level="Yes", ci=method, by="stype")
+        rows.append(_rows(case, statistic, domains, ["stype"]))
+    return pd.concat(rows, ignore_index=True)
+
+
+def compare(ours: pd.DataFrame, cases: list[str]) -> pd.DataFrame:
+    """Join our rows with R's for ``cases`` (a case covers its "/joint" rows too).
+
+    Every R row must have a partner; the result has ``<value>_r`` and ``<value>_py``.
+    """
+    ref = pd.read_csv(REFERENCE, na_values=["NA"], keep_default_na=False)
+    ref = ref[ref["case"].isin(cases + [f"{c}/joint" for c in cases])]
+    for frame in (ref, ours):
+        frame["level"] = frame["level"].astype(object).where(frame["level"].notna(), "")
+        frame["domain"] = frame["domain"].astype(object).where(frame["domain"].notna(), "")
+    merged = ref.merge(ours, on=KEYS, how="left", suffixes=("_r", "_py"), indicator=True)
+    unmatched = merged[merged["_merge"] != "both"]
+    assert unmatched.empty, f"no Python value for R rows:\n{unmatched[KEYS]}"
+    return merged
