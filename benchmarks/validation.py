@@ -53,8 +53,10 @@ def main() -> None:
         started = time.perf_counter()
         report = validate(frame, instrument)
         times.append(time.perf_counter() - started)
-    print(f"validate: {args.rows:,} rows x {frame.shape[1]} columns, "
-          f"{len(report.findings):,} findings; best of {args.repeat}: {min(times):.2f} s")  # fmt: skip
+    print(
+        f"validate: {args.rows:,} rows x {frame.shape[1]} columns, "
+        f"{len(report.findings):,} findings; best of {args.repeat}: {min(times):.2f} s"
+    )
 
 
 if __name__ == "__main__":

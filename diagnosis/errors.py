@@ -22,12 +22,12 @@ from typing import Any, Literal
 
 __all__ = [
     "DiagnosisError",
-    "InstrumentError",
-    "ReadError",
     "EncryptedFileError",
+    "InstrumentError",
+    "Language",
+    "ReadError",
     "TownConfigError",
     "ValidationError",
-    "Language",
     "located",
 ]
 

@@ -40,7 +40,7 @@ from typing import Any
 
 from .errors import InstrumentError
 
-__all__ = ["Choice", "Question", "Instrument", "load_instrument", "language_code"]
+__all__ = ["Choice", "Instrument", "Question", "language_code", "load_instrument"]
 
 #: legacy and alias type names -> current XLSForm names
 _TYPE_ALIASES = {
@@ -132,6 +132,10 @@ class Question:
         Range from a numeric constraint such as ``. >= 0 and . <= 10``.
     construct, role, theme : str or None
         Analysis metadata from the extra columns.
+    stem : mapping of language code to text
+        The text of the nearest ``note`` before the question within its group:
+        the shared question of a grid ("How important are ..."), whose rows are
+        the questions. Google Forms heads such a column ``Stem [Row label]``.
     reverse : bool
         Reverse-keyed within its construct.
     """
@@ -154,6 +158,7 @@ class Question:
     role: str | None = None
     theme: str | None = None
     row: int | None = None
+    stem: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     def label(self, lang: str | None = None) -> str:
         """The question text in ``lang`` (falls back to another language, then the name)."""
@@ -354,7 +359,9 @@ def _parse_type(raw_type: str) -> tuple[str, str | None, bool]:
     text = " ".join(raw_type.split())
     legacy = _LEGACY_SELECT.match(text)
     if legacy:
-        kind = "select_multiple" if legacy.group(1).lower().startswith("select all") else "select_one"
+        kind = (
+            "select_multiple" if legacy.group(1).lower().startswith("select all") else "select_one"
+        )
         return kind, legacy.group(2), False
     lowered = text.lower()
     if lowered in _TYPE_ALIASES:
@@ -433,6 +440,7 @@ def load_instrument(path: str | Path) -> Instrument:
 
     questions: list[Question] = []
     groups: list[str] = []
+    stem: dict[str, str] = {}
     for index, row in enumerate(survey, start=2):
         raw_type = row.get("type", "")
         if not raw_type:
@@ -441,10 +449,15 @@ def load_instrument(path: str | Path) -> Instrument:
         name = row.get("name", "")
         if base in ("begin group", "begin repeat"):
             groups.append(name)
+            stem = {}
             continue
         if base in ("end group", "end repeat"):
             if groups:
                 groups.pop()
+            stem = {}
+            continue
+        if base == "note":
+            stem = _localised(row, "label")
             continue
         if base in _NO_DATA or not name:
             continue
@@ -493,6 +506,7 @@ def load_instrument(path: str | Path) -> Instrument:
                 role=row.get("role") or _META_ROLES.get(base),
                 theme=row.get("theme") or None,
                 row=index,
+                stem=MappingProxyType(dict(stem)),
             )
         )
     return Instrument(

@@ -21,7 +21,7 @@ import zipfile
 
 from openpyxl import Workbook
 
-__all__ = ["xlsx_bytes", "FIXED_TIME"]
+__all__ = ["FIXED_TIME", "xlsx_bytes"]
 
 FIXED_TIME = dt.datetime(2026, 1, 1)
 
@@ -53,7 +53,8 @@ def xlsx_bytes(wb: Workbook) -> bytes:
             if info.filename == "docProps/core.xml":
                 data = re.sub(
                     rb"<dcterms:modified[^>]*>[^<]*</dcterms:modified>",
-                    b'<dcterms:modified xsi:type="dcterms:W3CDTF">2026-01-01T00:00:00Z</dcterms:modified>',
+                    b'<dcterms:modified xsi:type="dcterms:W3CDTF">'
+                    b"2026-01-01T00:00:00Z</dcterms:modified>",
                     data,
                 )
             fixed = zipfile.ZipInfo(info.filename, date_time=stamp)

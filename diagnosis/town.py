@@ -46,7 +46,7 @@ import yaml
 
 from .errors import TownConfigError
 
-__all__ = ["ResponseFile", "Town", "load_town", "find_towns", "STANDARD_INSTRUMENT", "TOWNS_DIR"]
+__all__ = ["STANDARD_INSTRUMENT", "TOWNS_DIR", "ResponseFile", "Town", "find_towns", "load_town"]
 
 _ROOT = Path(__file__).resolve().parent.parent
 #: the standard resident survey shipped with the project

@@ -1,4 +1,4 @@
-"""Data flows one way: a step imports only earlier steps (STYLE.md, after great-tables' CI check)."""
+"""Data flows one way: a step imports only earlier steps (STYLE.md; after great-tables' CI)."""
 
 import ast
 from pathlib import Path

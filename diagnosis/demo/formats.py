@@ -12,11 +12,10 @@ Five formats, so that every reader is exercised end to end:
 ``google_forms_csv``
     Google Forms: first column ``Sygnatura czasowa`` (``2026/03/05 6:31:48 PM
     CET``), then one column per question headed by its Polish text, answers as
-    Polish labels, checkbox answers joined by ``", "``. Google heads a grid row
-    ``Grid title [Row]``; the demo uses the row's own label instead (the grid
-    title is a note, which the instrument does not keep), so ``imp_*`` and
-    ``sat_*`` share their headers ("Komunikacja publiczna" twice) and are told
-    apart only by order: importance first, as in the form. No respondent id, no
+    Polish labels, checkbox answers joined by ``", "``. A grid row is headed
+    ``Grid title [Row]`` as Google does (the grid title is the note before the
+    rows, ``Question.stem``), so ``imp_transport`` and ``sat_transport`` have
+    different headers although their rows share a label. No respondent id, no
     start or end.
 ``spss_sav``
     SPSS file as a research firm delivers it: variables named as the questions,
@@ -241,10 +240,16 @@ def _google_time(local: dt.datetime) -> str:
     return f"{local:%Y/%m/%d} {hour}:{local:%M:%S} {half} {zone}"
 
 
+def _google_header(q: Question) -> str:
+    """``Grid title [Row]`` for a grid row, else the question text."""
+    stem = q.stem.get("pl")
+    return f"{stem} [{q.label('pl')}]" if stem else q.label("pl")
+
+
 def google_forms_csv(frame: pd.DataFrame, town: DemoTown, ins: Instrument) -> bytes:
     """Google Forms CSV (question texts as headers, Polish labels, ``", "`` for checkboxes)."""
     questions = _data_questions(ins)
-    rows = [["Sygnatura czasowa"] + [q.label("pl") for q in questions]]
+    rows = [["Sygnatura czasowa"] + [_google_header(q) for q in questions]]
     for row in _records(frame):
         out = [_google_time(row["end"].to_pydatetime())]
         for q in questions:

@@ -41,7 +41,7 @@ from typing import Literal
 
 import pandas as pd
 
-__all__ = ["HeaderMatch", "Responses", "MatchHow"]
+__all__ = ["HeaderMatch", "MatchHow", "Responses"]
 
 MatchHow = Literal[
     "name",  # header equals the question name (case-insensitive, group prefix removed)

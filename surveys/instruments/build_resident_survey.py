@@ -70,7 +70,11 @@ SKILLS = [
     ("email", "wysyłanie poczty elektronicznej", "sending e-mail"),
     ("search", "wyszukiwanie informacji", "searching for information"),
     ("banking", "bankowość internetowa", "online banking"),
-    ("eoffice", "załatwianie spraw urzędowych przez internet", "dealing with public offices online"),
+    (
+        "eoffice",
+        "załatwianie spraw urzędowych przez internet",
+        "dealing with public offices online",
+    ),
     ("videocall", "rozmowy wideo", "video calls"),
     ("documents", "pisanie dokumentów w edytorze tekstu", "writing documents in a word processor"),
 ]
@@ -89,8 +93,23 @@ def survey_rows() -> list[dict[str, str]]:
     q("end", "end", role="ended_at")
     q("begin group", "metryczka", "Metryczka", "About you", appearance="field-list")
     q("select_one sex", "sex", "Płeć", "Sex", required="yes", role="weighting", theme="profile")
-    q("select_one age_band", "age_band", "Wiek", "Age", required="yes", role="weighting", theme="profile")
-    q("select_one education", "education", "Wykształcenie", "Education", role="covariate", theme="profile")
+    q(
+        "select_one age_band",
+        "age_band",
+        "Wiek",
+        "Age",
+        required="yes",
+        role="weighting",
+        theme="profile",
+    )
+    q(
+        "select_one education",
+        "education",
+        "Wykształcenie",
+        "Education",
+        role="covariate",
+        theme="profile",
+    )
     q("select_one employment", "employment", "Sytuacja zawodowa", "Employment status", role="covariate",
       theme="profile")  # fmt: skip
     q("select_one district", "district", "W której części miejscowości Pan/Pani mieszka?",
@@ -107,7 +126,14 @@ def survey_rows() -> list[dict[str, str]]:
     q("note", "sat_intro", "Jak bardzo jest Pan/Pani zadowolony(a) z tych spraw w miejscowości?",
       "How satisfied are you with these in this town?")  # fmt: skip
     for code, pl, en in SERVICES:
-        q("select_one satisfaction", f"sat_{code}", pl, en, construct="satisfaction", theme="services")
+        q(
+            "select_one satisfaction",
+            f"sat_{code}",
+            pl,
+            en,
+            construct="satisfaction",
+            theme="services",
+        )
     q("end group", "")
 
     q("select_multiple needs", "needs",
@@ -305,6 +331,8 @@ def build_workbook() -> bytes:
 
 
 if __name__ == "__main__":
-    target = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).with_name("resident_survey.xlsx")
+    target = (
+        Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).with_name("resident_survey.xlsx")
+    )
     target.write_bytes(build_workbook())
     print(f"wrote {target}")

@@ -1,0 +1,259 @@
+"""Excel workbooks (.xlsx via openpyxl, .xls via xlrd): the right sheet, its header rows.
+
+The sheet read is the one named by ``sheet=`` (any case), else the first that
+looks like data: a header row with at least two filled cells and at least one
+row below it. A one-cell title row above the header is skipped. Merged cells
+in the header rows are spread over the columns they cover, so a question
+merged across its sub-items gives ``"Question / sub-item"`` headers (see
+:func:`diagnosis.read.source.from_grid`); merged cells among the answers are
+reported, not guessed at.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import ReadError
+from .source import Source, from_grid
+
+__all__ = ["read_workbook"]
+
+#: (first row, last row, first column, last column), 1-based and inclusive
+Span = tuple[int, int, int, int]
+
+
+@dataclass
+class _Sheet:
+    name: str
+    rows: list[tuple[int, list[object]]]
+    merged: list[Span]
+
+
+def _value(value: object) -> object:
+    """An Excel cell as text the readers understand (numbers stay exact)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "True" if value else "False"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else f"{value:.15g}"
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    text = str(value)
+    return text if text.strip() else None
+
+
+def _openpyxl_sheets(raw: bytes, path: Path) -> list[_Sheet]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(raw), data_only=True)
+    except Exception as exc:  # openpyxl raises many types for damaged files
+        raise _unreadable(path, exc) from exc
+    sheets = []
+    for ws in book.worksheets:
+        rows = [
+            (n, [_value(v) for v in values])
+            for n, values in enumerate(ws.iter_rows(values_only=True), start=1)
+        ]
+        merged = [(r.min_row, r.max_row, r.min_col, r.max_col) for r in ws.merged_cells.ranges]
+        sheets.append(_Sheet(ws.title, rows, merged))
+    return sheets
+
+
+def _xlrd_sheets(raw: bytes, path: Path) -> list[_Sheet]:
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(file_contents=raw, formatting_info=True)
+    except Exception as exc:  # xlrd raises XLRDError, CompDocError, struct errors ...
+        raise _unreadable(path, exc) from exc
+    sheets = []
+    for ws in book.sheets():
+        rows = []
+        for r in range(ws.nrows):
+            cells: list[object] = []
+            for c in range(ws.ncols):
+                cell = ws.cell(r, c)
+                if cell.ctype == xlrd.XL_CELL_DATE:
+                    cells.append(_value(xlrd.xldate_as_datetime(cell.value, book.datemode)))
+                elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
+                    cells.append(_value(bool(cell.value)))
+                elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
+                    cells.append(None)
+                else:
+                    cells.append(_value(cell.value))
+            rows.append((r + 1, cells))
+        merged = [(rlo + 1, rhi, clo + 1, chi) for rlo, rhi, clo, chi in ws.merged_cells]
+        sheets.append(_Sheet(ws.name, rows, merged))
+    return sheets
+
+
+def _unreadable(path: Path, exc: Exception) -> ReadError:
+    return ReadError(
+        pl=f"Nie udało się otworzyć skoroszytu Excela ({exc}). Sprawdź, czy plik nie jest "
+        "uszkodzony ani zabezpieczony hasłem; można go też zapisać jako CSV.",
+        en=f"The Excel workbook could not be opened ({exc}). Check that it is not damaged "
+        "or password-protected; you can also save it as CSV.",
+        file=path,
+    )
+
+
+def _filled(cells: Sequence[object]) -> int:
+    return sum(1 for c in cells if c is not None)
+
+
+def _content(sheet: _Sheet) -> list[tuple[int, list[object]]]:
+    return [(n, cells) for n, cells in sheet.rows if _filled(cells)]
+
+
+def _looks_like_data(sheet: _Sheet) -> bool:
+    rows = _content(sheet)
+    if len(rows) >= 3 and _filled(rows[0][1]) == 1 and _filled(rows[1][1]) >= 2:
+        rows = rows[1:]  # a title row
+    return len(rows) >= 2 and _filled(rows[0][1]) >= 2
+
+
+def _pick(sheets: list[_Sheet], wanted: str | None, path: Path) -> _Sheet:
+    names = ", ".join(f"'{s.name}'" for s in sheets)
+    if wanted is not None:
+        for sheet in sheets:
+            if sheet.name.strip().casefold() == wanted.strip().casefold():
+                return sheet
+        raise ReadError(
+            pl=f"W skoroszycie nie ma arkusza '{wanted}'. Arkusze: {names}.",
+            en=f"The workbook has no sheet '{wanted}'. Sheets: {names}.",
+            file=path,
+            value=wanted,
+        )
+    lowered = {s.name.strip().casefold() for s in sheets}
+    if {"survey", "choices"} <= lowered:
+        raise ReadError(
+            pl="To jest formularz XLSForm (arkusze 'survey' i 'choices'), a nie plik z "
+            "odpowiedziami. Podaj go jako instrument, a odpowiedzi jako osobny plik.",
+            en="This is an XLSForm questionnaire (sheets 'survey' and 'choices'), not a "
+            "response file. Pass it as the instrument and the responses as a separate file.",
+            file=path,
+        )
+    for sheet in sheets:
+        if _looks_like_data(sheet):
+            return sheet
+    raise ReadError(
+        pl=f"W żadnym arkuszu ({names}) nie znaleziono tabeli z nagłówkiem i odpowiedziami.",
+        en=f"No sheet ({names}) holds a table with a header row and answers.",
+        file=path,
+    )
+
+
+def _spread_merged(
+    sheet: _Sheet, header_rows: list[int], *, across: bool
+) -> tuple[list[tuple[int, list[object]]], bool, list[Span]]:
+    """Rows with merged header cells copied down (and, if ``across``, along) their span.
+
+    Returns the new rows, whether the first header row has a cell merged across
+    columns, and the merged spans among the answers.
+    """
+    rows = {n: list(cells) for n, cells in sheet.rows}
+    first = header_rows[0] if header_rows else None
+    merged_across = False
+    in_data: list[Span] = []
+    for top, bottom, left, right in sheet.merged:
+        if top not in header_rows:
+            in_data.append((top, bottom, left, right))
+            continue
+        merged_across = merged_across or (right > left and top == first)
+        value = rows[top][left - 1] if left - 1 < len(rows[top]) else None
+        for r in range(top, bottom + 1):
+            if r not in header_rows or r not in rows:
+                continue
+            row = rows[r]
+            row.extend([None] * (right - len(row)))
+            for c in range(left, (right if across else left) + 1):
+                row[c - 1] = value
+    return sorted(rows.items()), merged_across, in_data
+
+
+def _column_letter(n: int) -> str:
+    letters = ""
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def read_workbook(path: Path, *, format: str, sheet: str | None = None) -> Source:
+    """Read one sheet of an Excel workbook into a :class:`Source`.
+
+    Parameters
+    ----------
+    path : Path
+        Opened read-only.
+    format : {"xlsx", "xls"}
+    sheet : str, optional
+        Sheet name (any case); default: the first sheet that looks like data.
+
+    Raises
+    ------
+    ReadError
+        Unreadable workbook, no such sheet, no sheet with data, or an XLSForm
+        given as a response file.
+    """
+    with open(path, "rb") as handle:
+        raw = handle.read()
+    sheets = _xlrd_sheets(raw, path) if format == "xls" else _openpyxl_sheets(raw, path)
+    chosen = _pick(sheets, sheet, path)
+    notes: list[tuple[str, str]] = []
+    rows = _content(chosen)
+    if len(rows) >= 3 and _filled(rows[0][1]) == 1 and _filled(rows[1][1]) >= 2:
+        title = next(c for c in rows[0][1] if c is not None)
+        notes.append(
+            (
+                f"Arkusz '{chosen.name}': wiersz {rows[0][0]} („{title}”) wygląda na tytuł i "
+                "został pominięty.",
+                f"Sheet '{chosen.name}': row {rows[0][0]} ('{title}') looks like a title and "
+                "was skipped.",
+            )
+        )
+        chosen.rows = [(n, c) for n, c in chosen.rows if n != rows[0][0]]
+        rows = rows[1:]
+    header_rows = [n for n, _ in rows[:2]]
+    grid, merged_across, in_data = _spread_merged(chosen, header_rows, across=False)
+    if in_data:
+        where = ", ".join(
+            f"{_column_letter(left)}{top}:{_column_letter(right)}{bottom}"
+            for top, bottom, left, right in in_data[:5]
+        )
+        notes.append(
+            (
+                f"Arkusz '{chosen.name}' ma scalone komórki wśród odpowiedzi ({where}); "
+                "wartość ma tylko pierwsza komórka, pozostałe są puste. Rozdziel je w Excelu, "
+                "jeśli odpowiedź dotyczy kilku wierszy.",
+                f"Sheet '{chosen.name}' has merged cells among the answers ({where}); only the "
+                "first cell holds the value, the others are empty. Unmerge them in Excel if "
+                "the answer applies to several rows.",
+            )
+        )
+    source = from_grid(grid, format=format, merged_header=merged_across, warnings=notes)
+    if merged_across and source.header_rows == 1:
+        grid, _, _ = _spread_merged(chosen, header_rows[:1], across=True)
+        source = from_grid(grid, format=format, warnings=notes)
+        source.warnings.append(
+            (
+                f"Arkusz '{chosen.name}' ma scalone komórki w nagłówku, a pod nimi nie ma "
+                "wiersza podpunktów: kolumny pod jedną scaloną komórką dostały tę samą nazwę "
+                "z przyrostkiem _2, _3.",
+                f"Sheet '{chosen.name}' has merged header cells with no sub-item row below: "
+                "the columns under one merged cell got the same name with suffixes _2, _3.",
+            )
+        )
+    return source

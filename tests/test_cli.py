@@ -1,0 +1,121 @@
+"""The diagnosis command as a librarian runs it: readable output, no tracebacks."""
+
+import csv
+import hashlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from diagnosis.cli import main
+from diagnosis.town import TOWNS_DIR
+
+KWIDZYN = TOWNS_DIR / "kwidzyn"
+
+
+def _run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "diagnosis.cli", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+    )
+
+
+def _broken_copy(tmp_path: Path) -> Path:
+    """Kwidzyn with 'kobita' typed into the sex column of spreadsheet row 5."""
+    town = tmp_path / "kwidzyn"
+    shutil.copytree(KWIDZYN, town)
+    data = next(town.glob("*.csv"))
+    with data.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    column = rows[0].index("metryczka/sex")
+    rows[4][column] = "kobita"  # rows[0] is the header (row 1), so rows[4] is row 5
+    with data.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+    return town
+
+
+def test_help_explains_every_command():
+    result = _run("--help")
+    assert result.returncode == 0
+    for word in ("validate", "read", "demo", "examples:"):
+        assert word in result.stdout
+    sub = _run("validate", "--help")
+    assert "town folders" in sub.stdout and "--all" in sub.stdout
+
+
+def test_a_demo_town_validates_clean(capsys):
+    assert main(["validate", str(KWIDZYN)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("✓ Kwidzyn (kwidzyn) — dane syntetyczne")
+    assert "BŁĘDY" not in out
+
+
+def test_a_broken_copy_gets_a_located_error_in_polish_and_english(tmp_path, capsys):
+    town = _broken_copy(tmp_path)
+    assert main(["validate", str(town)]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("✗ Kwidzyn")
+    assert "BŁĘDY" in out
+    assert "wiersz 5, kolumna 'sex' (wartość 'kobita')" in out
+    assert main(["--lang", "en", "validate", str(town)]) == 1
+    assert "row 5, column 'sex' (value 'kobita')" in capsys.readouterr().out
+
+
+def test_a_batch_goes_on_after_a_broken_town(tmp_path, capsys):
+    _broken_copy(tmp_path)
+    bad = tmp_path / "zepsute"
+    bad.mkdir()
+    (bad / "town.yaml").write_text("name: Zepsute\npopulation: -5\n", encoding="utf-8")
+    good = tmp_path / "sopot"
+    shutil.copytree(TOWNS_DIR / "sopot", good)
+    assert main(["validate", "--all", "--root", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert "✗ Kwidzyn" in out and "✓ Sopot" in out
+    assert "zepsute: nie udało się sprawdzić" in out
+    assert "kolumna 'population'" in out
+    assert "Sprawdzono 3 miejscowości: 1 bez błędów, 2 z błędami." in out
+
+
+def test_an_unreadable_response_file_is_a_finding_not_a_crash(tmp_path):
+    town = tmp_path / "kwidzyn"
+    shutil.copytree(KWIDZYN, town)
+    next(town.glob("*.csv")).write_bytes(b"\x00\x01\x02 not a survey \xff\xfe")
+    result = _run("validate", str(town))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "Pliki, których nie udało się wczytać" in result.stdout
+
+
+def test_input_files_are_never_written(tmp_path):
+    def checksums():
+        return {
+            p: hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(TOWNS_DIR.rglob("*"))
+            if p.is_file()
+        }
+
+    before = checksums()
+    assert main(["validate", "--all"]) == 0
+    assert checksums() == before
+
+
+def test_read_shows_how_headers_matched(capsys):
+    data = next(KWIDZYN.glob("*.csv"))
+    assert main(["--lang", "en", "read", str(data)]) == 0
+    out = capsys.readouterr().out
+    assert "Column matching:" in out
+    assert "metryczka/sex" in out and " name " in out
+
+
+@pytest.mark.parametrize("lang", ["pl", "en"])
+def test_errors_are_one_readable_line(lang, tmp_path):
+    result = _run("--lang", lang, "read", str(tmp_path / "brak.csv"))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert "brak.csv" in result.stderr
