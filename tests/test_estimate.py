@@ -41,7 +41,8 @@ def designs() -> dict[str, Design]:
 
 
 def check(merged: pd.DataFrame) -> None:
-    """Estimates to 1e-8, the rest to 1e-6, relative (absolute near zero)."""
+    """Estimates to 1e-8, the rest to 1e-6, relative (absolute near zero; CI limits
+    also within 1e-6 of the SE)."""
     for column, tol in (
         ("estimate", 1e-8),
         ("se", 1e-6),
@@ -52,7 +53,12 @@ def check(merged: pd.DataFrame) -> None:
         r = merged[f"{column}_r"].to_numpy(dtype=float)
         py = merged[f"{column}_py"].to_numpy(dtype=float)
         both = ~np.isnan(r)
-        bad = both & ~np.isclose(py, r, rtol=tol, atol=tol * 1e-3)
+        atol = tol * 1e-3
+        if column.startswith("ci_"):
+            # a limit near zero (estimate - t * se cancels): judge it on the scale of the SE
+            se_r = np.abs(merged["se_r"].to_numpy(dtype=float))
+            atol = np.maximum(atol, tol * np.nan_to_num(se_r))
+        bad = both & ~np.isclose(py, r, rtol=tol, atol=atol)
         assert not bad.any(), (
             f"{column} differs from R:\n"
             + merged.loc[bad, [*cases.KEYS, f"{column}_r", f"{column}_py"]].to_string()
@@ -66,6 +72,37 @@ def test_matches_r_survey(case):
     if case == "clus1":
         ours = pd.concat([ours, cases._rows(case, "mean", des.mean("avg.ed", deff=True), [])])
     check(cases.compare(ours, [case]))
+
+
+@pytest.mark.parametrize("deff", [True, False])
+@pytest.mark.parametrize("case", ["srs", "strat", "clus1", "clus2", "clus2w"])
+def test_joint_missing_values_match_r(case, deff):
+    # svymean(~api00 + avg.ed + api99na + enroll, des, na.rm = TRUE) and friends:
+    # complete cases over all the variables of the call
+    merged = cases.compare(cases.joint_na(case, designs()[case], deff), [f"{case}/joint-na"])
+    if not deff:
+        merged["deff_r"] = np.nan  # not asked for
+    check(merged)
+
+
+@pytest.mark.parametrize("case", ["srs", "strat", "clus1", "clus2", "clus2w"])
+def test_quantiles_match_r(case):
+    # svyquantile(~api00 + meals + enroll, des, probs, na.rm = TRUE, ci = TRUE) and svyby
+    check(cases.compare(cases.quantiles(case, designs()[case]), [f"{case}/quantile"]))
+
+
+@pytest.mark.parametrize("case", ["srs", "strat", "clus1", "clus2", "clus2w"])
+def test_crosstabs_match_r(case):
+    # svychisq(~stype + sch.wide, des, statistic = "F" / "Chisq" / "adjWald"), also
+    # ~stype + mealcat, and svymean(~interaction(stype, sch.wide), des)
+    check(cases.compare(cases.crosstabs(case, designs()[case]), [f"{case}/crosstab"]))
+
+
+@pytest.mark.parametrize("case", ["srs", "strat", "clus1", "clus2", "clus2w"])
+def test_glms_match_r(case):
+    # svyglm(api00 ~ enroll + meals + stype, des) and svyglm(yes ~ meals + stype, des,
+    # family = quasibinomial()): coefficients, SEs, confint on the residual df
+    check(cases.compare(cases.models(case, designs()[case]), [f"{case}/glm"]))
 
 
 def test_two_stage_uses_the_second_stage():

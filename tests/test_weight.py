@@ -75,6 +75,30 @@ def test_weighted_designs_match_r_survey(case):
     check(cases.compare(cases.calibrated(case, des), [case]))
 
 
+@pytest.mark.parametrize("case", list(weighted_designs()))
+def test_weighted_designs_joint_missing_values_match_r(case):
+    des = weighted_designs()[case]
+    check(cases.compare(cases.joint_na(case, des, deff=True), [f"{case}/joint-na"]))
+
+
+@pytest.mark.parametrize("case", list(weighted_designs()))
+def test_weighted_designs_quantiles_match_r(case):
+    des = weighted_designs()[case]
+    check(cases.compare(cases.quantiles(case, des), [f"{case}/quantile"]))
+
+
+@pytest.mark.parametrize("case", list(weighted_designs()))
+def test_weighted_designs_crosstabs_match_r(case):
+    des = weighted_designs()[case]
+    check(cases.compare(cases.crosstabs(case, des), [f"{case}/crosstab"]))
+
+
+@pytest.mark.parametrize("case", list(weighted_designs()))
+def test_weighted_designs_glms_match_r(case):
+    des = weighted_designs()[case]
+    check(cases.compare(cases.models(case, des), [f"{case}/glm"]))
+
+
 def test_weighted_margins_equal_the_targets():
     df = cases.api("apiclus1")
     raked = rake(df["pw"].to_numpy(), df, {"stype": TYPES, "sch.wide": SCHWIDE})

@@ -7,6 +7,7 @@ designs whose standard errors reflect the weighting, as R's do.
 """
 
 from .design import COLUMNS, Design
+from .tables import Crosstab
 from .taylor import EstimationError
 
-__all__ = ["COLUMNS", "Design", "EstimationError"]
+__all__ = ["COLUMNS", "Crosstab", "Design", "EstimationError"]

@@ -8,10 +8,13 @@ estimator returns a tidy frame with the columns
 where ``n`` counts respondents with a nonzero weight and an answer and
 ``n_weighted`` sums their weights. Differences from R, by design:
 
-* ``na_rm`` is per variable: ``des.mean(["a", "b"])`` gives what
-  ``svymean(~a, des, na.rm=TRUE)`` and ``svymean(~b, des, na.rm=TRUE)`` give,
-  not what ``svymean(~a+b, des, na.rm=TRUE)`` gives (that drops a row missing
-  in either variable from both).
+* ``na_rm=True`` (the default) is R's ``na.rm=TRUE``: ``des.mean(["a", "b"])``
+  gives what ``svymean(~a+b, des, na.rm=TRUE)`` gives, dropping a respondent
+  missing either variable from both (complete cases over the variables of the
+  call; the design keeps every sampled unit, the respondent gets zero weight).
+  ``na_rm="each"`` leaves respondents out variable by variable, as one
+  ``svymean(~a, des, na.rm=TRUE)`` per variable would (what batteries of
+  items need). ``na_rm=False``: a variable with a missing value gives NaN.
 * Domains (``by=``) are estimated from the full design with zero influence
   outside the domain, which is what ``svyby`` computes; with
   ``lonely_psu="average"`` R counts only strata present in a domain.
@@ -27,10 +30,13 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
+from scipy import sparse, stats
 
 from .. import weight as weighting
-from .intervals import ProportionCI, normal_interval, proportion_interval
+from .intervals import ProportionCI, normal_interval, proportion_interval, t_interval
+from .models import Family, irls
+from .quantile import SortedDomains, math_rule
+from .tables import Crosstab, association_tests
 from .taylor import (
     LONELY_CHOICES,
     EstimationError,
@@ -38,6 +44,8 @@ from .taylor import (
     build_stages,
     degrees_of_freedom,
     linearised_variance,
+    stages_used,
+    variance_of_unit_totals,
 )
 
 __all__ = ["COLUMNS", "Design"]
@@ -56,6 +64,11 @@ COLUMNS = [
 ]
 
 Names = str | Sequence[str]
+#: ``True``: R's complete cases over the variables of a call; ``"each"``: per
+#: variable; ``False``: keep missing values (a variable with one gives NaN)
+NaRm = bool | Literal["each"]
+#: the largest table of weighted sums (units x domains x variables) of the fast path
+_FAST_LIMIT = 40_000_000
 _PROPORTION_METHODS = ("logit", "xlogit", "beta", "wilson", "mean")
 
 
@@ -212,7 +225,7 @@ class Design:
 
     # ---------------------------------------------------------------- columns
     def _numeric(self, names: list[str]) -> np.ndarray:
-        columns = []
+        """The columns as one float matrix in column-major order (a view when possible)."""
         for name in names:
             if name not in self._data.columns:
                 raise EstimationError(
@@ -220,15 +233,22 @@ class Design:
                     en=f"No column '{name}' in the data.",
                     column=name,
                 )
+        n = len(self._w)
+        if not names:
+            return np.zeros((n, 0), order="F")
+        if all(self._data[name].dtype == np.float64 for name in names):
+            return np.asfortranarray(self._data[names].to_numpy(dtype=float))
+        out = np.empty((n, len(names)), order="F")
+        for j, name in enumerate(names):
             try:
-                columns.append(pd.to_numeric(self._data[name]).to_numpy(dtype=float))
+                out[:, j] = pd.to_numeric(self._data[name]).to_numpy(dtype=float, na_value=np.nan)
             except (TypeError, ValueError) as exc:
                 raise EstimationError(
                     pl=f"Kolumna '{name}' nie jest liczbowa: użyj proportion().",
                     en=f"Column '{name}' is not numeric: use proportion().",
                     column=name,
                 ) from exc
-        return np.column_stack(columns) if columns else np.zeros((len(self._w), 0))
+        return out
 
     def _domains(self, by: Names | None) -> tuple[np.ndarray, pd.DataFrame]:
         """Domain code per row (-1 outside every domain) and the domain keys."""
@@ -258,15 +278,22 @@ class Design:
         den: np.ndarray | None,
         codes: np.ndarray,
         n_domains: int,
-        na_rm: bool,
+        na_rm: NaRm,
         kind: Literal["mean", "total", "ratio"],
         deff: bool,
     ) -> dict[str, np.ndarray]:
-        """Estimates, SEs and deffs for every (variable, domain) at once: D x J arrays."""
+        """Estimates, SEs and deffs for every (variable, domain) at once: D x J arrays.
+
+        The general path: influence values row by row (n x J, sparse with
+        domains), which calibration steps and design effects need.
+        """
         n, j = num.shape
         valid = ~np.isnan(num)
         if den is not None:
             valid &= ~np.isnan(den)
+        if na_rm is True:
+            # R: complete cases over every variable of the call
+            valid = np.broadcast_to(valid.all(axis=1, keepdims=True), valid.shape)
         inside = codes >= 0
         dom = np.where(inside, codes, 0)
         indicator = sparse.csr_matrix(
@@ -340,11 +367,156 @@ class Design:
                 if kind == "mean":
                     vsrs = np.where(weight_total < n_obs, np.nan, vsrs)
                 out["deff"] = variance / vsrs
-        if not na_rm:
+        if na_rm is False:
             incomplete = (indicator @ (~valid).astype(float)) > 0
             for key in ("estimate", "se", "deff"):
                 out[key] = np.where(incomplete, np.nan, out[key])
         return out
+
+    def _fast_kernel(
+        self,
+        num: np.ndarray,
+        den: np.ndarray | None,
+        codes: np.ndarray,
+        n_domains: int,
+        na_rm: NaRm,
+        kind: Literal["mean", "total", "ratio"],
+    ) -> dict[str, np.ndarray] | None:
+        """Estimates and SEs from weighted sums per (unit, domain): no n x J temporaries.
+
+        For an uncalibrated design the total of the influence values over a
+        sampled unit ``u`` in domain ``d`` is ``(A_ud - r_d B_ud) / B_d`` for a
+        mean (``A`` the weighted sum of y, ``B`` of the weights, ``r_d`` the
+        estimate), ``(A_ud - r_d X_ud) / X_d`` for a ratio and ``A_ud`` for a
+        total, so one sparse product per variable over the rows of the last
+        stage that counts gives every stage's unit totals. Returns None when
+        the table of sums would be too large (then the row-level path runs).
+        """
+        n, n_vars = num.shape
+        stages = self._stages
+        last = stages[stages_used(stages, self._has_fpc) - 1]
+        n_units = len(last.unit_stratum)
+        inside = codes >= 0
+        width = n_domains if inside.all() else n_domains + 1  # one cell for "no domain"
+        if n_units * width * max(n_vars, 1) > _FAST_LIMIT:
+            return None
+        index = last.unit * width + np.where(inside, codes, n_domains)
+        pointers = np.arange(n + 1)
+        counted = inside & (self._w != 0)
+
+        def matrix(weights: np.ndarray) -> sparse.csc_matrix:
+            return sparse.csc_matrix((weights, index, pointers), shape=(n_units * width, n))
+
+        def sums(m: sparse.csc_matrix, column: np.ndarray) -> np.ndarray:
+            return (m @ column).reshape(n_units, width)[:, :n_domains]
+
+        a = np.empty((n_units, n_domains, n_vars))
+        x = np.empty_like(a) if den is not None else None
+        b = np.empty_like(a)
+        count = np.empty((n_domains, n_vars))
+        m = matrix(self._w)
+        ones = np.ones(n)
+        b[:] = sums(m, ones)[:, :, None]
+        count[:] = np.bincount(codes[counted], minlength=n_domains)[:, None]
+        missing = []
+        for j in range(n_vars):
+            a[:, :, j] = sums(m, num[:, j])
+            bad = not np.isfinite(a[:, :, j]).all()
+            if x is not None:
+                x[:, :, j] = sums(m, den[:, j])
+                bad = bad or not np.isfinite(x[:, :, j]).all()
+            if bad:
+                missing.append(j)
+        incomplete = None
+        if missing and na_rm is False:
+            incomplete = ~np.isfinite(a.sum(axis=0))
+            if x is not None:
+                incomplete |= ~np.isfinite(x.sum(axis=0))
+        elif missing:
+            valid = [~np.isnan(num[:, j]) for j in range(n_vars)]
+            if den is not None:
+                valid = [v & ~np.isnan(den[:, j]) for j, v in enumerate(valid)]
+            if na_rm is True:  # R: complete cases over every variable of the call
+                complete = np.logical_and.reduce([valid[j] for j in missing])
+                valid = [complete] * n_vars
+                redo = range(n_vars)
+            else:  # "each"
+                redo = missing
+            for j in redo:
+                m = matrix(np.where(valid[j], self._w, 0.0))
+                a[:, :, j] = sums(m, np.where(valid[j], num[:, j], 0.0))
+                if x is not None:
+                    x[:, :, j] = sums(m, np.where(valid[j], den[:, j], 0.0))
+                b[:, :, j] = sums(m, ones)
+                count[:, j] = np.bincount(codes[counted & valid[j]], minlength=n_domains)
+        weight_total = b.sum(axis=0)
+        num_total = a.sum(axis=0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if kind == "total":
+                estimate, totals = num_total, a
+            elif kind == "mean":
+                estimate = num_total / weight_total
+                totals = (a - estimate * b) / weight_total
+            else:
+                den_total = x.sum(axis=0)
+                estimate = num_total / den_total
+                totals = (a - estimate * x) / den_total
+        totals[~np.isfinite(totals)] = 0.0  # a domain with no answers carries no influence
+        totals = totals.transpose(0, 2, 1).reshape(n_units, n_vars * n_domains)
+        del a, b, x
+
+        def totals_at(k: int) -> np.ndarray:
+            if stages[k] is last:
+                return totals
+            parent = np.empty(n_units, dtype=np.intp)
+            parent[last.unit] = stages[k].unit
+            up = sparse.csr_matrix(
+                (np.ones(n_units), (parent, np.arange(n_units))),
+                shape=(len(stages[k].unit_stratum), n_units),
+            )
+            return up @ totals
+
+        variance = (
+            variance_of_unit_totals(
+                totals_at, n_vars * n_domains, stages, self._has_fpc, self._lonely
+            )
+            .reshape(n_vars, n_domains)
+            .T
+        )
+        out = {
+            "estimate": estimate,
+            "se": np.where(weight_total > 0, np.sqrt(np.maximum(variance, 0.0)), np.nan),
+            "n": count,
+            "n_weighted": weight_total,
+            "deff": np.full_like(estimate, np.nan),
+        }
+        if incomplete is not None:
+            for key in ("estimate", "se"):
+                out[key] = np.where(incomplete, np.nan, out[key])
+        return out
+
+    def _kernel(
+        self,
+        num: np.ndarray,
+        den: np.ndarray | None,
+        codes: np.ndarray,
+        n_domains: int,
+        na_rm: NaRm,
+        kind: Literal["mean", "total", "ratio"],
+        deff: bool,
+    ) -> dict[str, np.ndarray]:
+        """The fast path when it applies (no calibration, no deff), else the row-level one."""
+        if na_rm not in (True, False, "each"):
+            raise EstimationError(
+                pl=f"Nieznana wartość na_rm={na_rm!r}; dozwolone: True, False, 'each'.",
+                en=f"Unknown na_rm={na_rm!r}; choose True, False or 'each'.",
+                value=na_rm,
+            )
+        if not (self._steps or deff):
+            out = self._fast_kernel(num, den, codes, n_domains, na_rm, kind)
+            if out is not None:
+                return out
+        return self._ratio_kernel(num, den, codes, n_domains, na_rm, kind, deff)
 
     def _frame(
         self,
@@ -381,7 +553,7 @@ class Design:
         num_names: list[str],
         den_names: list[str] | None,
         by: Names | None,
-        na_rm: bool,
+        na_rm: NaRm,
         kind: Literal["mean", "total", "ratio"],
         deff: bool,
         level: float,
@@ -389,7 +561,7 @@ class Design:
         codes, keys = self._domains(by)
         num = self._numeric(num_names)
         den = self._numeric(den_names) if den_names is not None else None
-        stats = self._ratio_kernel(num, den, codes, len(keys), na_rm, kind, deff)
+        stats = self._kernel(num, den, codes, len(keys), na_rm, kind, deff)
         lo, hi = normal_interval(stats["estimate"], stats["se"], level)
         if den_names is None:
             labels = num_names
@@ -402,7 +574,7 @@ class Design:
         self,
         variables: Names,
         by: Names | None = None,
-        na_rm: bool = True,
+        na_rm: NaRm = True,
         deff: bool = False,
         level: float = 0.95,
     ) -> pd.DataFrame:
@@ -415,9 +587,12 @@ class Design:
         by : str or list of str, optional
             Domain columns; one row per combination present (R: ``svyby``).
             Rows missing a domain value belong to no domain.
-        na_rm : bool
-            Leave out respondents missing the variable (each variable on its
-            own). With False, a variable with a missing value gives NaN.
+        na_rm : {True, "each", False}
+            ``True`` (R's ``na.rm=TRUE``): leave out respondents missing any of
+            ``variables`` (complete cases over the call). ``"each"``: leave out
+            respondents missing a variable from that variable only (one R call
+            per variable). ``False``: a variable with a missing value in a
+            domain gives NaN there.
         deff : bool
             Kish's design effect against simple random sampling without
             replacement, as R's ``deff=TRUE``.
@@ -442,6 +617,13 @@ class Design:
         0  a       2.0  2
         1  b       3.0  2
         >>> # R: svyby(~y, ~g, svydesign(id = ~1, data = df), svymean)
+        >>> df["z"] = [1.0, None, 5.0, 7.0]
+        >>> Design(df).mean(["y", "z"])["estimate"].tolist()
+        [2.6666666666666665, 4.333333333333333]
+        >>> # R: svymean(~y + z, svydesign(id = ~1, data = df), na.rm = TRUE)
+        >>> Design(df).mean(["y", "z"], na_rm="each")["estimate"].tolist()
+        [2.5, 4.333333333333333]
+        >>> # R: svymean(~y, des, na.rm = TRUE); svymean(~z, des, na.rm = TRUE)
         """
         return self._estimate(_as_list(variables), None, by, na_rm, "mean", deff, level)
 
@@ -449,7 +631,7 @@ class Design:
         self,
         variables: Names,
         by: Names | None = None,
-        na_rm: bool = True,
+        na_rm: NaRm = True,
         deff: bool = False,
         level: float = 0.95,
     ) -> pd.DataFrame:
@@ -475,7 +657,7 @@ class Design:
         numerator: Names,
         denominator: Names,
         by: Names | None = None,
-        na_rm: bool = True,
+        na_rm: NaRm = True,
         deff: bool = False,
         level: float = 0.95,
     ) -> pd.DataFrame:
@@ -487,8 +669,10 @@ class Design:
             Numeric columns; every pair is estimated (as R's ``svyratio``).
             ``variable`` in the result reads ``"num/den"``.
         by, na_rm, deff, level
-            As in :meth:`mean`; a respondent missing either variable of a pair
-            is left out of that pair.
+            As in :meth:`mean`. With ``na_rm=True`` a respondent missing any
+            numerator or denominator is left out of every pair (R's
+            ``svyratio(..., na.rm=TRUE)``); with ``"each"`` only out of the
+            pairs that use the missing variable.
 
         Notes
         -----
@@ -513,7 +697,7 @@ class Design:
         level: Hashable | None = None,
         ci: ProportionCI = "logit",
         by: Names | None = None,
-        na_rm: bool = True,
+        na_rm: NaRm = True,
         deff: bool = False,
         conf_level: float = 0.95,
     ) -> pd.DataFrame:
@@ -569,7 +753,9 @@ class Design:
         raw = values.to_numpy()
         num = np.column_stack([np.where(missing, np.nan, raw == c) for c in categories])
         codes, keys = self._domains(by)
-        stats = self._ratio_kernel(num.astype(float), None, codes, len(keys), na_rm, "mean", deff)
+        stats = self._kernel(
+            np.asfortranarray(num, dtype=float), None, codes, len(keys), na_rm, "mean", deff
+        )
         df = degrees_of_freedom(self._stages, self._w, codes)[:, None]
         if self.calibrated:
             rows = np.full(len(keys), float(len(self._w)))
@@ -581,6 +767,304 @@ class Design:
             stats["estimate"], stats["se"], df, ci, conf_level, rows[:, None]
         )
         return self._frame(stats, keys, [variable] * len(categories), categories, lo, hi)
+
+    def quantile(
+        self,
+        variables: Names,
+        probs: float | Sequence[float] = 0.5,
+        by: Names | None = None,
+        na_rm: NaRm = True,
+        conf_level: float = 0.95,
+    ) -> pd.DataFrame:
+        """Weighted quantiles with Woodruff confidence intervals, as R's ``svyquantile``.
+
+        Parameters
+        ----------
+        variables : str or list of str
+            Numeric columns.
+        probs : float or list of float
+            Probabilities; ``level`` in the result holds them.
+        by : str or list of str, optional
+            Domain columns (R: ``svyby(..., svyquantile)``).
+        na_rm : {True, "each", False}
+            As in :meth:`mean` (``True``: complete cases over ``variables``).
+        conf_level : float
+            Confidence level.
+
+        Returns
+        -------
+        DataFrame
+            The estimate columns; ``deff`` is NaN.
+
+        Notes
+        -----
+        R's defaults in survey 4.1 (``qrule="math"``, ``interval.type="mean"``):
+        the estimate is the smallest value whose weighted cumulative share is
+        at least ``p``. The interval (Woodruff) estimates the share
+        :math:`\\hat F = \\hat P(y \\le \\hat q)` with its design-based SE, takes
+        :math:`\\hat F \\mp t_{df}\\,SE` on the design degrees of freedom and maps
+        both limits back through the same rule; a limit outside [0, 1] gives NaN.
+        ``se = (ci_high - ci_low) / (2 t_{df})``.
+
+        Examples
+        --------
+        >>> df = pd.DataFrame({"y": [1.0, 2, 3, 4, 5, 6, 7, 8], "st": list("aabbccdd")})
+        >>> Design(df, strata="st").quantile("y", 0.5)[["level", "estimate"]]
+          level  estimate
+        0   0.5       4.0
+        >>> # R: svyquantile(~y, svydesign(id = ~1, strata = ~st, data = df), 0.5)
+        """
+        names = _as_list(variables)
+        p = np.atleast_1d(np.asarray(probs, dtype=float))
+        if ((p < 0) | (p > 1) | np.isnan(p)).any():
+            raise EstimationError(
+                pl=f"Prawdopodobieństwa kwantyli muszą leżeć w [0, 1], podano {p.tolist()}.",
+                en=f"Quantile probabilities must lie in [0, 1]; got {p.tolist()}.",
+                value=p.tolist(),
+            )
+        if na_rm not in (True, False, "each"):
+            return self.mean(names, na_rm=na_rm)  # raises the na_rm error
+        codes, keys = self._domains(by)
+        n_domains = len(keys)
+        x_all = self._numeric(names)
+        missing = np.isnan(x_all)
+        if na_rm is True:
+            missing = np.broadcast_to(missing.any(axis=1, keepdims=True), missing.shape)
+        t_lo, t_hi = (1 - conf_level) / 2, 1 - (1 - conf_level) / 2
+        frames = []
+        for j, name in enumerate(names):  # variables, not rows
+            x = x_all[:, j]
+            valid = (codes >= 0) & ~missing[:, j]
+            counted = valid & (self._w != 0)
+            sorted_ = SortedDomains.build(x[counted], self._w[counted], codes[counted], n_domains)
+            estimate = math_rule(sorted_, np.tile(p, (n_domains, 1)))
+            below = np.where(valid[:, None], x[:, None] <= estimate[np.maximum(codes, 0)], np.nan)
+            share = self._kernel(
+                np.asfortranarray(below), None, codes, n_domains, "each", "mean", False
+            )
+            df = degrees_of_freedom(self._stages, np.where(valid, self._w, 0.0), codes)
+            df = df[:, None]
+            lo_p = share["estimate"] + share["se"] * stats.t.ppf(t_lo, df)
+            hi_p = share["estimate"] + share["se"] * stats.t.ppf(t_hi, df)
+            with np.errstate(invalid="ignore"):
+                lo = math_rule(sorted_, np.where(lo_p < 0, np.nan, lo_p))
+                hi = math_rule(sorted_, np.where(hi_p > 1, np.nan, hi_p))
+            se = (hi - lo) / (2 * stats.t.ppf(t_hi, df))
+            if na_rm is False:
+                bad = np.bincount(codes[(codes >= 0) & np.isnan(x)], minlength=n_domains) > 0
+                estimate, se, lo, hi = (
+                    np.where(bad[:, None], np.nan, a) for a in (estimate, se, lo, hi)
+                )
+            result = {
+                "estimate": estimate,
+                "se": se,
+                "n": np.repeat(sorted_.size[:, None], len(p), axis=1),
+                "n_weighted": np.repeat(sorted_.total[:, None], len(p), axis=1),
+                "deff": np.full_like(estimate, np.nan),
+            }
+            frames.append(self._frame(result, keys, [name] * len(p), p.tolist(), lo, hi))
+        return pd.concat(frames, ignore_index=True)
+
+    def crosstab(self, row: str, col: str, conf_level: float = 0.95) -> Crosstab:
+        """Weighted two-way table with Rao-Scott and adjusted Wald tests (R's ``svychisq``).
+
+        Parameters
+        ----------
+        row, col : str
+            Categorical columns; categories are their sorted distinct values.
+            Respondents missing either are left out (R's ``na.rm=TRUE``).
+        conf_level : float
+            Confidence level of the normal-quantile intervals of the cell shares.
+
+        Returns
+        -------
+        Crosstab
+            ``table``: cell shares of the total with SEs (one row per cell,
+            ``variable``/``level`` the row category and a column named ``col``)
+            and weighted counts; ``tests``: ``"F"`` (Rao-Scott second-order
+            F, R's default), ``"Chisq"`` and ``"adjWald"``.
+
+        Notes
+        -----
+        With cell shares :math:`\\hat p`, their design covariance :math:`V`,
+        :math:`C` the interaction contrasts orthogonal to the main effects and
+        :math:`D = \\mathrm{diag}(\\hat p)`, the design effect matrix is
+        :math:`\\Delta = (C^\\top D^{-1} C / N)^{-1} C^\\top D^{-1} V D^{-1} C`.
+        ``F = X^2 / \\mathrm{tr}\\,\\Delta`` on
+        :math:`d_0 = (\\mathrm{tr}\\,\\Delta)^2 / \\mathrm{tr}\\,\\Delta^2` and
+        :math:`d_0 \\nu` degrees of freedom, :math:`\\nu` = first-stage units
+        minus strata. ``V`` comes from the full Taylor core: all stages with
+        fpc, and calibration.
+
+        References
+        ----------
+        Rao, J. N. K. and Scott, A. J. (1984). On chi-squared tests for
+        multiway contingency tables with cell proportions estimated from survey
+        data. Annals of Statistics 12, 46-60.
+
+        Examples
+        --------
+        >>> df = pd.DataFrame({"a": list("xxyyxyxy"), "b": list("uvuvuuvv")})
+        >>> df["st"] = list("ppppqqqq")
+        >>> tab = Design(df, strata="st").crosstab("a", "b")
+        >>> tab.tests["statistic"].tolist()
+        ['F', 'Chisq', 'adjWald']
+        >>> # R: svychisq(~a + b, svydesign(id = ~1, strata = ~st, data = df), statistic = "F")
+        """
+        codes = []
+        levels = []
+        for name in (row, col):
+            if name not in self._data.columns:
+                raise EstimationError(
+                    pl=f"Brak kolumny '{name}' w danych.",
+                    en=f"No column '{name}' in the data.",
+                    column=name,
+                )
+            c, lv = pd.factorize(self._data[name], sort=True)
+            if len(lv) < 2:
+                raise EstimationError(
+                    pl=f"Kolumna '{name}' ma mniej niż dwie kategorie: nie ma czego testować.",
+                    en=f"Column '{name}' has fewer than two categories: nothing to test.",
+                    column=name,
+                )
+            codes.append(c)
+            levels.append(list(lv))
+        rows, cols = codes
+        nr, nc = len(levels[0]), len(levels[1])
+        kept = (rows >= 0) & (cols >= 0)
+        w = np.where(kept, self._w, 0.0)
+        cell = np.where(kept, rows + nr * cols, -1)
+        indicators = (cell[:, None] == np.arange(nr * nc)).astype(float)
+        first = self._stages[0]
+
+        def covariance(z: np.ndarray) -> np.ndarray:
+            return linearised_variance(
+                z, self._stages, self._has_fpc, self._lonely, self._steps, full=True
+            )
+
+        tests = association_tests(
+            indicators,
+            np.where(kept, rows, -1),
+            np.where(kept, cols, -1),
+            w,
+            covariance,
+            len(self._w),
+            float(len(first.unit_stratum) - first.n_strata),
+        )
+        total = w.sum()
+        counts = w @ indicators
+        share = counts / total
+        v = covariance(np.where(kept[:, None], w[:, None] * (indicators - share) / total, 0.0))
+        se = np.sqrt(np.maximum(np.diag(v), 0.0))
+        lo, hi = normal_interval(share, se, conf_level)
+        n_cell = np.bincount(cell[kept & (self._w != 0)], minlength=nr * nc)
+
+        def grid(a: np.ndarray) -> np.ndarray:
+            return np.asarray(a, dtype=float).reshape(nc, nr)
+
+        result = {
+            "estimate": grid(share),
+            "se": grid(se),
+            "n": grid(n_cell),
+            "n_weighted": grid(counts),
+            "deff": np.full((nc, nr), np.nan),
+        }
+        keys = pd.DataFrame({col: pd.Series(levels[1], dtype=object)})
+        table = self._frame(result, keys, [row] * nr, levels[0], grid(lo), grid(hi))
+        return Crosstab(table, tests)
+
+    def glm(
+        self,
+        formula: str,
+        family: Family = "gaussian",
+        conf_level: float = 0.95,
+    ) -> pd.DataFrame:
+        """A design-based GLM with sandwich standard errors, as R's ``svyglm``.
+
+        Parameters
+        ----------
+        formula : str
+            A patsy formula, e.g. ``"api00 ~ ell + meals + C(stype)"``
+            (``C(x)``: treatment contrasts on the sorted levels, as R's
+            factors). Respondents missing any variable of the model are left
+            out (zero weight; R's ``na.action = na.omit``).
+        family : {"gaussian", "quasibinomial"}
+            Identity or logit link.
+        conf_level : float
+            Confidence level.
+
+        Returns
+        -------
+        DataFrame
+            One row per coefficient: ``variable`` is the term, ``estimate``,
+            ``se``, ``ci_low``, ``ci_high`` (Student's t on the residual
+            degrees of freedom), ``t``, ``df``, ``p_value``, ``n``, ``n_weighted``.
+
+        Notes
+        -----
+        Residual degrees of freedom as R: ``degf(design) + 1 - p`` for ``p``
+        coefficients. See :mod:`diagnosis.estimate.models` for the variance.
+
+        Examples
+        --------
+        >>> df = pd.DataFrame({"y": [1.0, 3, 2, 5, 4, 6], "x": [0.0, 1, 1, 2, 2, 3]})
+        >>> Design(df).glm("y ~ x")["estimate"].round(6).tolist()
+        [0.909091, 1.727273]
+        >>> # R: svyglm(y ~ x, svydesign(id = ~1, data = df))
+        """
+        import patsy  # statsmodels' formula engine
+
+        if family not in ("gaussian", "quasibinomial"):
+            raise EstimationError(
+                pl=f"Nieznana rodzina family={family!r}; dozwolone: 'gaussian', 'quasibinomial'.",
+                en=f"Unknown family={family!r}; choose 'gaussian' or 'quasibinomial'.",
+                value=family,
+            )
+        try:
+            y_frame, x_frame = patsy.dmatrices(
+                formula, self._data, return_type="dataframe", NA_action="drop"
+            )
+        except patsy.PatsyError as exc:
+            raise EstimationError(
+                pl=f"Nie da się odczytać wzoru modelu {formula!r}: {exc}",
+                en=f"Cannot read the model formula {formula!r}: {exc}",
+                value=formula,
+            ) from exc
+        kept = np.zeros(len(self._w), dtype=bool)
+        positions = self._data.index.get_indexer(x_frame.index)
+        kept[positions] = True
+        n = len(self._w)
+        x = np.zeros((n, x_frame.shape[1]))
+        x[positions] = x_frame.to_numpy(dtype=float)
+        y = np.zeros(n)
+        y[positions] = y_frame.to_numpy(dtype=float)[:, 0]
+        w = np.where(kept, self._w, 0.0)
+        scaled = w / w[kept].mean()  # as R: weights / mean(weights)
+        beta, mu, working = irls(x, y, scaled, family)
+        a_inv = np.linalg.inv(x.T @ (x * working[:, None]))
+        scores = x * (scaled * (y - mu))[:, None]
+        cov = linearised_variance(
+            scores @ a_inv, self._stages, self._has_fpc, self._lonely, self._steps, full=True
+        )
+        se = np.sqrt(np.diag(cov))
+        rows = np.zeros(n, dtype=np.intp)
+        df = degrees_of_freedom(self._stages, w, rows)[0] + 1 - len(beta)
+        t = beta / se
+        lo, hi = t_interval(beta, se, np.full(len(beta), df), conf_level)
+        return pd.DataFrame(
+            {
+                "variable": list(x_frame.columns),
+                "estimate": beta,
+                "se": se,
+                "ci_low": lo,
+                "ci_high": hi,
+                "t": t,
+                "df": df,
+                "p_value": 2 * stats.t.sf(np.abs(t), df),
+                "n": int((w != 0).sum()),
+                "n_weighted": w.sum(),
+            }
+        )
 
     # -------------------------------------------------------------- weighting
     def poststratify(

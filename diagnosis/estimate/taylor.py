@@ -43,6 +43,8 @@ __all__ = [
     "build_stages",
     "degrees_of_freedom",
     "linearised_variance",
+    "stages_used",
+    "variance_of_unit_totals",
 ]
 
 LonelyPSU = Literal["fail", "remove", "certainty", "adjust", "average"]
@@ -252,16 +254,30 @@ def degrees_of_freedom(
     return (n_u - n_h).astype(float)
 
 
+def stages_used(stages: Sequence[Stage], has_fpc: bool) -> int:
+    """How many stages contribute to the variance (as :func:`variance_of_unit_totals`)."""
+    if not has_fpc:
+        return 1
+    multiplier = np.ones(1)
+    for number, stage in enumerate(stages, start=1):
+        multiplier = (multiplier[stage.group] * stage.fraction)[stage.unit_stratum]
+        if not multiplier.any():
+            return number
+    return len(stages)
+
+
 def _stage_variance(
     totals: np.ndarray | sparse.spmatrix,
     stage: Stage,
     stage_number: int,
     lonely: LonelyPSU,
     multiplier: np.ndarray,
+    full: bool = False,
 ) -> np.ndarray:
     """Variance contributed by one stage: ``onestage`` over every group at once.
 
     ``totals`` are unit totals (U x K); ``multiplier`` is per group (unit above).
+    With ``full`` the K x K covariance matrix (``totals`` dense), else its diagonal.
     """
     n_h = stage.n_units
     census = stage.f < 1e-7
@@ -280,7 +296,20 @@ def _stage_variance(
     if lonely in ("remove", "certainty"):
         # a lonely unit centred on itself contributes nothing (R centres it too)
         scale = np.where(lonely_strata, 0.0, scale)
+    factor = np.ones(stage.n_strata)
+    if lonely == "average" and lonely_strata.any():
+        n_groups = int(stage.group.max()) + 1
+        nstrat = np.bincount(stage.group, minlength=n_groups).astype(float)
+        nok = np.bincount(stage.group, weights=~lonely_strata, minlength=n_groups)
+        factor = np.where(lonely_strata, 0.0, (nstrat / np.maximum(nok, 1))[stage.group])
     strat = stage.stratum_matrix()
+    if full:
+        totals = totals.toarray() if sparse.issparse(totals) else np.asarray(totals)
+        sums = strat @ totals
+        means = np.where(centre[:, None], sums / n_h[:, None], 0.0)
+        dev = totals - means[stage.unit_stratum]
+        coef = (scale * factor * multiplier[stage.group])[stage.unit_stratum]
+        return dev.T @ (dev * coef[:, None])
     sums = np.asarray((strat @ totals).todense()) if sparse.issparse(totals) else strat @ totals
     if sparse.issparse(totals):
         squares = np.asarray((strat @ totals.multiply(totals)).todense())
@@ -290,12 +319,6 @@ def _stage_variance(
         dev = totals - means[stage.unit_stratum]
         per_stratum = strat @ (dev * dev)
     per_stratum = per_stratum * scale[:, None]
-    factor = np.ones(stage.n_strata)
-    if lonely == "average" and lonely_strata.any():
-        n_groups = int(stage.group.max()) + 1
-        nstrat = np.bincount(stage.group, minlength=n_groups).astype(float)
-        nok = np.bincount(stage.group, weights=~lonely_strata, minlength=n_groups)
-        factor = np.where(lonely_strata, 0.0, (nstrat / np.maximum(nok, 1))[stage.group])
     return (factor * multiplier[stage.group]) @ per_stratum
 
 
@@ -305,6 +328,7 @@ def linearised_variance(
     has_fpc: bool,
     lonely: LonelyPSU = "fail",
     residualise: Sequence[Callable[[np.ndarray], np.ndarray]] = (),
+    full: bool = False,
 ) -> np.ndarray:
     """Variance of the totals of each column of ``z``: R's ``svyrecvar`` (diagonal).
 
@@ -320,10 +344,13 @@ def linearised_variance(
         ``options(survey.lonely.psu=)``.
     residualise : sequence of callables
         Calibration steps, applied in order (R's ``postStrata``).
+    full : bool
+        Return the whole K x K covariance matrix (for a few columns), as
+        ``svyrecvar`` does, instead of its diagonal.
 
     Returns
     -------
-    ndarray, shape (K,)
+    ndarray, shape (K,) or (K, K)
     """
     if residualise:
         z = z.toarray() if sparse.issparse(z) else np.array(z, dtype=float, copy=True)
@@ -331,15 +358,47 @@ def linearised_variance(
             z = step(z)
     elif sparse.issparse(z):
         z = sparse.csr_matrix(z)
-    result = np.zeros(z.shape[1])
+
+    def totals_at(k: int) -> np.ndarray | sparse.spmatrix:
+        totals = stages[k].unit_matrix() @ z
+        if sparse.issparse(totals) and totals.shape[0] * totals.shape[1] <= _DENSE_LIMIT:
+            totals = totals.toarray()
+        return totals
+
+    return variance_of_unit_totals(totals_at, z.shape[1], stages, has_fpc, lonely, full)
+
+
+def variance_of_unit_totals(
+    totals_at: Callable[[int], np.ndarray | sparse.spmatrix],
+    n_columns: int,
+    stages: Sequence[Stage],
+    has_fpc: bool,
+    lonely: LonelyPSU = "fail",
+    full: bool = False,
+) -> np.ndarray:
+    """Variance of totals from the unit totals of each stage (R's ``multistage``).
+
+    Parameters
+    ----------
+    totals_at : callable
+        ``totals_at(k)`` gives the totals of the influence values over the
+        sampled units of stage ``k`` (0-based): ``U_k x K``. Called only for the
+        stages that count.
+    n_columns : int
+        ``K``.
+    stages, has_fpc, lonely, full
+        As in :func:`linearised_variance`.
+
+    Returns
+    -------
+    ndarray, shape (K,)
+    """
+    result = np.zeros((n_columns, n_columns) if full else n_columns)
     multiplier = np.ones(1)
     for number, stage in enumerate(stages, start=1):
         if number > 1 and not has_fpc:
             break
-        totals = stage.unit_matrix() @ z
-        if sparse.issparse(totals) and totals.shape[0] * totals.shape[1] <= _DENSE_LIMIT:
-            totals = totals.toarray()
-        result += _stage_variance(totals, stage, number, lonely, multiplier)
+        result += _stage_variance(totals_at(number - 1), stage, number, lonely, multiplier, full)
         # the next stage's groups are this stage's units
         multiplier = (multiplier[stage.group] * stage.fraction)[stage.unit_stratum]
         if not multiplier.any():

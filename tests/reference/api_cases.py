@@ -51,11 +51,94 @@ def _rows(case: str, statistic: str, frame: pd.DataFrame, by: list[str]) -> pd.D
 
 def _means(case: str, des: Design) -> list[pd.DataFrame]:
     variables = ["api00", "api99", "enroll"]
-    rows = [_rows(case, "mean", des.mean(variables, deff=True), [])]
+    # R called svymean once per variable: per-variable missing values
+    rows = [_rows(case, "mean", des.mean(variables, deff=True, na_rm="each"), [])]
     if not des.data[variables].isna().any().any():
         joint = des.mean(variables).assign(deff=np.nan)
         rows.append(_rows(f"{case}/joint", "mean", joint, []))
     return rows
+
+
+def joint_na(case: str, des: Design, deff: bool) -> pd.DataFrame:
+    """R's ``joint_na()``: several variables at once with R's ``na.rm = TRUE``.
+
+    With ``deff=False`` the design effects are left out (NaN, not compared),
+    which sends uncalibrated designs through the fast path.
+    """
+    case = f"{case}/joint-na"
+    variables = ["api00", "avg.ed", "api99na", "enroll"]
+    rows = [
+        _rows(case, "mean", des.mean(variables, deff=deff), []),
+        _rows(case, "total", des.total(variables, deff=deff), []),
+        _rows(
+            case, "ratio", des.ratio(["api.stu", "avg.ed"], ["enroll", "api99na"], deff=deff), []
+        ),
+        _rows(case, "mean", des.mean(variables, by="stype", deff=deff), ["stype"]),
+    ]
+    return pd.concat(rows, ignore_index=True)
+
+
+def quantiles(case: str, des: Design) -> pd.DataFrame:
+    """R's ``quantiles()``: quantiles overall and in domains, with Woodruff CIs."""
+    case = f"{case}/quantile"
+    overall = des.quantile(["api00", "meals", "enroll"], [0.1, 0.25, 0.5, 0.75, 0.9])
+    domains = des.quantile("api00", [0.25, 0.5], by="stype")
+    rows = [_rows(case, "quantile", overall, []), _rows(case, "quantile", domains, ["stype"])]
+    out = pd.concat(rows, ignore_index=True)
+    out["level"] = out["level"].map(lambda p: f"{p:g}")
+    return out
+
+
+def crosstabs(case: str, des: Design) -> pd.DataFrame:
+    """R's ``crosstabs()``: svychisq tests (statistic, p, ndf, ddf) and cell shares."""
+    case = f"{case}/crosstab"
+    rows = []
+    for row, col in (("stype", "sch.wide"), ("stype", "mealcat")):
+        tab = des.crosstab(row, col)
+        for test in tab.tests.itertuples():
+            rows.append(
+                pd.DataFrame(
+                    {
+                        "case": [case],
+                        "statistic": [f"chisq:{test.statistic}"],
+                        "variable": [f"{row}~{col}"],
+                        "level": [np.nan],
+                        "domain": [np.nan],
+                        "estimate": [test.value],
+                        "se": [test.p_value],
+                        "ci_low": [test.ndf],
+                        "ci_high": [test.ddf],
+                        "deff": [np.nan],
+                    }
+                )
+            )
+        if col == "sch.wide":
+            rows.append(_rows(case, "share", tab.table, ["sch.wide"]))
+    return pd.concat(rows, ignore_index=True)
+
+
+def _r_name(term: str) -> str:
+    """patsy's coefficient names as R's: ``Intercept``, ``C(x)[T.v]`` -> ``(Intercept)``, ``xv``."""
+    if term == "Intercept":
+        return "(Intercept)"
+    if term.startswith("C("):
+        name, level = term[2:].split(")[T.")
+        return name + level[:-1]
+    return term
+
+
+def models(case: str, des: Design) -> pd.DataFrame:
+    """R's ``models()``: svyglm coefficients, SEs and confint()."""
+    case = f"{case}/glm"
+    rows = []
+    for family, formula in (
+        ("gaussian", "api00 ~ enroll + meals + C(stype)"),
+        ("quasibinomial", "yes ~ meals + C(stype)"),
+    ):
+        fit = des.glm(formula, family=family)
+        fit = fit.assign(variable=fit["variable"].map(_r_name), level=np.nan, deff=np.nan)
+        rows.append(_rows(case, f"glm:{family}", fit, []))
+    return pd.concat(rows, ignore_index=True)
 
 
 def standard(case: str, des: Design) -> pd.DataFrame:
@@ -64,7 +147,12 @@ def standard(case: str, des: Design) -> pd.DataFrame:
     rows.append(_rows(case, "total", des.total("enroll", deff=True), []))
     rows.append(_rows(case, "ratio", des.ratio("api.stu", "enroll", deff=True), []))
     rows.append(
-        _rows(case, "mean", des.mean(["api00", "enroll"], by="stype", deff=True), ["stype"])
+        _rows(
+            case,
+            "mean",
+            des.mean(["api00", "enroll"], by="stype", deff=True, na_rm="each"),
+            ["stype"],
+        )
     )
     rows.append(_rows(case, "total", des.total("enroll", by="stype", deff=True), ["stype"]))
     ratio = des.ratio("api.stu", "enroll", by="stype").assign(deff=np.nan)

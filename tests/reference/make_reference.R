@@ -14,14 +14,22 @@ data(api)
 out_dir <- "tests/reference"
 keep <- c("cds", "stype", "dnum", "snum", "api00", "api99", "enroll", "api.stu",
           "sch.wide", "comp.imp", "avg.ed", "meals", "pw")
+# api99na: api99 with every school whose snum is a multiple of 7 missing, so that
+# two variables (avg.ed or enroll, and api99na) are missing in different rows;
+# mealcat: meals in three bands, for a 3 x 3 table; yes: sch.wide == "Yes" as 0/1
 write_data <- function(d, name, extra) {
   d <- d[, c(keep, extra)]
+  d$api99na <- ifelse(d$snum %% 7 == 0, NA, d$api99)
+  d$mealcat <- as.character(cut(d$meals, c(-Inf, 33, 66, Inf),
+                                labels = c("a.low", "b.mid", "c.high")))
+  d$yes <- as.numeric(d$sch.wide == "Yes")
   write.csv(d, file.path(out_dir, "data", paste0(name, ".csv")), row.names = FALSE, na = "")
+  d
 }
-write_data(apisrs, "apisrs", "fpc")
-write_data(apistrat, "apistrat", "fpc")
-write_data(apiclus1, "apiclus1", "fpc")
-write_data(apiclus2, "apiclus2", c("fpc1", "fpc2"))
+apisrs <- write_data(apisrs, "apisrs", "fpc")
+apistrat <- write_data(apistrat, "apistrat", "fpc")
+apiclus1 <- write_data(apiclus1, "apiclus1", "fpc")
+apiclus2 <- write_data(apiclus2, "apiclus2", c("fpc1", "fpc2"))
 
 # Population figures from apipop (6,194 schools): only the totals used below.
 pop.types <- data.frame(stype = c("E", "H", "M"), Freq = c(4421, 755, 1018))
@@ -63,8 +71,83 @@ means <- function(case, des, vars = c("api00", "api99", "enroll")) {
   if (!any(is.na(model.frame(f, model.frame(des), na.action = na.pass))))
     stat(paste0(case, "/joint"), "mean", svymean(f, des))
 }
+# R's na.rm = TRUE on several variables at once: complete cases over all of them
+# (the design keeps every row; the incomplete ones get zero weight). Case "<case>/joint-na":
+#   svymean(f, des, na.rm = TRUE, deff = TRUE); svytotal(f, ...); 
+#   svyratio(~api.stu + avg.ed, ~enroll + api99na, des, na.rm = TRUE, deff = TRUE);
+#   svyby(f, ~stype, des, svymean, na.rm = TRUE, deff = TRUE)
+# with f = ~api00 + avg.ed + api99na + enroll
+joint_na <- function(case, des) {
+  case <- paste0(case, "/joint-na")
+  vars <- c("api00", "avg.ed", "api99na", "enroll")
+  f <- ~api00 + avg.ed + api99na + enroll
+  stat(case, "mean", svymean(f, des, na.rm = TRUE, deff = TRUE), deff = TRUE)
+  stat(case, "total", svytotal(f, des, na.rm = TRUE, deff = TRUE), deff = TRUE)
+  r <- svyratio(~api.stu + avg.ed, ~enroll + api99na, des, na.rm = TRUE, deff = TRUE)
+  nm <- outer(rownames(r$ratio), colnames(r$ratio), paste, sep = "/")
+  add(case, "ratio", as.vector(nm), as.vector(r$ratio), as.vector(sqrt(r$var)),
+      confint(r), as.vector(attr(r, "deff")))
+  b <- svyby(f, ~stype, des, svymean, na.rm = TRUE, deff = TRUE)
+  ci <- confint(b)
+  for (v in vars)
+    add(case, "mean", v, b[[v]], b[[paste0("se.", v)]],
+        ci[paste0(b$stype, ":", v), , drop = FALSE], b[[paste0("DEff.", v)]],
+        domain = paste0("stype=", b$stype))
+}
+# Quantiles with R's defaults (qrule = "math", interval.type = "mean"), case "<case>/quantile":
+#   svyquantile(~api00 + meals + enroll, des, probs, na.rm = TRUE, ci = TRUE)
+#   svyby(~api00, ~stype, des, svyquantile, quantiles = p, ci = TRUE, vartype = c("se", "ci"))
+quantiles <- function(case, des) {
+  case <- paste0(case, "/quantile")
+  q <- svyquantile(~api00 + meals + enroll, des, c(0.1, 0.25, 0.5, 0.75, 0.9), na.rm = TRUE,
+                   ci = TRUE)
+  for (v in names(q))
+    add(case, "quantile", v, q[[v]][, 1], q[[v]][, 4], q[[v]][, 2:3, drop = FALSE],
+        level = rownames(q[[v]]))
+  for (p in c(0.25, 0.5)) {
+    b <- svyby(~api00, ~stype, des, svyquantile, quantiles = p, ci = TRUE,
+               vartype = c("se", "ci"))
+    add(case, "quantile", "api00", coef(b), SE(b), cbind(b$ci_l, b$ci_u), level = p,
+        domain = paste0("stype=", b$stype))
+  }
+}
+# Two-way tables, case "<case>/crosstab": svychisq(~a + b, des, statistic = s) for
+# s in F, Chisq, adjWald, stored as estimate = statistic, se = p-value, ci_low = ndf
+# (df for Chisq), ci_high = ddf; and the cell shares svymean(~interaction(stype, sch.wide), des)
+crosstabs <- function(case, des) {
+  case <- paste0(case, "/crosstab")
+  for (f in c(~stype + sch.wide, ~stype + mealcat)) {
+    label <- paste(all.vars(f), collapse = "~")
+    for (s in c("F", "Chisq", "adjWald")) {
+      x <- svychisq(f, des, statistic = s)
+      par <- if (s == "Chisq") c(x$parameter, NA) else x$parameter
+      add(case, paste0("chisq:", s), label, x$statistic, x$p.value, matrix(par, nrow = 1))
+    }
+  }
+  m <- svymean(~interaction(stype, sch.wide), des)
+  cells <- expand.grid(stype = sort(unique(des$variables$stype)),
+                       sch.wide = sort(unique(des$variables$sch.wide)))
+  add(case, "share", "stype", coef(m), SE(m), confint(m), level = as.character(cells$stype),
+      domain = paste0("sch.wide=", cells$sch.wide))
+}
+# Models, case "<case>/glm": coef, SE and confint() of
+#   svyglm(api00 ~ enroll + meals + stype, des)
+#   svyglm(yes ~ meals + stype, des, family = quasibinomial(),
+#          control = glm.control(epsilon = 1e-14, maxit = 100))  (converged fully)
+models <- function(case, des) {
+  case <- paste0(case, "/glm")
+  m <- svyglm(api00 ~ enroll + meals + stype, des)
+  add(case, "glm:gaussian", names(coef(m)), coef(m), SE(m), confint(m))
+  m <- svyglm(yes ~ meals + stype, des, family = quasibinomial(),
+              control = glm.control(epsilon = 1e-14, maxit = 100))
+  add(case, "glm:quasibinomial", names(coef(m)), coef(m), SE(m), confint(m))
+}
 standard <- function(case, des, domain2 = TRUE) {
   means(case, des)
+  models(case, des)
+  crosstabs(case, des)
+  quantiles(case, des)
+  joint_na(case, des)
   stat(case, "total", svytotal(~enroll, des, na.rm = TRUE, deff = TRUE), deff = TRUE)
   r <- svyratio(~api.stu, ~enroll, des, na.rm = TRUE, deff = TRUE)
   add(case, "ratio", "api.stu/enroll", coef(r), SE(r), confint(r), attr(r, "deff"))
@@ -115,6 +198,10 @@ standard("clus2w", clus2w)
 tight <- list(maxit = 1000, epsilon = 1e-13)
 calibrated <- function(case, des) {
   means(case, des)
+  models(case, des)
+  crosstabs(case, des)
+  quantiles(case, des)
+  joint_na(case, des)
   stat(case, "total", svytotal(~enroll, des, na.rm = TRUE, deff = TRUE), deff = TRUE)
   stat(case, "mean", svymean(~avg.ed, des, na.rm = TRUE, deff = TRUE), deff = TRUE)
   r <- svyratio(~api.stu, ~enroll, des, na.rm = TRUE, deff = TRUE)
