@@ -5,8 +5,9 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-# System packages: fonts with Polish glyphs and pango (HTML -> PDF), venv support.
-APT_PACKAGES := fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b
+# System packages: fonts with Polish glyphs and pango (HTML -> PDF), poppler-utils (pdftotext,
+# used by the tests to read the PDFs), venv support.
+APT_PACKAGES := fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 poppler-utils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: demo test setup system lint format clean help

@@ -30,6 +30,7 @@ _TEXT = {
         "town_failed": "{town}: nie udało się sprawdzić",
         "summary": "Sprawdzono {n} miejscowości: {ok} bez błędów, {bad} z błędami.",
         "written": "Zapisano dane demonstracyjne {n} miejscowości w {root}.",
+        "reports": "Gotowe raporty: {n} z {total}.",
     },
     "en": {
         "internal": "Unexpected program error ({kind}). This is not a problem with your data. "
@@ -38,6 +39,7 @@ _TEXT = {
         "town_failed": "{town}: could not be checked",
         "summary": "Checked {n} towns: {ok} without errors, {bad} with errors.",
         "written": "Wrote demo data for {n} towns to {root}.",
+        "reports": "Reports made: {n} of {total}.",
     },
 }
 
@@ -53,6 +55,7 @@ _EPILOG = """\
 examples:
   diagnosis validate surveys/towns/kwidzyn      check one town
   diagnosis validate --all                      check every town under surveys/towns
+  diagnosis report surveys/towns/kwidzyn        the town's PDF report and evidence files
   diagnosis read ankieta.csv --instrument surveys/instruments/resident_survey.xlsx
   diagnosis demo                                (re)write the synthetic demo towns
   diagnosis --lang en validate surveys/towns/sopot
@@ -101,6 +104,42 @@ def build_parser() -> argparse.ArgumentParser:
         default=5,
         help="how many locations to list for each kind of problem (default 5)",
     )
+
+    p = sub.add_parser(
+        "report",
+        help="make a town's diagnosis report: PDF, HTML, notebook and evidence files",
+        description="Run the report template (notebooks/diagnosis.ipynb) for each town with "
+        "papermill and write reports/<town>/: the executed notebook, diagnosis.html (no code), "
+        "diagnosis.pdf (A4), evidence.json, indicators.csv and indicators.xlsx. The data are "
+        "validated first; a town that fails does not stop the others.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples:\n  diagnosis report surveys/towns/kwidzyn\n"
+        "  diagnosis report kwidzyn sopot --lang en --threshold 15\n"
+        "  diagnosis report --all",
+    )
+    p.add_argument("towns", nargs="*", help="town folders or names under surveys/towns")
+    p.add_argument("--all", action="store_true", help="every town under --root")
+    p.add_argument("--root", type=Path, default=None, help="folder holding town folders")
+    p.add_argument(
+        "--report-lang",
+        choices=["pl", "en"],
+        default=None,
+        help="language of the report (default: the --lang of messages, i.e. pl)",
+    )
+    p.add_argument(
+        "--threshold",
+        type=int,
+        default=10,
+        help="smallest number of respondents behind a published number (default 10, min 3)",
+    )
+    p.add_argument(
+        "--weighting",
+        choices=["rake", "poststratify", "none"],
+        default="rake",
+        help="rake to age and sex margins (default), post-stratify to age x sex cells, or none",
+    )
+    p.add_argument("--conf-level", type=float, default=0.95, help="confidence level (default 0.95)")
+    p.add_argument("--out", type=Path, default=None, help="output folder (default reports/)")
 
     p = sub.add_parser(
         "read",
@@ -161,6 +200,42 @@ def _cmd_validate(args: argparse.Namespace, lang: Language) -> int:
     return 0 if bad == 0 else 1
 
 
+def _cmd_report(args: argparse.Namespace, lang: Language) -> int:
+    from .report import render_town
+    from .report.render import print_progress
+    from .town import TOWNS_DIR, find_towns, town_folder
+
+    folders = [town_folder(t) for t in args.towns]
+    if args.all or not folders:
+        root = args.root or TOWNS_DIR
+        folders = find_towns(root)
+        if not folders:
+            print(_TEXT[lang]["no_towns"].format(root=root), file=sys.stderr)
+            return 2
+    report_lang = args.report_lang or lang
+    failed = 0
+    for folder in folders:
+        out = args.out / folder.name if args.out else None
+        try:
+            files = render_town(
+                folder,
+                out,
+                lang=report_lang,
+                threshold=args.threshold,
+                weighting=args.weighting,
+                conf_level=args.conf_level,
+                progress=print_progress,
+            )
+        except DiagnosisError as err:
+            failed += 1
+            print(f"✗ {folder.name}: {err.message(lang)}", file=sys.stderr)
+            continue
+        print(f"✓ {folder.name}: {files.pdf}")
+    if len(folders) > 1:
+        print(_TEXT[lang]["reports"].format(n=len(folders) - failed, total=len(folders)))
+    return 0 if failed == 0 else 1
+
+
 def _cmd_read(args: argparse.Namespace, lang: Language) -> int:
     from .instrument import load_instrument
     from .read import read_responses
@@ -195,7 +270,12 @@ def _cmd_demo(args: argparse.Namespace, lang: Language) -> int:
     return 0
 
 
-_COMMANDS = {"validate": _cmd_validate, "read": _cmd_read, "demo": _cmd_demo}
+_COMMANDS = {
+    "validate": _cmd_validate,
+    "report": _cmd_report,
+    "read": _cmd_read,
+    "demo": _cmd_demo,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -196,6 +196,24 @@ def _margins(path: Path, raw: Any) -> tuple[pd.DataFrame, str]:
     return frame, source.strip()
 
 
+def town_folder(name_or_path: str | Path) -> Path:
+    """The folder of a town given as a path or as a name under ``surveys/towns``.
+
+    A notebook opened in JupyterLab runs in ``notebooks/``; papermill runs in the
+    project root; both find ``"kwidzyn"`` and ``"surveys/towns/kwidzyn"``.
+
+    Examples
+    --------
+    >>> town_folder("kwidzyn") == town_folder("surveys/towns/kwidzyn") == TOWNS_DIR / "kwidzyn"
+    True
+    """
+    path = Path(name_or_path)
+    for candidate in (path, TOWNS_DIR / path, _ROOT / path):
+        if (candidate / "town.yaml").exists():
+            return candidate.resolve()
+    return path
+
+
 def load_town(folder: str | Path) -> Town:
     """Read and check ``<folder>/town.yaml``.
 
@@ -218,7 +236,7 @@ def load_town(folder: str | Path) -> Town:
     >>> load_town("surveys/towns/kwidzyn").synthetic
     True
     """
-    folder = Path(folder).resolve()
+    folder = town_folder(folder).resolve()
     path = folder / "town.yaml"
     if not path.exists():
         raise _fail(

@@ -21,7 +21,7 @@ def test_environment_yml_names_the_same_dependencies_as_pyproject():
     conda = {_name(d) for d in env["dependencies"] if isinstance(d, str)} - {"python", "pip"}
     assert conda == wanted
     assert "conda-forge" in env["channels"]
-    python = [d for d in env["dependencies"] if isinstance(d, str) and d.startswith("python")]
+    python = [d for d in env["dependencies"] if isinstance(d, str) and _name(d) == "python"]
     assert python == ["python=3.11"]
     assert env["dependencies"][-1] == {"pip": ["-e ."]}
 

@@ -750,7 +750,7 @@ class Design:
                 )
             categories = [level]
         missing = values.isna().to_numpy()
-        raw = values.to_numpy()
+        raw = values.to_numpy(dtype=object, na_value=None)  # pandas NA would not compare
         num = np.column_stack([np.where(missing, np.nan, raw == c) for c in categories])
         codes, keys = self._domains(by)
         stats = self._kernel(

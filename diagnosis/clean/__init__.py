@@ -1,0 +1,47 @@
+"""Cleaning: from a town's response files to analysis-ready data.
+
+:func:`clean_responses` combines a town's files and applies documented,
+logged steps (empty rows, repeated ids, text tidying, redaction of personal
+data, respondents who cannot be weighted); :func:`scored` and
+:func:`scale_score` turn answer codes into numbers; :func:`redact_text` and
+:func:`redact_series` hide personal data in free text; :func:`code_themes`
+codes open answers into themes with a Polish keyword dictionary.
+
+Examples
+--------
+>>> redact_text("Mój PESEL 44051401359, tel. 600 123 456")
+'Mój PESEL [PESEL], tel. [telefon]'
+"""
+
+from .redact import (
+    KINDS,
+    PLACEHOLDERS,
+    PersonalData,
+    find_personal_data,
+    redact_series,
+    redact_text,
+)
+from .scores import SKILLS_LEVELS, numeric_codes, scale_score, scored, skills_level
+from .steps import STEPS, Cleaned, CleaningError, clean_responses
+from .themes import THEMES, code_themes, theme_labels
+
+__all__ = [
+    "KINDS",
+    "PLACEHOLDERS",
+    "SKILLS_LEVELS",
+    "STEPS",
+    "THEMES",
+    "Cleaned",
+    "CleaningError",
+    "PersonalData",
+    "clean_responses",
+    "code_themes",
+    "find_personal_data",
+    "numeric_codes",
+    "redact_series",
+    "redact_text",
+    "scale_score",
+    "scored",
+    "skills_level",
+    "theme_labels",
+]

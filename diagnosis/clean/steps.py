@@ -1,0 +1,559 @@
+"""Cleaning a town's responses: documented steps, each one logged.
+
+:func:`clean_responses` takes the response files of one town (already read
+into the canonical frame, :mod:`diagnosis.read.frame`) and applies, in this
+order:
+
+=====================  ==================================================================
+step                   what it does
+=====================  ==================================================================
+``combine``            stacks the files; every row keeps ``source_file`` (the file name)
+                       and ``source_row`` (its row in the spreadsheet, header = row 1)
+``drop_empty``         leaves out rows with no answer at all: every question of the
+                       questionnaire missing or blank (metadata such as the submission
+                       time, the respondent id or form timestamps does not count)
+``drop_duplicate_ids`` leaves out rows whose ``respondent_id`` was already seen (the
+                       first one is kept; ids compared after trimming spaces; rows with
+                       no id are kept); without an id column nothing is checked
+``trim_text``          trims spaces at both ends of every text value, collapses runs of
+                       spaces, tabs and line breaks into one space, and turns empty
+                       strings into missing values
+``redact``             replaces personal data in every text column (open answers and any
+                       other free text; not the respondent id) by labelled placeholders
+                       (:mod:`diagnosis.clean.redact`); counts are logged per kind, the
+                       values never
+``require_weighting``  leaves out respondents without a usable answer to a question with
+                       role ``weighting`` (sex, age band): missing, not on the choice list,
+                       or a non-substantive choice. They cannot be weighted to the
+                       population. Counts per question are logged.
+=====================  ==================================================================
+
+Every step appears in the log, even when it changes nothing. Rows left out by
+any step are listed in ``Cleaned.excluded`` with their file, row and reason.
+Input frames are never modified.
+
+Examples
+--------
+>>> from diagnosis import load_instrument, read_responses
+>>> ins = load_instrument("surveys/instruments/resident_survey.xlsx")
+>>> files = [read_responses("surveys/towns/kwidzyn/kobo_diagnoza_mieszkancow.csv", ins)]
+>>> cleaned = clean_responses(files, ins)
+>>> cleaned.log["step"].tolist()
+['combine', 'drop_empty', 'drop_duplicate_ids', 'trim_text', 'redact', 'require_weighting']
+>>> cleaned.redacted["pesel"]
+1
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DiagnosisError
+from ..instrument import Instrument, Question
+from ..read import Responses
+from .redact import KINDS, redact_series
+
+__all__ = ["STEPS", "Cleaned", "CleaningError", "clean_responses"]
+
+#: the cleaning steps, in the order they run
+STEPS: tuple[str, ...] = (
+    "combine",
+    "drop_empty",
+    "drop_duplicate_ids",
+    "trim_text",
+    "redact",
+    "require_weighting",
+)
+LOG_COLUMNS = ["step", "rows_before", "rows_after", "values_changed", "pl", "en"]
+EXCLUDED_COLUMNS = ["source_file", "source_row", "reason_pl", "reason_en", "step"]
+
+#: question types that hold form metadata, not answers
+_NOT_ANSWERS = frozenset(
+    {
+        "start", "end", "today", "deviceid", "subscriberid", "simserial", "phonenumber",
+        "username", "email", "audit", "start-geopoint", "imei", "calculate", "hidden",
+    }
+)  # fmt: skip
+_NOT_ANSWER_ROLES = frozenset({"id", "started_at", "ended_at"})
+#: columns never redacted: the keys that trace a row back to its file
+_KEYS = ("respondent_id", "source_file", "source_row")
+
+
+class CleaningError(DiagnosisError):
+    """The responses cannot be cleaned (no files, an unknown scale ...)."""
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    """A town's responses after cleaning.
+
+    Attributes
+    ----------
+    data : DataFrame
+        Canonical columns (see :mod:`diagnosis.read.frame`) plus
+        ``source_file`` and ``source_row``; a fresh RangeIndex.
+    log : DataFrame
+        One row per step of :data:`STEPS`: ``step, rows_before, rows_after,
+        values_changed, pl, en`` (``pl``/``en``: what was done, in a sentence).
+    excluded : DataFrame
+        Rows left out: ``source_file, source_row, reason_pl, reason_en, step``.
+    redacted : mapping
+        Number of pieces of personal data replaced, per kind
+        (:data:`diagnosis.clean.redact.KINDS`), zeros included.
+    """
+
+    data: pd.DataFrame
+    log: pd.DataFrame
+    excluded: pd.DataFrame
+    redacted: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+
+    @property
+    def n(self) -> int:
+        """Number of respondents kept."""
+        return len(self.data)
+
+
+# ------------------------------------------------------------------ Polish counts
+
+
+def _pl(n: int, one: str, few: str, many: str) -> str:
+    """``n`` with the Polish noun form it takes: 1 plik, 2 pliki, 5 plików, 22 pliki."""
+    if n == 1:
+        return f"{n} {one}"
+    if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
+        return f"{n} {few}"
+    return f"{n} {many}"
+
+
+def _en(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+_ROWS_PL = ("wiersz", "wiersze", "wierszy")
+_PEOPLE_PL = ("osobę", "osoby", "osób")
+_KIND_PL = {  # in reading order
+    "pesel": ("numer PESEL", "numery PESEL", "numerów PESEL"),
+    "nip": ("numer NIP", "numery NIP", "numerów NIP"),
+    "regon": ("numer REGON", "numery REGON", "numerów REGON"),
+    "id_card": (
+        "numer dowodu osobistego",
+        "numery dowodów osobistych",
+        "numerów dowodów osobistych",
+    ),
+    "iban": ("numer konta (IBAN)", "numery kont (IBAN)", "numerów kont (IBAN)"),
+    "phone": ("numer telefonu", "numery telefonów", "numerów telefonów"),
+    "email": ("adres e-mail", "adresy e-mail", "adresów e-mail"),
+    "address": ("adres", "adresy", "adresów"),
+    "postcode": ("kod pocztowy", "kody pocztowe", "kodów pocztowych"),
+    "number": ("inny długi numer", "inne długie numery", "innych długich numerów"),
+}
+_KIND_EN = {  # in reading order
+    "pesel": ("PESEL number", "PESEL numbers"),
+    "nip": ("NIP number", "NIP numbers"),
+    "regon": ("REGON number", "REGON numbers"),
+    "id_card": ("ID card number", "ID card numbers"),
+    "iban": ("bank account number (IBAN)", "bank account numbers (IBAN)"),
+    "phone": ("phone number", "phone numbers"),
+    "email": ("e-mail address", "e-mail addresses"),
+    "address": ("street address", "street addresses"),
+    "postcode": ("postcode", "postcodes"),
+    "number": ("other long number", "other long numbers"),
+}
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _is_text(s: pd.Series) -> bool:
+    return isinstance(s.dtype, pd.StringDtype) or s.dtype == object
+
+
+def _text_values(s: pd.Series) -> pd.Series:
+    """The text of ``s`` as a ``string`` Series; non-text values become NA."""
+    if isinstance(s.dtype, pd.StringDtype):
+        return s
+    return s.where(s.map(lambda v: isinstance(v, str)).astype(bool)).astype("string")
+
+
+def _answer_columns(data: pd.DataFrame, instrument: Instrument) -> list[str]:
+    cols: list[str] = []
+    for q in instrument.questions:
+        if q.type in _NOT_ANSWERS or q.role in _NOT_ANSWER_ROLES:
+            continue
+        cols += [c for c in q.columns() if c in data.columns]
+    return cols
+
+
+def _present(s: pd.Series) -> np.ndarray:
+    """True where ``s`` holds a value: not missing, and for text not blank."""
+    present = s.notna().to_numpy(dtype=bool, copy=True)
+    if _is_text(s):
+        blank = _text_values(s).str.strip().eq("").fillna(False).to_numpy(dtype=bool)
+        present &= ~blank
+    return present
+
+
+def _log_row(
+    step: str, before: int, after: int, changed: int, pl: str, en: str
+) -> dict[str, object]:
+    return {
+        "step": step,
+        "rows_before": before,
+        "rows_after": after,
+        "values_changed": changed,
+        "pl": pl,
+        "en": en,
+    }
+
+
+def _excluded(
+    rows: pd.DataFrame, pl: pd.Series | str, en: pd.Series | str, step: str
+) -> pd.DataFrame:
+    out = rows[["source_file", "source_row"]].copy()
+    out["reason_pl"] = pl
+    out["reason_en"] = en
+    out["step"] = step
+    return out
+
+
+def _changed(before: pd.Series, after: pd.Series) -> int:
+    """Cells whose value differs (NA vs value counts; NA vs NA does not)."""
+    b, a = before.isna().to_numpy(dtype=bool), after.isna().to_numpy(dtype=bool)
+    both = ~b & ~a
+    differ = np.zeros(len(before), dtype=bool)
+    differ[both] = before[both].astype(str).to_numpy() != after[both].astype(str).to_numpy()
+    return int((differ | (b != a)).sum())
+
+
+# ------------------------------------------------------------------ steps
+
+
+def _combine(files: Sequence[Responses]) -> tuple[pd.DataFrame, dict[str, object]]:
+    frames = []
+    for r in files:
+        frame = r.data.copy()
+        frame["source_file"] = pd.array([r.path.name] * len(frame), dtype="string")
+        frame["source_row"] = pd.array(np.asarray(r.data.index), dtype="Int64")
+        frames.append(frame.reset_index(drop=True))
+    data = pd.concat(frames, ignore_index=True, sort=False) if frames else pd.DataFrame()
+    ordered = [c for c in data.columns if c not in ("source_file", "source_row")]
+    data = data[[*ordered, "source_file", "source_row"]]
+    n, k = len(data), len(files)
+    log = _log_row(
+        "combine",
+        n,
+        n,
+        0,
+        f"Połączono {_pl(k, 'plik', 'pliki', 'plików')} z odpowiedziami: {_pl(n, *_ROWS_PL)}.",
+        f"Combined {_en(k, 'response file', 'response files')}: {_en(n, 'row', 'rows')}.",
+    )
+    return data, log
+
+
+def _drop_empty(data: pd.DataFrame, instrument: Instrument):
+    cols = _answer_columns(data, instrument)
+    if cols:
+        answered = np.column_stack([_present(data[c]) for c in cols]).any(axis=1)
+    else:
+        answered = np.ones(len(data), dtype=bool)
+    empty = ~answered
+    k = int(empty.sum())
+    excluded = _excluded(
+        data[empty],
+        "Pusty wiersz: brak jakiejkolwiek odpowiedzi.",
+        "Empty row: no answer at all.",
+        "drop_empty",
+    )
+    kept = data[answered].reset_index(drop=True)
+    if k:
+        rows = _pl(k, "pusty wiersz", "puste wiersze", "pustych wierszy")
+        pl = f"Usunięto {rows} (bez żadnej odpowiedzi)."
+        en = f"Removed {_en(k, 'empty row', 'empty rows')} (no answer at all)."
+    else:
+        pl, en = "Nie było pustych wierszy.", "There were no empty rows."
+    return kept, excluded, _log_row("drop_empty", len(data), len(kept), 0, pl, en)
+
+
+def _drop_duplicate_ids(data: pd.DataFrame):
+    n = len(data)
+    if "respondent_id" not in data.columns:
+        log = _log_row(
+            "drop_duplicate_ids",
+            n,
+            n,
+            0,
+            "Pliki nie mają kolumny z identyfikatorem respondenta; powtórzeń nie sprawdzano.",
+            "The files have no respondent id column; repeats were not checked.",
+        )
+        return data, _excluded(data.iloc[:0], "", "", "drop_duplicate_ids"), log
+    ids = _text_values(data["respondent_id"].astype("string")).str.strip()
+    ids = ids.mask(ids.eq("").fillna(False))
+    has_id = ids.notna().to_numpy(dtype=bool)
+    repeated = ids.duplicated(keep="first").to_numpy(dtype=bool) & has_id
+    k = int(repeated.sum())
+    first = (
+        pd.DataFrame({"id": ids, "file": data["source_file"], "row": data["source_row"]})[has_id]
+        .drop_duplicates("id")
+        .set_index("id")
+    )
+    dup = data[repeated]
+    first_file = ids[repeated].map(first["file"]).astype(str).to_numpy()
+    first_row = ids[repeated].map(first["row"]).astype(str).to_numpy()
+    excluded = _excluded(
+        dup,
+        pd.Series(
+            "Powtórzony identyfikator respondenta; zachowano pierwszy wiersz z tym "
+            "identyfikatorem (" + first_file + ", wiersz " + first_row + ").",
+            index=dup.index,
+            dtype="object",
+        ),
+        pd.Series(
+            "Repeated respondent id; the first row with this id was kept ("
+            + first_file
+            + ", row "
+            + first_row
+            + ").",
+            index=dup.index,
+            dtype="object",
+        ),
+        "drop_duplicate_ids",
+    )
+    kept = data[~repeated].reset_index(drop=True)
+    if k:
+        pl = (
+            f"Usunięto {_pl(k, 'wiersz', 'wiersze', 'wierszy')} z powtórzonym identyfikatorem "
+            "respondenta (zachowano pierwsze wystąpienie)."
+        )
+        en = (
+            f"Removed {_en(k, 'row', 'rows')} with a repeated respondent id "
+            "(the first occurrence was kept)."
+        )
+    else:
+        pl = "Żaden identyfikator respondenta się nie powtarza."
+        en = "No respondent id is repeated."
+    return kept, excluded, _log_row("drop_duplicate_ids", n, len(kept), 0, pl, en)
+
+
+def _trim_text(data: pd.DataFrame):
+    out = data.copy()
+    changed = 0
+    for col in data.columns:
+        s = data[col]
+        if col in ("source_file", "source_row") or not _is_text(s):
+            continue
+        text = _text_values(s)
+        trimmed = text.str.replace(r"\s+", " ", regex=True).str.strip()
+        trimmed = trimmed.mask(trimmed.eq("").fillna(False))
+        diff = _changed(text, trimmed)
+        if diff:
+            changed += diff
+            if isinstance(s.dtype, pd.StringDtype):
+                out[col] = trimmed
+            else:  # object column: only its text values change
+                is_str = s.map(lambda v: isinstance(v, str)).astype(bool)
+                out[col] = s.where(~is_str, trimmed.astype(object))
+    n = len(data)
+    if changed:
+        values = _pl(changed, "wartość tekstową", "wartości tekstowe", "wartości tekstowych")
+        pl = (
+            f"Poprawiono {values}: "
+            "usunięto zbędne spacje, puste teksty oznaczono jako brak odpowiedzi."
+        )
+        en = (
+            f"Tidied {_en(changed, 'text value', 'text values')}: extra spaces removed, "
+            "empty texts marked as missing."
+        )
+    else:
+        pl = "Teksty nie wymagały poprawek (zbędne spacje, puste teksty)."
+        en = "No text needed tidying (extra spaces, empty texts)."
+    return out, _log_row("trim_text", n, n, changed, pl, en)
+
+
+def _redact(data: pd.DataFrame):
+    out = data.copy()
+    counts: Counter[str] = Counter()
+    changed = 0
+    for col in data.columns:
+        if col in _KEYS or not _is_text(data[col]):
+            continue
+        redacted, found = redact_series(data[col])
+        if sum(found.values()):
+            counts += found
+            changed += _changed(data[col], redacted)
+            out[col] = redacted
+    n = len(data)
+    total = sum(counts.values())
+    if total:
+        parts_pl = [_pl(counts[k], *_KIND_PL[k]) for k in _KIND_PL if counts[k]]
+        parts_en = [_en(counts[k], *_KIND_EN[k]) for k in _KIND_EN if counts[k]]
+        pl = (
+            "W odpowiedziach tekstowych zastąpiono dane osobowe opisem w nawiasie "
+            f"(np. [telefon]): {', '.join(parts_pl)}."
+        )
+        en = (
+            "Personal data in text answers was replaced by a label in brackets "
+            f"(e.g. [phone]): {', '.join(parts_en)}."
+        )
+    else:
+        pl = "W odpowiedziach tekstowych nie znaleziono danych osobowych."
+        en = "No personal data was found in the text answers."
+    return out, {k: int(counts[k]) for k in KINDS}, _log_row("redact", n, n, changed, pl, en)
+
+
+def _usable(s: pd.Series, q: Question) -> np.ndarray:
+    present = _present(s)
+    if not q.choices:
+        return present
+    valid = [c.name for c in q.choices if not c.missing]
+    codes = _text_values(s.astype("string")).str.strip()
+    return present & codes.isin(valid).fillna(False).to_numpy(dtype=bool)
+
+
+def _require_weighting(data: pd.DataFrame, instrument: Instrument):
+    n = len(data)
+    questions = [q for q in instrument.by_role("weighting") if q.name in data.columns]
+    if not questions:
+        log = _log_row(
+            "require_weighting",
+            n,
+            n,
+            0,
+            "Kwestionariusz nie ma pytań do ważenia (płeć, wiek); nikogo nie pominięto.",
+            "The questionnaire has no weighting questions (sex, age); nobody was left out.",
+        )
+        return data, _excluded(data.iloc[:0], "", "", "require_weighting"), log
+    lacking = {q.name: ~_usable(data[q.name], q) for q in questions}
+    drop = np.logical_or.reduce(list(lacking.values()))
+    rows = data[drop]
+    reason_pl = pd.Series("", index=rows.index, dtype="object")
+    reason_en = pd.Series("", index=rows.index, dtype="object")
+    for q in questions:
+        miss = pd.Series(lacking[q.name][drop], index=rows.index)
+        sep_pl = np.where(reason_pl.eq(""), "", ", ")
+        reason_pl = reason_pl.where(~miss, reason_pl + sep_pl + q.label("pl").lower())
+        reason_en = reason_en.where(~miss, reason_en + sep_pl + q.label("en").lower())
+    excluded = _excluded(
+        rows,
+        "Brak odpowiedzi potrzebnej do ważenia (" + reason_pl + "); nie można tej osoby "
+        "przeważyć do struktury mieszkańców.",
+        "No usable answer needed for weighting (" + reason_en + "); this person cannot be "
+        "weighted to the population.",
+        "require_weighting",
+    )
+    kept = data[~drop].reset_index(drop=True)
+    k = int(drop.sum())
+    if k:
+        detail_pl = ", ".join(
+            f"{q.label('pl').lower()}: {int(lacking[q.name].sum())}" for q in questions
+        )
+        detail_en = ", ".join(
+            f"{q.label('en').lower()}: {int(lacking[q.name].sum())}" for q in questions
+        )
+        them_pl, them_en = ("jej", "this person") if k == 1 else ("ich", "they")
+        pl = (
+            f"Pominięto {_pl(k, *_PEOPLE_PL)} bez odpowiedzi potrzebnej do ważenia "
+            f"(brak danych — {detail_pl}); nie da się {them_pl} przeważyć do struktury "
+            "mieszkańców."
+        )
+        en = (
+            f"Left out {_en(k, 'person', 'people')} without an answer needed for weighting "
+            f"(missing — {detail_en}); {them_en} cannot be weighted to the population."
+        )
+    else:
+        names_pl = ", ".join(q.label("pl").lower() for q in questions)
+        names_en = ", ".join(q.label("en").lower() for q in questions)
+        pl = f"Wszyscy respondenci podali dane potrzebne do ważenia ({names_pl})."
+        en = f"Every respondent gave the answers needed for weighting ({names_en})."
+    return kept, excluded, _log_row("require_weighting", n, len(kept), 0, pl, en)
+
+
+# ------------------------------------------------------------------ public
+
+
+def clean_responses(files: Sequence[Responses], instrument: Instrument) -> Cleaned:
+    """Combine a town's response files and apply the cleaning steps, each logged.
+
+    Parameters
+    ----------
+    files : sequence of Responses
+        The town's files read with :func:`diagnosis.read_responses`, in the
+        order given in ``town.yaml``; when a respondent id repeats across
+        files, the first file wins. They are not modified.
+    instrument : Instrument
+        The questionnaire the files were read with.
+
+    Returns
+    -------
+    Cleaned
+        ``data`` with a fresh RangeIndex and ``source_file``/``source_row``;
+        ``log`` with one row per step of :data:`STEPS`; ``excluded`` listing
+        every row left out and why; ``redacted`` counts per kind.
+
+    Raises
+    ------
+    CleaningError
+        When ``files`` is empty.
+
+    Notes
+    -----
+    The steps and their rules are in the module docstring.
+
+    Examples
+    --------
+    >>> from diagnosis import load_instrument, read_responses
+    >>> ins = load_instrument("surveys/instruments/resident_survey.xlsx")
+    >>> r = read_responses("surveys/towns/leczyca/ankiety_wprowadzone.csv", ins)
+    >>> cleaned = clean_responses([r], ins)
+    >>> cleaned.n == r.n
+    True
+    >>> first = cleaned.data.iloc[0]
+    >>> str(first["source_file"]), int(first["source_row"])
+    ('ankiety_wprowadzone.csv', 2)
+    """
+    if not files:
+        raise CleaningError(
+            pl="Nie podano żadnego pliku z odpowiedziami do oczyszczenia.",
+            en="No response file was given to clean.",
+        )
+    data, combine_log = _combine(files)
+    logs = [combine_log]
+    excluded = []
+
+    data, dropped, log = _drop_empty(data, instrument)
+    logs.append(log)
+    excluded.append(dropped)
+
+    data, dropped, log = _drop_duplicate_ids(data)
+    logs.append(log)
+    excluded.append(dropped)
+
+    data, log = _trim_text(data)
+    logs.append(log)
+
+    data, counts, log = _redact(data)
+    logs.append(log)
+
+    data, dropped, log = _require_weighting(data, instrument)
+    logs.append(log)
+    excluded.append(dropped)
+
+    excluded_frame = pd.concat(excluded, ignore_index=True)[EXCLUDED_COLUMNS]
+    excluded_frame = excluded_frame.astype(
+        {"source_file": "string", "source_row": "Int64", "reason_pl": "string",
+         "reason_en": "string", "step": "string"}
+    )  # fmt: skip
+    log_frame = pd.DataFrame(logs, columns=LOG_COLUMNS).astype(
+        {"rows_before": "int64", "rows_after": "int64", "values_changed": "int64"}
+    )
+    return Cleaned(
+        data=data.reset_index(drop=True),
+        log=log_frame,
+        excluded=excluded_frame,
+        redacted=MappingProxyType(counts),
+    )

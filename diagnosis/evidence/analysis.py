@@ -1,0 +1,317 @@
+"""One town's analysis, end to end: from its folder to every number the report shows.
+
+:func:`analyse_town` runs the pipeline (read, validate, clean, weight,
+estimate) and gathers the evidence in a frozen :class:`TownAnalysis`; the
+report, the evidence files and the batch all take their numbers from it.
+
+Weighting (``weighting=``):
+
+``"rake"`` (default)
+    iterative proportional fitting of the respondents to the town's age-band
+    and sex margins (R: ``rake(des, list(~age_band, ~sex), ...)``);
+``"poststratify"``
+    to the age band x sex cells (R: ``postStratify(des, ~age_band + sex, ...)``);
+``"none"``
+    equal weights; shares describe the respondents, not the town.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from ..clean import Cleaned, clean_responses, code_themes, redact_series
+from ..errors import DiagnosisError, Language
+from ..estimate import Design
+from ..instrument import Instrument
+from ..read import read_table
+from ..town import Town
+from ..validate import TownValidation, validate_town
+from ..weight import effective_n, kish_deff
+from .disclosure import suppress
+from .indicators import Indicator, define_indicators, estimate_indicators, indicator_data
+from .priorities import importance_satisfaction, rank_needs
+
+__all__ = ["ReportError", "Settings", "TownAnalysis", "WeightingSummary", "analyse_town"]
+
+Weighting = Literal["rake", "poststratify", "none"]
+GROUPS = ("age_band", "sex", "district")
+
+
+class ReportError(DiagnosisError):
+    """The analysis of a town cannot go on (validation errors, bad settings)."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The choices that change a report's numbers (the notebook's parameters)."""
+
+    lang: Language = "pl"
+    threshold: int = 10
+    weighting: Weighting = "rake"
+    conf_level: float = 0.95
+
+    def check(self) -> None:
+        """Raise :class:`ReportError` for a value a report must not use."""
+        if self.lang not in ("pl", "en"):
+            raise ReportError(
+                pl=f"Język raportu musi być 'pl' albo 'en', a jest '{self.lang}'.",
+                en=f"The report language must be 'pl' or 'en', not '{self.lang}'.",
+            )
+        if int(self.threshold) < 3:
+            raise ReportError(
+                pl="Próg ukrywania małych grup nie może być mniejszy niż 3 (ustawa o statystyce "
+                "publicznej, art. 38).",
+                en="The suppression threshold cannot be below 3 (Polish statistics law, art. 38).",
+                value=self.threshold,
+            )
+        if self.weighting not in ("rake", "poststratify", "none"):
+            raise ReportError(
+                pl="Ważenie musi być 'rake', 'poststratify' albo 'none'.",
+                en="Weighting must be 'rake', 'poststratify' or 'none'.",
+                value=self.weighting,
+            )
+        if not 0.5 < float(self.conf_level) < 1:
+            raise ReportError(
+                pl="Poziom ufności musi być liczbą między 0,5 a 1 (np. 0,95).",
+                en="The confidence level must be between 0.5 and 1 (e.g. 0.95).",
+                value=self.conf_level,
+            )
+
+
+@dataclass(frozen=True)
+class WeightingSummary:
+    """How weighting changed the sample: the numbers of the methods section."""
+
+    method: str
+    n: int
+    population: int
+    kish_deff: float
+    effective_n: float
+    weight_min: float
+    weight_max: float
+    margin_of_error: float  # half-width of a 95% CI for a 50% share, in percentage points
+
+
+@dataclass(frozen=True)
+class TownAnalysis:
+    """Everything the report of one town shows, computed once.
+
+    Attributes
+    ----------
+    indicators : DataFrame
+        The tidy indicator table (:data:`diagnosis.evidence.indicators.COLUMNS`
+        plus ``suppressed``), published values blanked where suppressed.
+    profile : DataFrame
+        Sample against population by age band x sex.
+    priorities : DataFrame
+        Importance-satisfaction matrix (:func:`importance_satisfaction`).
+    needs : DataFrame
+        Needs ranked by survey and workshop (:func:`rank_needs`).
+    themes : DataFrame
+        Open answers coded into themes: ``question, theme, count, share``.
+    quotes : DataFrame
+        A few redacted open answers per question.
+    """
+
+    town: Town
+    instrument: Instrument
+    settings: Settings
+    validation: TownValidation
+    cleaned: Cleaned
+    design: Design = field(repr=False)
+    weighting: WeightingSummary
+    indicator_defs: tuple[Indicator, ...]
+    indicators: pd.DataFrame = field(repr=False)
+    profile: pd.DataFrame = field(repr=False)
+    priorities: pd.DataFrame = field(repr=False)
+    needs: pd.DataFrame = field(repr=False)
+    themes: pd.DataFrame = field(repr=False)
+    quotes: pd.DataFrame = field(repr=False)
+    ideas: pd.DataFrame | None = field(repr=False)
+    assets: pd.DataFrame | None = field(repr=False)
+    created: dt.date = field(default_factory=dt.date.today)
+
+    @property
+    def n(self) -> int:
+        """Respondents analysed (after cleaning)."""
+        return len(self.cleaned.data)
+
+
+def _weight(data: pd.DataFrame, town: Town, method: Weighting) -> Design:
+    design = Design(data)
+    margins = town.margins
+    if method == "none":
+        return design
+    if method == "poststratify":
+        cells = {(r.age_band, r.sex): float(r.population) for r in margins.itertuples()}
+        return design.poststratify(["age_band", "sex"], cells)
+    return design.rake(
+        {
+            "age_band": margins.groupby("age_band")["population"].sum().astype(float).to_dict(),
+            "sex": margins.groupby("sex")["population"].sum().astype(float).to_dict(),
+        }
+    )
+
+
+def _weighting_summary(design: Design, method: str, population: int) -> WeightingSummary:
+    w = np.asarray(design.weights, dtype=float)
+    n_eff = effective_n(w)
+    return WeightingSummary(
+        method=method,
+        n=len(w),
+        population=population,
+        kish_deff=kish_deff(w),
+        effective_n=n_eff,
+        weight_min=float(w.min()),
+        weight_max=float(w.max()),
+        margin_of_error=float(100 * 1.959963984540054 * np.sqrt(0.25 / n_eff)),
+    )
+
+
+def _profile(design: Design, town: Town, threshold: int) -> pd.DataFrame:
+    data = design.data
+    keys = ["age_band", "sex"]
+    sample = data.groupby(keys).size().rename("sample_n")
+    weighted = pd.Series(design.weights, index=data.index).groupby(
+        [data[k] for k in keys]
+    ).sum().rename("weighted")  # fmt: skip
+    pop = town.margins.set_index(keys)["population"]
+    out = pd.concat([pop, sample, weighted], axis=1).fillna(0.0).reset_index()
+    out["population_share"] = out["population"] / out["population"].sum()
+    out["sample_share"] = out["sample_n"] / out["sample_n"].sum()
+    out["weighted_share"] = out["weighted"] / out["weighted"].sum()
+    # the sample's cells add up to n: a small cell is hidden with a partner (secondary)
+    return suppress(
+        out, threshold, n_col="sample_n", within=None,
+        columns=["sample_n", "weighted", "sample_share", "weighted_share"],
+    )  # fmt: skip
+
+
+def _themes_and_quotes(
+    data: pd.DataFrame, instrument: Instrument, lang: Language, threshold: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    rows, quotes = [], []
+    for q in instrument.by_role("open_text"):
+        if q.name not in data:
+            continue
+        texts = data[q.name].astype("string")
+        coded = code_themes(texts, lang="pl")
+        answered = int(texts.notna().sum())
+        for theme in coded.columns:
+            count = int(coded[theme].fillna(0).sum())
+            rows.append(
+                {
+                    "question": q.name,
+                    "theme": theme,
+                    "count": count,
+                    "answered": answered,
+                    "share": count / answered if answered else np.nan,
+                    "suppressed": count < threshold,
+                }
+            )
+        # quotes: the longest answers of the most common themes, already redacted in cleaning;
+        # redact once more so a quote can never carry personal data (defence in depth)
+        redacted, _ = redact_series(texts.dropna(), lang=lang)
+        lengths = redacted.str.len()
+        pick = redacted[(lengths >= 25) & (lengths <= 220)]
+        for text in pick.sort_values(key=lambda s: s.str.len(), ascending=False).head(4):
+            quotes.append({"question": q.name, "text": text})
+    themes = pd.DataFrame(rows, columns=["question", "theme", "count", "answered", "share",
+                                         "suppressed"])  # fmt: skip
+    themes = themes.sort_values(["question", "count"], ascending=[True, False], kind="stable")
+    return themes.reset_index(drop=True), pd.DataFrame(quotes, columns=["question", "text"])
+
+
+def analyse_town(
+    folder: str | Path,
+    *,
+    lang: Language = "pl",
+    threshold: int = 10,
+    weighting: Weighting = "rake",
+    conf_level: float = 0.95,
+) -> TownAnalysis:
+    """Run the whole analysis of one town.
+
+    Parameters
+    ----------
+    folder : str or Path
+        The town folder (``surveys/towns/<slug>``).
+    lang : {"pl", "en"}
+        Language of labels chosen by the analysis (quotes' placeholders).
+    threshold : int
+        Smallest number of unweighted respondents behind a published number
+        (default 10, never below 3).
+    weighting : {"rake", "poststratify", "none"}
+    conf_level : float
+        Confidence level of every interval.
+
+    Returns
+    -------
+    TownAnalysis
+
+    Raises
+    ------
+    ReportError
+        When a setting is invalid or validation finds errors in the data
+        (the message names the first error's file, row and column).
+    TownConfigError, InstrumentError
+        When the town folder or its questionnaire cannot be used.
+
+    Examples
+    --------
+    >>> a = analyse_town("surveys/towns/kwidzyn")  # doctest: +SKIP
+    >>> a.indicators.query("indicator == 'trust_high' and group == 'total'")  # doctest: +SKIP
+    """
+    settings = Settings(lang, int(threshold), weighting, float(conf_level))
+    settings.check()
+    validation = validate_town(folder)
+    if not validation.ok:
+        first = next(f for f in validation.findings() if f.severity == "error")
+        n_err = sum(f.severity == "error" for f in validation.findings())
+        raise ReportError(
+            pl=f"{first.pl} W danych miejscowości jest błędów: {n_err}. Uruchom "
+            "'diagnosis validate' dla tej miejscowości, popraw pliki i spróbuj ponownie.",
+            en=f"{first.en} The town's data have {n_err} error(s). Run 'diagnosis validate' "
+            "for this town, fix the files and try again.",
+            file=first.file,
+            row=first.row,
+            column=first.column,
+            value=first.value,
+        )
+    town, instrument = validation.town, validation.instrument
+    cleaned = clean_responses([f.responses for f in validation.files], instrument)
+    data = indicator_data(cleaned.data, instrument)
+    design = _weight(data, town, weighting)
+    defs = define_indicators(instrument)
+    table = estimate_indicators(design, defs, [g for g in GROUPS if g in data], conf_level)
+    table["n_disclosure"] = table[["n", "n_numerator"]].min(axis=1)
+    table = suppress(table, threshold=threshold, n_col="n_disclosure",
+                     within=["indicator", "group"])  # fmt: skip
+    table = table.drop(columns="n_disclosure")
+    ideas = read_table(town.workshop_ideas) if town.workshop_ideas else None
+    assets = read_table(town.assets) if town.assets else None
+    themes, quotes = _themes_and_quotes(cleaned.data, instrument, lang, threshold)
+    return TownAnalysis(
+        town=town,
+        instrument=instrument,
+        settings=settings,
+        validation=validation,
+        cleaned=cleaned,
+        design=design,
+        weighting=_weighting_summary(design, weighting, int(town.margins["population"].sum())),
+        indicator_defs=defs,
+        indicators=table,
+        profile=_profile(design, town, threshold),
+        priorities=importance_satisfaction(table),
+        needs=rank_needs(table, ideas),
+        themes=themes,
+        quotes=quotes,
+        ideas=ideas,
+        assets=assets,
+    )

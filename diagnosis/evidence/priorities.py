@@ -1,0 +1,168 @@
+"""Prioritising needs: importance-satisfaction analysis and the survey-plus-workshop ranking.
+
+Importance-performance analysis (Martilla & James 1977) puts each service at
+(satisfaction, importance). The lines are the means over services; a service
+is in "act here" when its importance is above the line and its satisfaction
+below. A placement is *clear* only when neither confidence interval crosses
+its line (../shared/DOMAIN.md).
+
+The ranking of needs combines two voices with equal weight:
+
+* residents (survey): the share choosing the need, divided by the sum of those
+  shares over all needs, so the survey's "attention" adds up to 1;
+* workshop participants: the votes given to ideas for the need, divided by all
+  votes, which also adds up to 1.
+
+``score = (survey attention + workshop attention) / 2``; needs are ranked by
+score. A need nobody voted for at the workshop keeps only half its survey
+weight, and the report says so.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["QUADRANTS", "importance_satisfaction", "rank_needs"]
+
+#: quadrant code -> (pl, en)
+QUADRANTS = {
+    "act": ("Działaj tutaj", "Act here"),
+    "keep": ("Utrzymaj", "Keep up the good work"),
+    "low": ("Niski priorytet", "Low priority"),
+    "overkill": ("Możliwy nadmiar", "Possible overkill"),
+    "hidden": ("Wynik ukryty (za mała grupa)", "Hidden (group too small)"),
+}
+
+
+def importance_satisfaction(indicators: pd.DataFrame) -> pd.DataFrame:
+    """The importance-satisfaction matrix of the services, with quadrants.
+
+    Parameters
+    ----------
+    indicators : DataFrame
+        Whole-town rows (``group == "total"``) of the indicator table, with
+        ``imp_<service>`` and ``sat_<service>`` indicators.
+
+    Returns
+    -------
+    DataFrame
+        One row per service: ``service, label_pl, label_en, importance,
+        imp_low, imp_high, satisfaction, sat_low, sat_high, quadrant, clear,
+        gap`` (importance - satisfaction), sorted by quadrant ("act" first)
+        then by gap, largest first. A service whose importance or
+        satisfaction was suppressed is in quadrant ``"hidden"``; the lines
+        are the means over the services with both values.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"indicator": ["imp_a", "imp_b", "sat_a", "sat_b"],
+    ...                   "group": "total", "estimate": [0.9, 0.5, 0.2, 0.8],
+    ...                   "ci_low": [0.85, 0.45, 0.15, 0.75], "ci_high": [0.95, 0.55, 0.25, 0.85],
+    ...                   "label_pl": ["A", "B", "A", "B"], "label_en": ["A", "B", "A", "B"]})
+    >>> importance_satisfaction(t)[["service", "quadrant", "clear"]].values.tolist()
+    [['a', 'act', True], ['b', 'overkill', True]]
+    """
+    total = indicators[indicators["group"] == "total"]
+    imp = total[total["indicator"].str.startswith("imp_")].copy()
+    sat = total[total["indicator"].str.startswith("sat_")].copy()
+    imp["service"] = imp["indicator"].str.removeprefix("imp_")
+    sat["service"] = sat["indicator"].str.removeprefix("sat_")
+    m = imp.merge(sat, on="service", suffixes=("_imp", "_sat"))
+    out = pd.DataFrame(
+        {
+            "service": m["service"],
+            "label_pl": m["label_pl_imp"],
+            "label_en": m["label_en_imp"],
+            "importance": m["estimate_imp"],
+            "imp_low": m["ci_low_imp"],
+            "imp_high": m["ci_high_imp"],
+            "satisfaction": m["estimate_sat"],
+            "sat_low": m["ci_low_sat"],
+            "sat_high": m["ci_high_sat"],
+        }
+    )
+    both = out["importance"].notna() & out["satisfaction"].notna()
+    imp_line = out.loc[both, "importance"].mean()
+    sat_line = out.loc[both, "satisfaction"].mean()
+    high = out["importance"] >= imp_line
+    satisfied = out["satisfaction"] >= sat_line
+    known = out["importance"].notna() & out["satisfaction"].notna()
+    out["quadrant"] = np.select(
+        [~known, high & ~satisfied, high & satisfied, ~high & ~satisfied],
+        ["hidden", "act", "keep", "low"],
+        default="overkill",
+    )
+    imp_clear = (out["imp_low"] > imp_line) | (out["imp_high"] < imp_line)
+    sat_clear = (out["sat_low"] > sat_line) | (out["sat_high"] < sat_line)
+    out["clear"] = (imp_clear & sat_clear).astype(bool)
+    out["gap"] = out["importance"] - out["satisfaction"]
+    order = {"act": 0, "keep": 1, "low": 2, "overkill": 3, "hidden": 4}
+    out = out.sort_values(
+        ["quadrant", "gap"], key=lambda s: s.map(order) if s.name == "quadrant" else -s
+    )
+    out.attrs["importance_line"] = float(imp_line)
+    out.attrs["satisfaction_line"] = float(sat_line)
+    return out.reset_index(drop=True)
+
+
+def rank_needs(indicators: pd.DataFrame, ideas: pd.DataFrame | None) -> pd.DataFrame:
+    """Rank needs by survey share and workshop votes, each given half the weight.
+
+    Parameters
+    ----------
+    indicators : DataFrame
+        The indicator table; whole-town ``needs__<code>`` rows are used.
+    ideas : DataFrame or None
+        Workshop ideas with columns ``idea, need, votes`` (World Café dot votes).
+
+    Returns
+    -------
+    DataFrame
+        One row per need: ``need, label_pl, label_en, share, ci_low, ci_high, n,
+        survey_attention, votes, workshop_attention, score, rank, top_idea,
+        top_idea_votes`` sorted by rank.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"indicator": ["needs__a", "needs__b"], "group": "total",
+    ...                   "estimate": [0.6, 0.2], "ci_low": [0.5, 0.1], "ci_high": [0.7, 0.3],
+    ...                   "n": [100, 100], "label_pl": ["A", "B"], "label_en": ["A", "B"]})
+    >>> ideas = pd.DataFrame({"idea": ["x", "y"], "need": ["b", "b"], "votes": [5, 5]})
+    >>> rank_needs(t, ideas).round(4)[["need", "score", "rank"]].values.tolist()
+    [['b', 0.625, 1], ['a', 0.375, 2]]
+    """
+    total = indicators[
+        (indicators["group"] == "total") & indicators["indicator"].str.startswith("needs__")
+    ]
+    out = pd.DataFrame(
+        {
+            "need": total["indicator"].str.removeprefix("needs__").to_numpy(),
+            "label_pl": total["label_pl"].to_numpy(),
+            "label_en": total["label_en"].to_numpy(),
+            "share": total["estimate"].to_numpy(dtype=float),
+            "ci_low": total["ci_low"].to_numpy(dtype=float),
+            "ci_high": total["ci_high"].to_numpy(dtype=float),
+            "n": total["n"].to_numpy(),
+        }
+    )
+    shares = out["share"].fillna(0.0)
+    out["survey_attention"] = shares / shares.sum() if shares.sum() > 0 else 0.0
+    out["votes"] = 0.0
+    out["top_idea"] = pd.Series([pd.NA] * len(out), dtype="string")
+    out["top_idea_votes"] = 0.0
+    if ideas is not None and len(ideas):
+        votes = pd.to_numeric(ideas["votes"], errors="coerce").fillna(0.0)
+        frame = ideas.assign(votes=votes, need=ideas["need"].astype("string"))
+        per_need = frame.groupby("need")["votes"].sum()
+        out["votes"] = out["need"].map(per_need).fillna(0.0).astype(float)
+        best = frame.sort_values("votes", ascending=False, kind="stable").drop_duplicates("need")
+        best = best.set_index("need")
+        out["top_idea"] = out["need"].map(best["idea"]).astype("string")
+        out["top_idea_votes"] = out["need"].map(best["votes"]).fillna(0.0).astype(float)
+    total_votes = out["votes"].sum()
+    out["workshop_attention"] = out["votes"] / total_votes if total_votes > 0 else 0.0
+    out["score"] = (out["survey_attention"] + out["workshop_attention"]) / 2
+    out = out.sort_values(["score", "share"], ascending=False, kind="stable")
+    out["rank"] = np.arange(1, len(out) + 1)
+    return out.reset_index(drop=True)

@@ -1,0 +1,277 @@
+"""Evidence sheets: one per top priority, in the format of ../shared/DOMAIN.md.
+
+need | problem statement | evidence | target group and its size | assets/partners |
+activity -> output -> outcome | indicator | baseline | target | how and when
+measured | evidence level (Nesta standards of evidence, level 1 for a
+baseline-only diagnosis).
+
+The sheet states only numbers that passed disclosure control; a suppressed
+number is named as such, never shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..clean import code_themes
+from ..town import Town
+
+__all__ = ["EvidenceItem", "EvidenceSheet", "describe_item", "evidence_sheets", "format_share"]
+
+
+@dataclass(frozen=True)
+class EvidenceItem:
+    """One number behind a sheet: question, estimate, interval, n."""
+
+    indicator: str
+    question: str
+    label: str
+    estimate: float | None
+    ci_low: float | None
+    ci_high: float | None
+    n: int | None
+    suppressed: bool
+
+
+@dataclass(frozen=True)
+class EvidenceSheet:
+    """The evidence for one proposed action (all texts in the report language)."""
+
+    rank: int
+    need: str
+    need_label: str
+    problem: str
+    evidence: tuple[EvidenceItem, ...]
+    workshop: str
+    target_group: str
+    assets: tuple[str, ...]
+    logic: str
+    indicator: EvidenceItem
+    baseline_date: str
+    baseline_source: str
+    target: str
+    measurement: str
+    evidence_level: str
+
+    def to_dict(self) -> dict:
+        """A JSON-ready dict."""
+        out = dict(self.__dict__)
+        out["evidence"] = [item.__dict__ for item in self.evidence]
+        out["indicator"] = self.indicator.__dict__
+        out["assets"] = list(self.assets)
+        return out
+
+
+def format_share(value: float | None, lang: str, decimals: int = 0) -> str:
+    """``0.423`` -> ``'42%'`` (pl: decimal comma), ``None`` -> ``'–'``.
+
+    Examples
+    --------
+    >>> format_share(0.4236, "pl", 1), format_share(0.4236, "en", 1), format_share(None, "pl")
+    ('42,4%', '42.4%', '–')
+    """
+    if value is None or pd.isna(value):
+        return "–"
+    text = f"{100 * value:.{decimals}f}"
+    return (text.replace(".", ",") if lang == "pl" else text) + "%"
+
+
+def _item(table: pd.DataFrame, indicator: str, lang: str) -> EvidenceItem | None:
+    row = table[(table["indicator"] == indicator) & (table["group"] == "total")]
+    if row.empty:
+        return None
+    r = row.iloc[0]
+
+    def num(x):
+        return None if pd.isna(x) else float(x)
+
+    return EvidenceItem(
+        indicator=indicator,
+        question=str(r["question"]),
+        label=str(r[f"label_{lang}"]),
+        estimate=num(r["estimate"]),
+        ci_low=num(r["ci_low"]),
+        ci_high=num(r["ci_high"]),
+        n=None if pd.isna(r["n"]) else int(r["n"]),
+        suppressed=bool(r["suppressed"]),
+    )
+
+
+def describe_item(item: EvidenceItem, lang: str) -> str:
+    """One line for an evidence item (estimate, CI, n), or a note that it is hidden."""
+    if item.suppressed or item.estimate is None:
+        return (
+            f"{item.label}: wynik ukryty (za mała grupa)"
+            if lang == "pl"
+            else f"{item.label}: hidden (group too small)"
+        )
+    ci = f"{format_share(item.ci_low, lang)}–{format_share(item.ci_high, lang)}"
+    word = "przedział ufności" if lang == "pl" else "confidence interval"
+    return f"{item.label}: {format_share(item.estimate, lang)} ({word} {ci}; n = {item.n})"
+
+
+_GROUP_WORDS = {
+    "pl": {"age_band": "wiek", "sex": "płeć", "district": "część miejscowości"},
+    "en": {"age_band": "age", "sex": "sex", "district": "part of town"},
+}
+
+
+def _most_affected(
+    table: pd.DataFrame, indicator: str, lang: str, level_labels: Mapping[str, Mapping[str, str]]
+) -> str:
+    rows = table[
+        (table["indicator"] == indicator) & (table["group"] != "total") & ~table["suppressed"]
+    ]
+    if rows.empty:
+        return (
+            "Brak grup dość licznych, by je porównać."
+            if lang == "pl"
+            else "No group large enough to compare."
+        )
+    top = rows.sort_values("estimate", ascending=False).iloc[0]
+    group, level = str(top["group"]), str(top["group_level"])
+    label = level_labels.get(group, {}).get(level, level)
+    size = f"{top['n_weighted']:,.0f}"
+    share = format_share(top["estimate"], lang)
+    if lang == "pl":
+        return (
+            f"Najczęściej wskazują ją osoby z grupy: {_GROUP_WORDS['pl'].get(group, group)} "
+            f"„{label}” ({share}). Grupa liczy około {size.replace(',', ' ')} dorosłych "
+            "mieszkańców (szacunek z ważonej próby)."
+        )
+    return (
+        f"Chosen most often by: {_GROUP_WORDS['en'].get(group, group)} '{label}' ({share}). "
+        f"The group numbers about {size} adult residents (weighted estimate)."
+    )
+
+
+def evidence_sheets(
+    table: pd.DataFrame,
+    needs: pd.DataFrame,
+    town: Town,
+    assets: pd.DataFrame | None,
+    level_labels: Mapping[str, Mapping[str, str]],
+    lang: str = "pl",
+    top: int = 3,
+) -> tuple[EvidenceSheet, ...]:
+    """One evidence sheet for each of the ``top`` ranked needs.
+
+    Parameters
+    ----------
+    table : DataFrame
+        The suppressed indicator table.
+    needs : DataFrame
+        :func:`~diagnosis.evidence.priorities.rank_needs` output.
+    town : Town
+    assets : DataFrame or None
+        The town's asset list (``asset, kind, description``).
+    level_labels : mapping
+        ``{group: {code: label}}`` for naming groups in the report language.
+    lang : {"pl", "en"}
+    top : int
+
+    Returns
+    -------
+    tuple of EvidenceSheet
+    """
+    sheets = []
+    pl = lang == "pl"
+    asset_themes = None
+    if assets is not None and len(assets):
+        text = assets["asset"].astype("string") + ". " + assets["description"].astype("string")
+        asset_themes = code_themes(text, lang="pl")
+    date = town.fieldwork_end.isoformat() if town.fieldwork_end else "–"
+    source = (
+        f"Ankieta mieszkańców {town.name}, n = {{n}}, ważenie do struktury wieku i płci"
+        if pl
+        else f"Resident survey of {town.name}, n = {{n}}, weighted to age and sex structure"
+    )
+    for _, need in needs.head(top).iterrows():
+        code = str(need["need"])
+        label = str(need[f"label_{lang}"])
+        items = [_item(table, f"needs__{code}", lang), _item(table, f"imp_{code}", lang),
+                 _item(table, f"sat_{code}", lang)]  # fmt: skip
+        items = [i for i in items if i is not None]
+        main = items[0]
+        indicator = next((i for i in items if i.indicator == f"sat_{code}"), main)
+        share = format_share(main.estimate, lang) if not main.suppressed else "–"
+        if pl:
+            problem = (
+                f"{share} dorosłych mieszkańców wskazuje „{label}” wśród trzech najważniejszych "
+                "potrzeb miejscowości."
+            )
+        else:
+            problem = f"{share} of adult residents name '{label}' among the town's top three needs."
+        sat = next((i for i in items if i.indicator == f"sat_{code}"), None)
+        if sat is not None and not sat.suppressed:
+            problem += (
+                f" Zadowolonych z tej dziedziny jest {format_share(sat.estimate, lang)}."
+                if pl
+                else f" {format_share(sat.estimate, lang)} are satisfied with it."
+            )
+        votes = int(need["votes"])
+        if votes and isinstance(need["top_idea"], str):
+            workshop = (
+                f"Warsztat: {votes} głosów na pomysły w tej sprawie; najwięcej "
+                f"({int(need['top_idea_votes'])}) zebrał pomysł „{need['top_idea']}”."
+                if pl
+                else f"Workshop: {votes} votes for ideas on this need; the most "
+                f"({int(need['top_idea_votes'])}) went to '{need['top_idea']}'."
+            )
+            activity = str(need["top_idea"])
+        else:
+            workshop = (
+                "Warsztat: żaden pomysł nie dotyczył tej potrzeby."
+                if pl
+                else "Workshop: no idea addressed this need."
+            )
+            activity = "do ustalenia przez zespół" if pl else "to be agreed by the team"
+        found: tuple[str, ...] = ()
+        if asset_themes is not None and code in asset_themes.columns:
+            hit = asset_themes[code].fillna(0).astype(bool).to_numpy()
+            found = tuple(assets.loc[hit, "asset"].astype(str).head(4))
+        if pl:
+            logic = (
+                f"Działanie: {activity} → produkt: liczba zrealizowanych działań i uczestników → "
+                f"rezultat: poprawa w dziedzinie „{label}” mierzona wskaźnikiem poniżej."
+            )
+            target = "do ustalenia przez zespół (np. wzrost o 10 punktów procentowych)"
+            measurement = (
+                "To samo pytanie w ankiecie powtórzonej po 12 miesiącach, tą samą metodą doboru "
+                "i ważenia; dokładne brzmienie pytania bez zmian."
+            )
+            level = "Poziom 1 (Nesta): logika działania i pomiar wyjściowy"
+        else:
+            logic = (
+                f"Activity: {activity} → output: number of activities and participants → "
+                f"outcome: improvement in '{label}' measured by the indicator below."
+            )
+            target = "to be agreed by the team (e.g. +10 percentage points)"
+            measurement = (
+                "The same question in a survey repeated after 12 months, with the same "
+                "recruitment and weighting; wording unchanged."
+            )
+            level = "Level 1 (Nesta): logic model and baseline"
+        sheets.append(
+            EvidenceSheet(
+                rank=int(need["rank"]),
+                need=code,
+                need_label=label,
+                problem=problem,
+                evidence=tuple(items),
+                workshop=workshop,
+                target_group=_most_affected(table, f"needs__{code}", lang, level_labels),
+                assets=found,
+                logic=logic,
+                indicator=indicator,
+                baseline_date=date,
+                baseline_source=source.format(n=indicator.n if indicator.n else "–"),
+                target=target,
+                measurement=measurement,
+                evidence_level=level,
+            )
+        )
+    return tuple(sheets)

@@ -1,0 +1,184 @@
+"""The report as a document: executed notebook -> standalone HTML -> A4 PDF.
+
+The HTML holds no code: nbconvert's ``basic`` template with inputs and prompts
+excluded gives the cells' outputs, which we wrap in our own page with a cover,
+a table of contents and print CSS. WeasyPrint lays that out on A4 with page
+numbers (``counter(page)``) and page references in the table of contents
+(``target-counter``); figures are inline SVG, so they stay vector in the PDF.
+
+Examples
+--------
+>>> html = standalone_html('<h2 id="a">Wyniki</h2><p>Zażółć gęślą jaźń</p>',
+...                        title="Diagnoza", subtitle="Kwidzyn", lang="pl")
+>>> '<a href="#a">Wyniki</a>' in html and "Spis treści" in html
+True
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+from pathlib import Path
+
+import nbformat
+
+__all__ = ["REPORT_CSS", "notebook_html", "standalone_html", "write_pdf"]
+
+REPORT_CSS = """
+@page {
+  size: A4;
+  margin: 22mm 18mm 22mm 18mm;
+  @top-right { content: string(doctitle); font-size: 8pt; color: #666; }
+  @bottom-center { content: counter(page) " / " counter(pages); font-size: 8pt; color: #666; }
+}
+@page :first { @top-right { content: none; } @bottom-center { content: none; } }
+html { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; font-size: 10pt;
+       line-height: 1.4; color: #1a1a1a; }
+body { margin: 0; }
+.cover { page-break-after: always; padding-top: 60mm; }
+.cover h1 { font-size: 26pt; margin: 0 0 6mm 0; string-set: doctitle content(); }
+.cover .subtitle { font-size: 16pt; color: #333; }
+.cover .meta { margin-top: 20mm; color: #444; }
+.cover .badge { display: inline-block; margin-top: 8mm; padding: 2mm 4mm; border: 1px solid #b35806;
+                color: #b35806; font-weight: bold; }
+nav.toc { page-break-after: always; }
+nav.toc h2 { border: none; }
+nav.toc ol { list-style: none; padding: 0; }
+nav.toc li { margin: 2mm 0; }
+nav.toc a { color: inherit; text-decoration: none; }
+nav.toc a::after { content: leader('.') target-counter(attr(href), page); }
+h2 { font-size: 15pt; border-bottom: 1px solid #ccc; padding-bottom: 1mm; margin-top: 0;
+     page-break-before: always; page-break-after: avoid; }
+h3 { font-size: 11.5pt; margin: 5mm 0 2mm 0; page-break-after: avoid; }
+p, li { orphans: 3; widows: 3; }
+table { border-collapse: collapse; width: 100%; margin: 2mm 0 4mm 0; font-size: 8.5pt;
+        page-break-inside: auto; }
+thead { display: table-header-group; }
+tr { page-break-inside: avoid; }
+th, td { border-bottom: 1px solid #ddd; padding: 1.2mm 1.5mm; text-align: left;
+         vertical-align: top; overflow-wrap: break-word; }
+td.num, th.num { text-align: right; white-space: nowrap; }
+figure { margin: 3mm 0; page-break-inside: avoid; }
+figure svg, figure img, .jp-RenderedSVG svg, .jp-RenderedImage img { max-width: 100%;
+         height: auto; }
+figcaption { font-size: 8.5pt; color: #444; }
+.note { font-size: 8.5pt; color: #444; }
+.keyfigures { display: flex; flex-wrap: wrap; gap: 3mm; }
+.keyfigure { border: 1px solid #ddd; padding: 2mm 3mm; width: 38mm; }
+.keyfigure .value { font-size: 15pt; font-weight: bold; }
+.sheet { border: 1px solid #999; padding: 3mm; margin: 3mm 0; page-break-inside: avoid; }
+.sheet table td:first-child { width: 35%; font-weight: bold; }
+blockquote { margin: 2mm 0 2mm 4mm; padding-left: 3mm; border-left: 2px solid #ccc;
+             font-style: italic; }
+.jp-InputPrompt, .jp-OutputPrompt, .prompt { display: none; }
+"""
+
+_H2 = re.compile(r'<h2[^>]*\bid="([^"]+)"[^>]*>(.*?)</h2>', re.S)
+_TAGS = re.compile(r"<[^>]+>")
+_TEXT = {
+    "pl": {"toc": "Spis treści", "synthetic": "Dane syntetyczne — nie są to wyniki prawdziwego "
+           "badania"},
+    "en": {"toc": "Contents", "synthetic": "Synthetic data — not the results of a real survey"},
+}  # fmt: skip
+
+
+def notebook_html(notebook: nbformat.NotebookNode | str | Path) -> str:
+    """The outputs of an executed notebook as an HTML fragment, without code or prompts.
+
+    Parameters
+    ----------
+    notebook : NotebookNode or path
+        An executed notebook.
+
+    Returns
+    -------
+    str
+        The ``<body>`` content of nbconvert's ``basic`` template with inputs
+        excluded and cells tagged ``remove-in-report`` (the template's own
+        instructions) left out.
+    """
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    if not isinstance(notebook, nbformat.NotebookNode):
+        notebook = nbformat.read(str(notebook), as_version=4)
+    exporter = HTMLExporter(
+        template_name="basic",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    exporter.register_preprocessor(
+        TagRemovePreprocessor(remove_cell_tags={"remove-in-report"}), enabled=True
+    )
+    body, _ = exporter.from_notebook_node(notebook)
+    return body
+
+
+def _toc(body: str, lang: str) -> str:
+    items = [
+        f'<li><a href="#{anchor}">{_TAGS.sub("", title).strip()}</a></li>'
+        for anchor, title in _H2.findall(body)
+    ]
+    return f'<nav class="toc"><h2>{_TEXT[lang]["toc"]}</h2><ol>{"".join(items)}</ol></nav>'
+
+
+def standalone_html(
+    body: str,
+    *,
+    title: str,
+    subtitle: str = "",
+    meta: str = "",
+    lang: str = "pl",
+    synthetic: bool = False,
+) -> str:
+    """Wrap report content in a complete HTML page: cover, table of contents, print CSS.
+
+    Parameters
+    ----------
+    body : str
+        The sections; every ``<h2 id="...">`` becomes an entry of the contents.
+    title, subtitle, meta : str
+        Cover texts (``meta``: e.g. the date and the data source), HTML-escaped here.
+    lang : {"pl", "en"}
+    synthetic : bool
+        Mark the cover: the data are synthetic.
+
+    Returns
+    -------
+    str
+        A UTF-8 HTML document that opens in a browser and prints to A4.
+    """
+    esc = html_lib.escape
+    badge = f'<div class="badge">{_TEXT[lang]["synthetic"]}</div>' if synthetic else ""
+    cover = (
+        f'<section class="cover"><h1>{esc(title)}</h1>'
+        f'<div class="subtitle">{esc(subtitle)}</div>{badge}'
+        f'<div class="meta">{esc(meta)}</div></section>'
+    )
+    return (
+        f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
+        f"<title>{esc(title)} — {esc(subtitle)}</title><style>{REPORT_CSS}</style></head>"
+        f"<body>{cover}{_toc(body, lang)}<main>{body}</main></body></html>\n"
+    )
+
+
+def write_pdf(html: str, path: str | Path, base_url: str | Path | None = None) -> Path:
+    """Lay out ``html`` on A4 with WeasyPrint and write the PDF to ``path``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "r.pdf"
+    >>> write_pdf(standalone_html("<h2 id='x'>Łódź</h2>", title="T"), out).stat().st_size > 1000
+    True
+    """
+    import logging
+
+    from weasyprint import HTML
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    path = Path(path)
+    HTML(string=html, base_url=str(base_url) if base_url else None).write_pdf(path)
+    return path

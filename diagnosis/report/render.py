@@ -1,0 +1,202 @@
+"""Render a town's report: the template notebook, executed with papermill, to HTML and PDF.
+
+``diagnosis report surveys/towns/<town>`` calls :func:`render_town`, which
+writes to ``reports/<town>/``:
+
+* ``diagnosis.ipynb`` — the executed notebook (kept for audit: it shows how
+  every number was made);
+* ``diagnosis.html`` — standalone, without code cells;
+* ``diagnosis.pdf`` — A4, made from that HTML by WeasyPrint;
+* ``evidence.json``, ``indicators.csv``, ``indicators.xlsx`` — written by the
+  notebook itself.
+
+Before starting a kernel the town is validated in-process, so bad input gets
+the usual located message in the user's language; a failure inside the
+notebook is reported as one readable message naming the town, the cell and
+the reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import Language
+from ..evidence import ReportError, Settings
+from ..town import load_town
+from ..validate import validate_town
+from .document import notebook_html, standalone_html, write_pdf
+
+__all__ = [
+    "REPORTS_DIR",
+    "TEMPLATE",
+    "ReportFiles",
+    "print_progress",
+    "render_town",
+    "report_title",
+]
+
+_ROOT = Path(__file__).resolve().parent.parent.parent
+#: the town report template
+TEMPLATE = _ROOT / "notebooks" / "diagnosis.ipynb"
+#: where reports go by default
+REPORTS_DIR = _ROOT / "reports"
+
+_TITLE = {"pl": "Diagnoza potrzeb mieszkańców", "en": "Community needs diagnosis"}
+_STAGES = {
+    "pl": ["sprawdzanie danych", "analiza (notatnik)", "HTML", "PDF"],
+    "en": ["checking the data", "analysis (notebook)", "HTML", "PDF"],
+}
+
+
+def report_title(lang: Language) -> str:
+    """The report's title in ``lang``."""
+    return _TITLE[lang]
+
+
+@dataclass(frozen=True)
+class ReportFiles:
+    """The files of one town's report."""
+
+    folder: Path
+    notebook: Path
+    html: Path
+    pdf: Path
+    evidence_json: Path
+    indicators_csv: Path
+    indicators_xlsx: Path
+
+
+def _say(progress: Callable[[str], None] | None, lang: Language, step: int, town: str) -> None:
+    if progress is not None:
+        stages = _STAGES[lang]
+        progress(f"[{town}] {step}/{len(stages)} {stages[step - 1]}")
+
+
+def render_town(
+    folder: str | Path,
+    out_dir: str | Path | None = None,
+    *,
+    lang: Language = "pl",
+    threshold: int = 10,
+    weighting: str = "rake",
+    conf_level: float = 0.95,
+    template: str | Path = TEMPLATE,
+    progress: Callable[[str], None] | None = None,
+    progress_bar: bool = False,
+    kernel_name: str = "python3",
+    timeout: int | None = 600,
+) -> ReportFiles:
+    """Execute the template for one town and write the notebook, HTML, PDF and evidence.
+
+    Parameters
+    ----------
+    folder : str or Path
+        The town folder.
+    out_dir : str or Path, optional
+        Default ``reports/<town>``.
+    lang, threshold, weighting, conf_level
+        The notebook's parameters (see the template's parameters cell).
+    template : str or Path
+        The notebook to execute.
+    progress : callable, optional
+        Called with a one-line message at each stage (e.g. ``print``).
+    progress_bar : bool
+        Show papermill's per-cell progress bar.
+    kernel_name : str
+    timeout : int or None
+        Seconds a single cell may run.
+
+    Returns
+    -------
+    ReportFiles
+
+    Raises
+    ------
+    DiagnosisError
+        Bad input (located), invalid settings, or a notebook failure
+        (:class:`ReportError` naming the town, the cell and the reason).
+    """
+    import papermill as pm
+
+    folder = Path(folder).resolve()
+    Settings(lang, int(threshold), weighting, float(conf_level)).check()  # type: ignore[arg-type]
+    _say(progress, lang, 1, folder.name)
+    town = load_town(folder)
+    checked = validate_town(folder)
+    if not checked.ok:
+        first = next(f for f in checked.findings() if f.severity == "error")
+        raise ReportError(
+            pl=f"{town.name}: {first.pl} Uruchom 'diagnosis validate {folder}' i popraw dane.",
+            en=f"{town.name}: {first.en} Run 'diagnosis validate {folder}' and fix the data.",
+            file=first.file,
+            row=first.row,
+            column=first.column,
+            value=first.value,
+        )
+    out = Path(out_dir) if out_dir else REPORTS_DIR / town.slug
+    out.mkdir(parents=True, exist_ok=True)
+    notebook = out / "diagnosis.ipynb"
+    _say(progress, lang, 2, town.slug)
+    try:
+        executed = pm.execute_notebook(
+            str(template),
+            str(notebook),
+            parameters={
+                "town": str(folder),
+                "lang": lang,
+                "threshold": int(threshold),
+                "weighting": weighting,
+                "conf_level": float(conf_level),
+                "output_dir": str(out),
+            },
+            kernel_name=kernel_name,
+            progress_bar=progress_bar,
+            execution_timeout=timeout,
+            cwd=str(_ROOT),
+        )
+    except pm.PapermillExecutionError as exc:
+        raise ReportError(
+            pl=f"Miejscowość {town.name}: notatnik zatrzymał się w komórce {exc.exec_count} "
+            f"({exc.ename}: {exc.evalue}). Szczegóły w {notebook}.",
+            en=f"Town {town.name}: the notebook stopped in cell {exc.exec_count} "
+            f"({exc.ename}: {exc.evalue}). Details in {notebook}.",
+        ) from None
+    _say(progress, lang, 3, town.slug)
+    meta = _cover_meta(town, lang)
+    html = standalone_html(
+        notebook_html(executed),
+        title=report_title(lang),
+        subtitle=town.name,
+        meta=meta,
+        lang=lang,
+        synthetic=town.synthetic,
+    )
+    html_path = out / "diagnosis.html"
+    html_path.write_text(html, encoding="utf-8")
+    _say(progress, lang, 4, town.slug)
+    pdf_path = write_pdf(html, out / "diagnosis.pdf", base_url=out)
+    return ReportFiles(
+        folder=out,
+        notebook=notebook,
+        html=html_path,
+        pdf=pdf_path,
+        evidence_json=out / "evidence.json",
+        indicators_csv=out / "indicators.csv",
+        indicators_xlsx=out / "indicators.xlsx",
+    )
+
+
+def _cover_meta(town, lang: Language) -> str:
+    today = dt.date.today().isoformat()
+    if lang == "pl":
+        return f"Badanie: {town.fieldwork_start} – {town.fieldwork_end}. Raport z dnia {today}."
+    return f"Fieldwork: {town.fieldwork_start} – {town.fieldwork_end}. Report of {today}."
+
+
+def print_progress(message: str) -> None:
+    """Progress on standard error, so that standard output stays clean."""
+    print(message, file=sys.stderr, flush=True)

@@ -1,0 +1,255 @@
+"""The fixed texts of the town report, in Polish and English.
+
+Examples
+--------
+>>> text("pl", "yes"), text("en", "yes")
+('tak', 'yes')
+>>> text("en", "disclosure_note", threshold=10)[:40]
+'No published number rests on fewer than '
+"""
+
+from __future__ import annotations
+
+__all__ = ["SECTION_TITLES", "TEXTS", "text"]
+
+#: section -> (pl, en) heading
+SECTION_TITLES = {
+    "summary": ("Podsumowanie", "Summary"),
+    "profile": ("Miejscowość i próba", "The town and the sample"),
+    "quality": ("Jakość danych", "Data quality"),
+    "findings": ("Wyniki według tematów", "Findings by theme"),
+    "priorities": ("Priorytety", "Priorities"),
+    "groups": ("Różnice między grupami", "Differences between groups"),
+    "scales": ("Zaufanie, spójność i aktywność", "Trust, cohesion and participation"),
+    "library": (
+        "Biblioteka, czytanie i umiejętności cyfrowe",
+        "Library, reading and digital skills",
+    ),
+    "ideas": ("Pomysły mieszkańców", "Residents' ideas"),
+    "sheets": ("Karty dowodów", "Evidence sheets"),
+    "baseline": ("Wskaźniki bazowe", "Baseline indicators"),
+    "annex": ("Aneks", "Annex"),
+}
+
+#: key -> (pl, en); ``{name}`` fields are filled by :func:`text`
+TEXTS: dict[str, tuple[str, str]] = {
+    "summary_method": (
+        "W badaniu ankietowym w miejscowości {town} ({start} – {end}) wzięło udział {n} dorosłych "
+        "mieszkańców. Wyniki zważono do struktury wieku i płci mieszkańców, aby opisywały całą "
+        "miejscowość, a nie tylko osoby, które odpowiedziały. Przy wyniku 50% błąd oszacowania "
+        "wynosi do ±{moe} punktu procentowego (przedział ufności 95%).",
+        "{n} adult residents of {town} took part in the survey ({start} – {end}). The results "
+        "are weighted to the residents' age and sex structure so that they describe the whole "
+        "town, not only those who answered. For a result of 50% the margin of error is up to "
+        "±{moe} percentage points (95% confidence interval).",
+    ),
+    "top_needs": ("Najważniejsze potrzeby", "Top needs"),
+    "key_figures": ("Kluczowe liczby", "Key figures"),
+    "quality_line": (
+        "Jakość danych: {n} ankiet z {files} plików wzięto do analizy; {removed} usunięto przy "
+        "czyszczeniu; walidacja zgłosiła {warnings} ostrzeżeń (szczegóły w rozdziale „Jakość "
+        "danych”).",
+        "Data quality: {n} questionnaires from {files} file(s) analysed; {removed} removed in "
+        "cleaning; validation raised {warnings} warnings (see 'Data quality').",
+    ),
+    "profile_intro": (
+        "{town} liczy {population} dorosłych mieszkańców (źródło struktury ludności: {source}). "
+        "Sposób dotarcia do respondentów: {recruitment}.",
+        "{town} has {population} adult residents (population structure from: {source}). How "
+        "respondents were reached: {recruitment}.",
+    ),
+    "pyramid_caption": (
+        "Próba (słupki pełne) na tle ludności (kontury) według wieku i płci.",
+        "Sample (filled bars) against the population (outlines) by age and sex.",
+    ),
+    "age": ("Wiek", "Age"),
+    "sex": ("Płeć", "Sex"),
+    "population": ("Ludność", "Population"),
+    "sample": ("Próba", "Sample"),
+    "weighted": ("Próba po ważeniu", "Weighted sample"),
+    "weighting": ("Ważenie", "Weighting"),
+    "weighting_rake": (
+        "Wagi dopasowano metodą rakingu do struktury wieku i płci ludności.",
+        "Weights were raked to the population's age and sex margins.",
+    ),
+    "weighting_poststratify": (
+        "Wagi dopasowano do liczebności grup wiek × płeć (poststratyfikacja).",
+        "Weights were post-stratified to the age × sex cells.",
+    ),
+    "weighting_none": (
+        "Wyników nie ważono: opisują osoby, które odpowiedziały, a nie całą miejscowość.",
+        "The results are not weighted: they describe the respondents, not the whole town.",
+    ),
+    "weighting_figures": (
+        "Efekt schematu (Kish): {deff}; efektywna liczebność próby: {neff} z {n}; wagi od {wmin} "
+        "do {wmax}; maksymalny błąd dla wyniku 50%: ±{moe} p.p.",
+        "Design effect (Kish): {deff}; effective sample size: {neff} of {n}; weights from {wmin} "
+        "to {wmax}; largest margin of error for a 50% result: ±{moe} points.",
+    ),
+    "file": ("Plik", "File"),
+    "rows": ("Wiersze", "Rows"),
+    "errors": ("Błędy", "Errors"),
+    "warnings": ("Ostrzeżenia", "Warnings"),
+    "quality_intro": (
+        "Każdy plik z odpowiedziami sprawdzono z kwestionariuszem; każdy krok czyszczenia "
+        "zapisano poniżej. Pliki wejściowe nie zostały zmienione.",
+        "Every response file was checked against the questionnaire; every cleaning step is "
+        "logged below. The input files were not changed.",
+    ),
+    "cleaning_log": ("Dziennik czyszczenia danych", "Cleaning log"),
+    "step": ("Krok", "Step"),
+    "rows_after": ("Wierszy po kroku", "Rows after"),
+    "validation_findings": ("Uwagi z walidacji (liczba)", "Validation findings (count)"),
+    "services": ("Usługi w miejscowości", "Local services"),
+    "importance_caption": (
+        "Jak ważne są sprawy w miejscowości: odsetki ważone wśród osób mających zdanie "
+        "(bez „trudno powiedzieć”).",
+        "How important local matters are: weighted shares of those with a view (without 'hard "
+        "to say').",
+    ),
+    "satisfaction_caption": (
+        "Zadowolenie ze spraw w miejscowości: odsetki ważone wśród osób mających zdanie "
+        "(bez „trudno powiedzieć”).",
+        "Satisfaction with local matters: weighted shares of those with a view (without 'hard "
+        "to say').",
+    ),
+    "needs": ("Potrzeby", "Needs"),
+    "needs_caption": (
+        "Odsetek mieszkańców wskazujących potrzebę (do 3 wskazań) z przedziałem ufności.",
+        "Share of residents choosing each need (up to 3) with confidence interval.",
+    ),
+    "trust_participation": (
+        "Zaufanie, sąsiedztwo, aktywność",
+        "Trust, neighbourhood, participation",
+    ),
+    "cohesion_caption": (
+        "Opinie o sąsiedztwie: odsetki ważone wśród osób mających zdanie.",
+        "Views of the neighbourhood: weighted shares of those with a view.",
+    ),
+    "participation_caption": (
+        "Zaufanie, poczucie wpływu i aktywność w ostatnich 12 miesiącach.",
+        "Trust, sense of influence and participation in the last 12 months.",
+    ),
+    "indicator": ("Wskaźnik", "Indicator"),
+    "estimate": ("Wynik", "Estimate"),
+    "yes": ("tak", "yes"),
+    "no": ("nie", "no"),
+    "ipa_intro": (
+        "Macierz ważności i zadowolenia (Martilla i James, 1977): sprawy ważne, z których "
+        "mieszkańcy są mało zadowoleni, trafiają do ćwiartki „Działaj tutaj”. Położenie jest "
+        "pewne tylko wtedy, gdy przedział ufności nie przecina linii podziału.",
+        "Importance-satisfaction matrix (Martilla & James, 1977): important matters with low "
+        "satisfaction fall in 'Act here'. A placement is clear only when the confidence "
+        "interval does not cross the dividing line.",
+    ),
+    "ipa_caption": (
+        "Ważność (odsetek „ważne”) i zadowolenie (odsetek zadowolonych) z przedziałami ufności.",
+        "Importance (share 'important') and satisfaction (share satisfied) with confidence "
+        "intervals.",
+    ),
+    "service": ("Sprawa", "Service"),
+    "quadrant": ("Ćwiartka", "Quadrant"),
+    "clear": ("Pewne położenie", "Clear placement"),
+    "ranking": ("Ranking potrzeb: ankieta i warsztat", "Ranking of needs: survey and workshop"),
+    "ranking_method": (
+        "Ranking łączy dwa głosy z równą wagą: mieszkańców (udział potrzeby we wszystkich "
+        "wskazaniach w ankiecie) i uczestników warsztatu (udział głosów oddanych na pomysły w tej "
+        "sprawie). Wynik = średnia tych dwóch udziałów, tu w punktach na 100.",
+        "The ranking gives equal weight to two voices: residents (the need's share of all survey "
+        "choices) and workshop participants (the share of votes for ideas on the need). Score = "
+        "the mean of the two shares, here in points out of 100.",
+    ),
+    "need": ("Potrzeba", "Need"),
+    "survey_share": ("Ankieta: wskazania", "Survey: chosen by"),
+    "workshop_votes": ("Warsztat: głosy", "Workshop: votes"),
+    "score": ("Wynik łączny", "Score"),
+    "groups_pending": (
+        "Porównania grup z poprawką Holma są przygotowywane w silniku estymacji; w tej wersji "
+        "raportu tabele według wieku, płci i części miejscowości są w aneksie.",
+        "Group comparisons with Holm correction are being prepared in the estimation engine; in "
+        "this version the tables by age, sex and part of town are in the annex.",
+    ),
+    "scales_pending": (
+        "Rzetelność skal (alfa Cronbacha, omega McDonalda) zostanie dodana wraz z silnikiem "
+        "estymacji; wyniki skali spójności sąsiedzkiej są w rozdziale „Wyniki według tematów”.",
+        "Scale reliability (Cronbach's alpha, McDonald's omega) will be added with the "
+        "estimation engine; the cohesion scale results are in 'Findings by theme'.",
+    ),
+    "total": ("Ogółem", "Total"),
+    "library_intro": (
+        "Korzystanie z biblioteki, czytanie i internet według wieku.",
+        "Library use, reading and internet use by age.",
+    ),
+    "library_caption": (
+        "Odsetki z przedziałami ufności, ogółem i według wieku.",
+        "Shares with confidence intervals, total and by age.",
+    ),
+    "ideas_intro": (
+        "Odpowiedzi na pytania otwarte przypisano do tematów według słownika słów kluczowych "
+        "(odmiana i polskie znaki uwzględnione; jedna odpowiedź może należeć do kilku tematów). "
+        "Cytaty pozbawiono danych osobowych (numery PESEL, telefony, adresy e-mail, adresy).",
+        "Open answers were coded into themes with a keyword dictionary (Polish inflection and "
+        "letters handled; an answer may belong to several themes). Quotes were stripped of "
+        "personal data (PESEL numbers, phones, e-mails, addresses).",
+    ),
+    "theme": ("Temat", "Theme"),
+    "count": ("Liczba odpowiedzi", "Answers"),
+    "share": ("Odsetek odpowiedzi", "Share of answers"),
+    "sheets_intro": (
+        "Jedna karta na każdy z najważniejszych priorytetów: dowody z ankiety i warsztatu, grupa "
+        "docelowa, zasoby, logika działania i wskaźnik z wartością bazową.",
+        "One sheet per top priority: survey and workshop evidence, target group, assets, logic "
+        "of the action, and an indicator with its baseline.",
+    ),
+    "sheet_need": ("Potrzeba", "Need"),
+    "sheet_problem": ("Opis problemu", "Problem statement"),
+    "sheet_evidence": ("Dowody", "Evidence"),
+    "sheet_target": ("Grupa docelowa i jej wielkość", "Target group and its size"),
+    "sheet_assets": ("Zasoby i partnerzy", "Assets and partners"),
+    "sheet_logic": ("Działanie → produkt → rezultat", "Activity → output → outcome"),
+    "sheet_indicator": ("Wskaźnik", "Indicator"),
+    "sheet_baseline": ("Wartość bazowa", "Baseline"),
+    "sheet_goal": ("Wartość docelowa", "Target"),
+    "sheet_measurement": ("Jak i kiedy mierzyć", "How and when measured"),
+    "sheet_level": ("Poziom dowodów", "Evidence level"),
+    "baseline_intro": (
+        "Wartości wyjściowe wskaźników do późniejszej ewaluacji. Przy badaniu powtórnym zachowaj "
+        "dokładne brzmienie pytań i sposób doboru respondentów.",
+        "Baseline values for later evaluation. In the follow-up keep the exact wording of the "
+        "questions and the way respondents are recruited.",
+    ),
+    "code": ("Kod", "Code"),
+    "questionnaire": ("Kwestionariusz", "Questionnaire"),
+    "question": ("Pytanie", "Question"),
+    "type": ("Typ", "Type"),
+    "by_age_band": ("Wskaźniki według wieku (z liczebnościami)", "Indicators by age (with n)"),
+    "by_sex": ("Wskaźniki według płci (z liczebnościami)", "Indicators by sex (with n)"),
+    "by_district": (
+        "Wskaźniki według części miejscowości (z liczebnościami)",
+        "Indicators by part of town (with n)",
+    ),
+    "group": ("Grupa", "Group"),
+    "disclosure": (
+        "Ochrona danych i kontrola ujawniania",
+        "Data protection and disclosure control",
+    ),
+    "disclosure_note": (
+        "Żaden opublikowany wynik nie opiera się na mniej niż {threshold} osobach (w liczniku i "
+        "mianowniku odsetka). Gdy wynik jednej grupy jest ukryty, ukrywamy też kolejny, aby nie "
+        "dało się go odtworzyć z sumy. Podstawa: art. 38 ust. 2 ustawy o statystyce publicznej; "
+        "zasady ABS DataLab i ONS. Odpowiedzi otwarte cytujemy po usunięciu danych osobowych. "
+        "Dane są anonimowe; plików z odpowiedziami nie publikujemy.",
+        "No published number rests on fewer than {threshold} respondents (in the numerator and "
+        "the denominator of a share). When one group is hidden, another is hidden too, so that "
+        "it cannot be recovered from a total. Sources: Polish statistics law art. 38(2); ABS "
+        "DataLab and ONS rules. Open answers are quoted only after personal data are removed. "
+        "The data are anonymous; response files are not published.",
+    ),
+}
+
+
+def text(lang: str, key: str, **values: object) -> str:
+    """The text ``key`` in ``lang`` with ``{fields}`` filled from ``values``."""
+    pl, en = TEXTS[key]
+    template = pl if lang == "pl" else en
+    return template.format(**values) if values else template

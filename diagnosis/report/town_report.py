@@ -1,0 +1,530 @@
+"""The town report's content: one HTML section per part of ../shared/DOMAIN.md.
+
+:class:`TownReport` is what the template notebook calls: ``build`` runs the
+analysis once, ``write_evidence`` writes the evidence files and ``section``
+returns one section as displayable HTML. Every number comes from the
+:class:`~diagnosis.evidence.TownAnalysis`; every published number has passed
+disclosure control there.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import Language
+from ..evidence import (
+    QUADRANTS,
+    EvidenceSheet,
+    TownAnalysis,
+    analyse_town,
+    category_shares,
+    describe_item,
+    evidence_sheets,
+    format_share,
+    write_evidence,
+)
+from ..present import (
+    dot_interval,
+    figure_svg,
+    format_number,
+    format_table,
+    likert_bars,
+    needs_ranking,
+    priority_matrix,
+    pyramid,
+)
+from .texts import SECTION_TITLES, text
+
+__all__ = ["SECTIONS", "TownReport"]
+
+#: section name -> method, in report order
+SECTIONS = (
+    "summary", "profile", "quality", "findings", "priorities", "groups", "scales",
+    "library", "ideas", "sheets", "baseline", "annex",
+)  # fmt: skip
+
+
+class _HTML(str):
+    """A string that Jupyter displays as HTML (no IPython import needed)."""
+
+    def _repr_html_(self) -> str:
+        return str(self)
+
+
+def _esc(value: object) -> str:
+    return html.escape(str(value))
+
+
+def _figure(fig, caption: str) -> str:
+    return f"<figure>{figure_svg(fig)}<figcaption>{_esc(caption)}</figcaption></figure>"
+
+
+@dataclass(frozen=True)
+class TownReport:
+    """One town's analysis with the means to show it.
+
+    Examples
+    --------
+    >>> rep = TownReport.build("kwidzyn", lang="en")  # doctest: +SKIP
+    >>> rep.section("summary")  # doctest: +SKIP
+    """
+
+    analysis: TownAnalysis
+    sheets: tuple[EvidenceSheet, ...]
+    level_labels: Mapping[str, Mapping[str, str]] = field(repr=False)
+
+    @classmethod
+    def build(
+        cls,
+        town: str | Path,
+        *,
+        lang: Language = "pl",
+        threshold: int = 10,
+        weighting: str = "rake",
+        conf_level: float = 0.95,
+    ) -> TownReport:
+        """Analyse ``town`` (a name under surveys/towns or a path) and prepare its report."""
+        analysis = analyse_town(
+            town, lang=lang, threshold=threshold, weighting=weighting, conf_level=conf_level
+        )
+        labels = _level_labels(analysis, lang)
+        sheets = evidence_sheets(
+            analysis.indicators, analysis.needs, analysis.town, analysis.assets, labels, lang
+        )
+        return cls(analysis, sheets, labels)
+
+    @property
+    def lang(self) -> Language:
+        return self.analysis.settings.lang
+
+    def t(self, key: str, **values: object) -> str:
+        """A fixed text of the report in its language."""
+        return text(self.lang, key, **values)
+
+    def write_evidence(self, folder: str | Path = "") -> Path:
+        """Write evidence.json, indicators.csv and indicators.xlsx; return the folder."""
+        from .render import REPORTS_DIR
+
+        target = Path(folder) if folder else REPORTS_DIR / self.analysis.town.slug
+        write_evidence(self.analysis, self.sheets, target)
+        return target
+
+    def section(self, name: str) -> _HTML:
+        """One section as HTML, headed by an ``<h2>`` that the table of contents lists."""
+        if name not in SECTIONS:
+            raise KeyError(f"unknown section {name!r}; sections: {', '.join(SECTIONS)}")
+        title = SECTION_TITLES[name][0 if self.lang == "pl" else 1]
+        body = getattr(self, f"_{name}")()
+        return _HTML(f'<section><h2 id="sec-{name}">{_esc(title)}</h2>{body}</section>')
+
+    def html(self) -> str:
+        """All sections, in order (for scripts that do not use the notebook)."""
+        return "".join(self.section(name) for name in SECTIONS)
+
+    # ------------------------------------------------------------------ helpers
+
+    def _label(self, row: Mapping) -> str:
+        return str(row[f"label_{self.lang}"])
+
+    def _total(self) -> pd.DataFrame:
+        t = self.analysis.indicators
+        return t[t["group"] == "total"]
+
+    def _value(self, indicator: str) -> str:
+        row = self._total()[self._total()["indicator"] == indicator]
+        if row.empty:
+            return "–"
+        r = row.iloc[0]
+        if r["suppressed"]:
+            return "–"
+        if r["kind"] == "share":
+            return format_share(r["estimate"], self.lang)
+        return self._num(r["estimate"], 1)
+
+    def _num(self, value: float, decimals: int) -> str:
+        return format_number(value, self.lang, decimals)
+
+    def _table(self, frame: pd.DataFrame, columns, labels, **kw) -> str:
+        return format_table(
+            frame, columns, labels, self.lang, threshold=self.analysis.settings.threshold, **kw
+        )
+
+    # ------------------------------------------------------------------ sections
+
+    def _summary(self) -> str:
+        a, t = self.analysis, self.t
+        w = a.weighting
+        method = t(
+            "summary_method",
+            n=a.n,
+            town=_esc(a.town.name),
+            start=a.town.fieldwork_start,
+            end=a.town.fieldwork_end,
+            moe=self._num(w.margin_of_error, 1),
+        )
+        parts = [f"<p>{method}</p>"]
+        parts.append(f"<h3>{t('top_needs')}</h3><ol>")
+        for sheet in self.sheets:
+            need = sheet.evidence[0]
+            parts.append(
+                f"<li><b>{_esc(sheet.need_label)}</b>: {_esc(describe_item(need, self.lang))}. "
+                f"{_esc(sheet.target_group)} {_esc(sheet.workshop)}</li>"
+            )
+        parts.append("</ol>")
+        boxes = []
+        for indicator in ("trust_high", "life_in_town", "influence", "library_visit",
+                          "internet_use"):  # fmt: skip
+            row = self._total()[self._total()["indicator"] == indicator]
+            if row.empty:
+                continue
+            boxes.append(
+                f'<div class="keyfigure"><div class="value">{self._value(indicator)}</div>'
+                f"<div>{_esc(self._label(row.iloc[0]))}</div></div>"
+            )
+        parts.append(f"<h3>{t('key_figures')}</h3><div class='keyfigures'>{''.join(boxes)}</div>")
+        log = a.cleaned.log
+        removed = int(log["rows_before"].iloc[0] - log["rows_after"].iloc[-1])
+        warnings = sum(f.severity == "warning" for f in a.validation.findings())
+        line = t(
+            "quality_line", files=len(a.validation.files), n=a.n, removed=removed,
+            warnings=warnings,
+        )  # fmt: skip
+        parts.append(f"<p class='note'>{line}</p>")
+        return "".join(parts)
+
+    def _profile(self) -> str:
+        a, t = self.analysis, self.t
+        w = a.weighting
+        prof = a.profile
+        fig = pyramid(
+            prof.rename(columns={"sample_n": "n"}),
+            prof,
+            age_labels=self.level_labels.get("age_band"),
+            threshold=a.settings.threshold,
+            lang=self.lang,
+        )
+        table = prof.assign(
+            age=prof["age_band"].map(self.level_labels.get("age_band", {})),
+            sex_label=prof["sex"].map(self.level_labels.get("sex", {})),
+        )
+        method = t(f"weighting_{w.method}")
+        intro = t(
+            "profile_intro",
+            town=_esc(a.town.name),
+            population=format_number(a.town.population, self.lang, 0),
+            source=_esc(a.town.margins_source.rstrip(".")),
+            recruitment=_esc((a.town.recruitment or "–").rstrip(".")),
+        )
+        return (
+            f"<p>{intro}</p>"
+            + _figure(fig, t("pyramid_caption"))
+            + self._table(
+                table,
+                ["age", "sex_label", "population_share", "sample_share", "weighted_share"],
+                {"age": t("age"), "sex_label": t("sex"), "population_share": t("population"),
+                 "sample_share": t("sample"), "weighted_share": t("weighted")},
+                percent=["population_share", "sample_share", "weighted_share"],
+            )
+            + f"<h3>{t('weighting')}</h3><p>{method} "
+            + t("weighting_figures", deff=self._num(w.kish_deff, 2),
+                neff=self._num(w.effective_n, 0), n=w.n, wmin=self._num(w.weight_min, 1),
+                wmax=self._num(w.weight_max, 1), moe=self._num(w.margin_of_error, 1))
+            + "</p>"
+        )  # fmt: skip
+
+    def _quality(self) -> str:
+        a, t = self.analysis, self.t
+        rows = []
+        for check in a.validation.files:
+            rep = check.report
+            rows.append(
+                {
+                    "file": check.path.name,
+                    "rows": rep.n_rows,
+                    "errors": len(rep.errors),
+                    "warnings": len(rep.warnings),
+                }
+            )
+        files = pd.DataFrame(rows)
+        files_html = self._table(
+            files.assign(n=files["rows"]),
+            ["file", "rows", "errors", "warnings"],
+            {"file": t("file"), "rows": t("rows"), "errors": t("errors"),
+             "warnings": t("warnings")},
+            percent=False,
+        )  # fmt: skip
+        log = a.cleaned.log
+        log_rows = "".join(
+            f"<tr><td>{_esc(r[self.lang])}</td><td class='num'>{r['rows_after']}</td></tr>"
+            for _, r in log.iterrows()
+        )
+        codes = pd.Series([f.code for f in a.validation.findings()], dtype="object")
+        counts = codes.value_counts()
+        found = "".join(f"<li>{_esc(code)}: {int(n)}</li>" for code, n in counts.items())
+        return (
+            f"<p>{t('quality_intro')}</p>{files_html}"
+            f"<h3>{t('cleaning_log')}</h3><table class='data'><thead><tr><th>{t('step')}</th>"
+            f"<th class='num'>{t('rows_after')}</th></tr></thead><tbody>{log_rows}</tbody></table>"
+            f"<h3>{t('validation_findings')}</h3><ul>{found or '<li>–</li>'}</ul>"
+        )
+
+    def _likert(self, construct: str, title_key: str) -> str:
+        """Diverging bars of a battery, by side of the scale (see ``likert_sides``)."""
+        a = self.analysis
+        items = [
+            q for q in a.instrument.by_construct(construct) if f"lik_{q.name}" in a.design.data
+        ]
+        if not items:
+            return ""
+        freq = category_shares(
+            a.design, [f"lik_{q.name}" for q in items], a.settings.threshold,
+            a.settings.conf_level,
+        )  # fmt: skip
+        if freq.empty or freq["suppressed"].all():
+            return ""
+        choices = [c for c in items[0].choices if not c.missing]
+        half = len(choices) // 2
+        labels = {
+            "neg": " / ".join(c.label(self.lang) for c in choices[:half]),
+            "mid": " / ".join(c.label(self.lang) for c in choices[half:-half]),
+            "pos": " / ".join(c.label(self.lang) for c in choices[-half:]),
+        }
+        order = ["neg", "mid", "pos"] if len(choices) % 2 else ["neg", "pos"]
+        item_labels = {f"lik_{q.name}": q.label(self.lang) for q in items}
+        fig = likert_bars(
+            freq, order, labels, item_labels=item_labels, sort=True,
+            threshold=a.settings.threshold, lang=self.lang,
+        )  # fmt: skip
+        return _figure(fig, self.t(title_key))
+
+    def _findings(self) -> str:
+        a, t = self.analysis, self.t
+        parts = [f"<h3>{t('services')}</h3>", self._likert("importance", "importance_caption"),
+                 self._likert("satisfaction", "satisfaction_caption")]  # fmt: skip
+        needs = a.needs.merge(
+            a.indicators[a.indicators["group"] == "total"][["indicator", "suppressed"]].assign(
+                need=lambda d: d["indicator"].str.removeprefix("needs__")
+            ),
+            on="need",
+        )
+        needs = needs.assign(label=needs[f"label_{self.lang}"])
+        fig = needs_ranking(needs, label="label", threshold=a.settings.threshold, lang=self.lang)
+        parts += [f"<h3>{t('needs')}</h3>", _figure(fig, t("needs_caption"))]
+        parts += [f"<h3>{t('trust_participation')}</h3>",
+                  self._likert("cohesion", "cohesion_caption")]  # fmt: skip
+        total = self._total()
+        part = total[total["theme"].isin(["participation", "trust"]) & (total["kind"] == "share")]
+        if not part.empty:
+            fig = dot_interval(
+                part.assign(label=part[f"label_{self.lang}"]), "label",
+                threshold=a.settings.threshold, lang=self.lang,
+            )  # fmt: skip
+            parts.append(_figure(fig, t("participation_caption")))
+        means = total[total["kind"] == "mean"]
+        parts.append(
+            self._table(
+                means.assign(label=means[f"label_{self.lang}"]),
+                ["label", "estimate", "n"],
+                {"label": t("indicator"), "estimate": t("estimate"), "n": "n"},
+                percent=False,
+            )
+        )
+        return "".join(parts)
+
+    def _priorities(self) -> str:
+        a, t = self.analysis, self.t
+        pri = a.priorities.assign(label=a.priorities[f"label_{self.lang}"])
+        fig = priority_matrix(
+            pri,
+            label="label",
+            importance_line=pri.attrs.get("importance_line"),
+            satisfaction_line=pri.attrs.get("satisfaction_line"),
+            lang=self.lang,
+        )
+        quadrant = {k: v[0 if self.lang == "pl" else 1] for k, v in QUADRANTS.items()}
+        pri = pri.assign(
+            quadrant_label=pri["quadrant"].map(quadrant),
+            clear_label=pri["clear"].map({True: t("yes"), False: t("no")}),
+        )
+        ranked = a.needs.merge(
+            a.indicators[a.indicators["group"] == "total"][["indicator", "suppressed"]].assign(
+                need=lambda d: d["indicator"].str.removeprefix("needs__")
+            ),
+            on="need",
+        )
+        ranked = ranked.assign(
+            label=ranked[f"label_{self.lang}"],
+            rank_text=ranked["rank"].astype(str),
+            votes_text=ranked["votes"].astype(int).astype(str),
+            score_text=[self._num(100 * v, 1) for v in ranked["score"]],
+        )
+        return (
+            f"<p>{t('ipa_intro')}</p>"
+            + _figure(fig, t("ipa_caption"))
+            + self._table(
+                pri.assign(n=a.n),
+                ["label", "quadrant_label", "clear_label"],
+                {"label": t("service"), "quadrant_label": t("quadrant"),
+                 "clear_label": t("clear")},
+                percent=False,
+            )
+            + f"<h3>{t('ranking')}</h3><p>{t('ranking_method')}</p>"
+            + self._table(
+                ranked.head(8).rename(columns={"share": "estimate"}),
+                ["rank_text", "label", "estimate", "votes_text", "score_text"],
+                {"rank_text": "#", "label": t("need"), "estimate": t("survey_share"),
+                 "votes_text": t("workshop_votes"), "score_text": t("score")},
+                ci=False,
+            )
+        )  # fmt: skip
+
+    def _groups(self) -> str:
+        return f"<p>{self.t('groups_pending')}</p>"
+
+    def _scales(self) -> str:
+        return f"<p>{self.t('scales_pending')}</p>"
+
+    def _library(self) -> str:
+        a, t = self.analysis, self.t
+        table = a.indicators
+        rows = table[
+            table["theme"].isin(["library", "digital"]) & table["group"].isin(["total", "age_band"])
+        ]
+        if rows.empty:
+            return ""
+        rows = rows.assign(
+            label=rows[f"label_{self.lang}"],
+            group_label=rows["group_level"].map(
+                {"total": t("total"), **self.level_labels.get("age_band", {})}
+            ),
+        )
+        fig = dot_interval(
+            rows, "label", group="group_label", threshold=a.settings.threshold, lang=self.lang,
+            sort=False,
+        )  # fmt: skip
+        return f"<p>{t('library_intro')}</p>" + _figure(fig, t("library_caption"))
+
+    def _ideas(self) -> str:
+        from ..clean import theme_labels
+
+        a, t = self.analysis, self.t
+        names = theme_labels(self.lang)
+        parts = [f"<p>{t('ideas_intro')}</p>"]
+        for question, group in a.themes.groupby("question", sort=False):
+            q = a.instrument.get(question)
+            group = group[group["count"] > 0].assign(
+                theme_label=lambda d: d["theme"].map(names).fillna(d["theme"]),
+                n=lambda d: d["count"],
+                estimate=lambda d: d["share"],
+            )
+            parts.append(f"<h3>{_esc(q.label(self.lang) if q else question)}</h3>")
+            parts.append(
+                self._table(
+                    group.head(10),
+                    ["theme_label", "n", "estimate"],
+                    {"theme_label": t("theme"), "n": t("count"), "estimate": t("share")},
+                    ci=False,
+                )
+            )
+            quotes = a.quotes[a.quotes["question"] == question]["text"]
+            parts += [f"<blockquote>{_esc(q_)}</blockquote>" for q_ in quotes]
+        return "".join(parts)
+
+    def _sheets(self) -> str:
+        t = self.t
+        out = [f"<p>{t('sheets_intro')}</p>"]
+        for s in self.sheets:
+            evidence = "<br>".join(_esc(describe_item(i, self.lang)) for i in s.evidence)
+            rows = [
+                (t("sheet_need"), _esc(s.need_label)),
+                (t("sheet_problem"), _esc(s.problem)),
+                (t("sheet_evidence"), evidence + "<br>" + _esc(s.workshop)),
+                (t("sheet_target"), _esc(s.target_group)),
+                (t("sheet_assets"), _esc(", ".join(s.assets) or "–")),
+                (t("sheet_logic"), _esc(s.logic)),
+                (t("sheet_indicator"), _esc(s.indicator.label)),
+                (t("sheet_baseline"), _esc(describe_item(s.indicator, self.lang))
+                 + f"<br>{_esc(s.baseline_date)}; {_esc(s.baseline_source)}"),
+                (t("sheet_goal"), _esc(s.target)),
+                (t("sheet_measurement"), _esc(s.measurement)),
+                (t("sheet_level"), _esc(s.evidence_level)),
+            ]  # fmt: skip
+            body = "".join(f"<tr><td>{k}</td><td>{v}</td></tr>" for k, v in rows)
+            out.append(
+                f"<div class='sheet'><h3>{s.rank}. {_esc(s.need_label)}</h3>"
+                f"<table>{body}</table></div>"
+            )
+        return "".join(out)
+
+    def _baseline(self) -> str:
+        t = self.t
+        total = self._total()
+        return f"<p>{t('baseline_intro')}</p>" + self._table(
+            total.assign(label=total[f"label_{self.lang}"]),
+            ["indicator", "label", "estimate", "n"],
+            {"indicator": t("code"), "label": t("indicator"), "estimate": t("estimate"),
+             "n": "n"},
+            percent=False,
+        )  # fmt: skip
+
+    def _cell(self, row: pd.Series) -> str:
+        if row["suppressed"] or pd.isna(row["estimate"]):
+            return "–"
+        value = (
+            format_share(row["estimate"], self.lang)
+            if row["kind"] == "share"
+            else self._num(row["estimate"], 1)
+        )
+        return f"{value}<br><span class='note'>n = {int(row['n'])}</span>"
+
+    def _by_group(self, group: str) -> str:
+        rows = self.analysis.indicators[self.analysis.indicators["group"] == group]
+        if rows.empty:
+            return ""
+        levels = list(dict.fromkeys(rows["group_level"]))
+        names = self.level_labels.get(group, {})
+        head = "".join(f"<th class='num'>{_esc(names.get(v, v))}</th>" for v in levels)
+        body = []
+        for _, ind in rows.groupby("indicator", sort=False):
+            cells = {r["group_level"]: self._cell(r) for _, r in ind.iterrows()}
+            label = _esc(ind.iloc[0][f"label_{self.lang}"])
+            tds = "".join(f"<td class='num'>{cells.get(v, '–')}</td>" for v in levels)
+            body.append(f"<tr><td>{label}</td>{tds}</tr>")
+        title = self.t(f"by_{group}")
+        return (
+            f"<h3>{title}</h3><table class='data'><thead><tr><th>{self.t('indicator')}</th>"
+            f"{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+        )
+
+    def _annex(self) -> str:
+        a, t = self.analysis, self.t
+        note = t("disclosure_note", threshold=a.settings.threshold)
+        questions = pd.DataFrame(
+            [{"name": q.name, "label": q.label(self.lang), "type": q.type}
+             for q in a.instrument.questions]
+        )  # fmt: skip
+        return (
+            f"<h3>{t('questionnaire')}</h3>"
+            + self._table(questions.assign(n=a.n), ["name", "label", "type"],
+                          {"name": t("code"), "label": t("question"), "type": t("type")},
+                          percent=False)
+            + "".join(self._by_group(g) for g in ("age_band", "sex", "district"))
+            + f"<h3>{t('disclosure')}</h3><p>{note}</p>"
+        )  # fmt: skip
+
+
+def _level_labels(analysis: TownAnalysis, lang: Language) -> dict[str, dict[str, str]]:
+    out: dict[str, dict[str, str]] = {}
+    for name in ("age_band", "sex", "district", "education"):
+        q = analysis.instrument.get(name)
+        if q is None:
+            continue
+        out[name] = {c.name: c.label(lang) for c in q.choices}
+    for code, label in analysis.town.districts.items():
+        out.setdefault("district", {})[code] = label
+    return out

@@ -1,0 +1,170 @@
+"""diagnosis.evidence: a town's numbers, checked against the estimation engine directly."""
+
+import shutil
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from diagnosis.estimate import Design
+from diagnosis.evidence import (
+    ReportError,
+    analyse_town,
+    check_no_small_cells,
+    importance_satisfaction,
+    rank_needs,
+)
+from diagnosis.evidence.indicators import likert_sides
+from diagnosis.town import TOWNS_DIR
+
+
+@pytest.fixture(scope="module")
+def kwidzyn():
+    return analyse_town("kwidzyn")
+
+
+def test_weights_are_raked_to_the_town_margins(kwidzyn):
+    data, w = kwidzyn.design.data, np.asarray(kwidzyn.design.weights)
+    margins = kwidzyn.town.margins
+    for column in ("age_band", "sex"):
+        got = pd.Series(w).groupby(data[column].to_numpy()).sum()
+        want = margins.groupby(column)["population"].sum()
+        np.testing.assert_allclose(got.sort_index(), want.sort_index(), rtol=1e-10)
+    assert kwidzyn.weighting.n == kwidzyn.n == 308
+    assert kwidzyn.weighting.effective_n < kwidzyn.n
+
+
+def test_indicators_equal_a_direct_design_computation(kwidzyn):
+    """Rebuild three indicators from the cleaned data with Design alone."""
+    data = kwidzyn.cleaned.data.copy()
+    trust = pd.to_numeric(data["trust"], errors="coerce").astype(float)
+    data["trust_high"] = (trust >= 6).astype(float).where(trust.notna())
+    sat = pd.to_numeric(data["sat_transport"], errors="coerce").astype(float)
+    sat = sat.where(sat != 99)
+    data["sat_hi"] = (sat >= 4).astype(float).where(sat.notna())
+    m = kwidzyn.town.margins
+    des = Design(data).rake(
+        {
+            "age_band": m.groupby("age_band")["population"].sum().to_dict(),
+            "sex": m.groupby("sex")["population"].sum().to_dict(),
+        }
+    )
+    table = kwidzyn.indicators.set_index(["indicator", "group", "group_level"])
+    direct = des.mean(["trust_high", "sat_hi", "trust"], na_rm="each")
+    for name, indicator in (("trust_high", "trust_high"), ("sat_hi", "sat_transport"),
+                            ("trust", "trust_mean")):  # fmt: skip
+        want = direct.set_index("variable").loc[name, "estimate"]
+        got = table.loc[(indicator, "total", "total"), "estimate"]
+        assert got == pytest.approx(want, rel=1e-10)
+    by_sex = des.mean("trust", by="sex").set_index("sex")
+    for sex in ("female", "male"):
+        got = table.loc[("trust_mean", "sex", sex), "estimate"]
+        assert got == pytest.approx(by_sex.loc[sex, "estimate"], rel=1e-10)
+
+
+def test_no_published_number_rests_on_a_small_group(kwidzyn):
+    t = kwidzyn.indicators
+    shown = t[~t["suppressed"]]
+    assert (shown["n"] >= 10).all()
+    shares = shown[shown["kind"] == "share"]
+    assert (shares["n_numerator"] >= 10).all()
+    check_no_small_cells(shown, 10)
+    hidden = t[t["suppressed"]]
+    assert len(hidden) > 0 and hidden["estimate"].isna().all() and hidden["n"].isna().all()
+    # secondary suppression: no group of an indicator with exactly one hidden row
+    counts = t.groupby(["indicator", "group"])["suppressed"].agg(["sum", "size"])
+    assert not ((counts["sum"] == 1) & (counts["size"] > 1)).any()
+
+
+def test_a_higher_threshold_hides_more():
+    low = analyse_town("kwidzyn", threshold=5).indicators["suppressed"].sum()
+    high = analyse_town("kwidzyn", threshold=30).indicators["suppressed"].sum()
+    assert low < high
+
+
+def test_priorities_and_ranking(kwidzyn):
+    pri = kwidzyn.priorities
+    assert len(pri) == 10
+    line_i, line_s = pri.attrs["importance_line"], pri.attrs["satisfaction_line"]
+    act = pri[pri["quadrant"] == "act"]
+    assert (act["importance"] >= line_i).all() and (act["satisfaction"] < line_s).all()
+    hidden = pri[pri["quadrant"] == "hidden"]
+    assert hidden["satisfaction"].isna().all() or hidden["importance"].isna().all()
+    needs = kwidzyn.needs
+    assert needs["rank"].tolist() == list(range(1, 15))
+    assert needs["score"].is_monotonic_decreasing
+    assert needs["survey_attention"].sum() == pytest.approx(1.0)
+    assert needs["workshop_attention"].sum() == pytest.approx(1.0)
+
+
+def test_importance_satisfaction_and_rank_needs_on_known_numbers():
+    t = pd.DataFrame(
+        {
+            "indicator": ["imp_a", "imp_b", "imp_c", "sat_a", "sat_b", "sat_c", "needs__a",
+                          "needs__b"],
+            "group": "total",
+            "estimate": [0.9, 0.5, 0.7, 0.2, 0.8, np.nan, 0.3, 0.1],
+            "ci_low": [0.85, 0.45, 0.6, 0.15, 0.75, np.nan, 0.2, 0.05],
+            "ci_high": [0.95, 0.55, 0.8, 0.25, 0.85, np.nan, 0.4, 0.15],
+            "n": 100,
+            "label_pl": "x",
+            "label_en": "x",
+        }
+    )  # fmt: skip
+    pri = importance_satisfaction(t).set_index("service")
+    assert pri.loc["a", "quadrant"] == "act" and pri.loc["b", "quadrant"] == "overkill"
+    assert pri.loc["c", "quadrant"] == "hidden"
+    assert pri.attrs["importance_line"] == pytest.approx(0.7)
+    ideas = pd.DataFrame({"idea": ["i1", "i2", "i3"], "need": ["b", "b", "a"], "votes": [6, 2, 2]})
+    ranked = rank_needs(t, ideas).set_index("need")
+    # survey attention a = .75, b = .25; workshop a = .2, b = .8
+    assert ranked.loc["a", "score"] == pytest.approx((0.75 + 0.2) / 2)
+    assert ranked.loc["b", "score"] == pytest.approx((0.25 + 0.8) / 2)
+    assert ranked.loc["b", "rank"] == 1 and ranked.loc["b", "top_idea"] == "i1"
+
+
+def test_likert_sides():
+    s = pd.Series([1.0, 2, 3, 4, np.nan, 99])
+    assert likert_sides(s, [1, 2, 3, 4]).tolist() == ["neg", "neg", "pos", "pos", pd.NA, pd.NA]
+
+
+def test_themes_and_quotes_are_redacted(kwidzyn):
+    from diagnosis.demo import planted_personal_data
+
+    quotes = " ".join(kwidzyn.quotes["text"])
+    for value in planted_personal_data("kwidzyn"):
+        assert value not in quotes
+    assert kwidzyn.themes["count"].max() >= 10
+    assert (kwidzyn.themes["suppressed"] == (kwidzyn.themes["count"] < 10)).all()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "fragment"),
+    [
+        ({"threshold": 2}, "nie może być mniejszy niż 3"),
+        ({"lang": "de"}, "Język raportu"),
+        ({"weighting": "magic"}, "Ważenie musi być"),
+        ({"conf_level": 95}, "Poziom ufności"),
+    ],
+)
+def test_bad_settings_are_refused(kwargs, fragment):
+    with pytest.raises(ReportError) as info:
+        analyse_town("kwidzyn", **kwargs)
+    assert fragment in info.value.message("pl")
+
+
+def test_data_errors_stop_the_analysis_with_a_location(tmp_path):
+    import csv
+
+    town = tmp_path / "kwidzyn"
+    shutil.copytree(TOWNS_DIR / "kwidzyn", town)
+    data = next(town.glob("*.csv"))
+    rows = list(csv.reader(data.open(encoding="utf-8", newline="")))
+    rows[6][rows[0].index("zaufanie/trust")] = "42"
+    with data.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+    with pytest.raises(ReportError) as info:
+        analyse_town(town)
+    err = info.value
+    assert (err.row, err.column) == (7, "trust")
+    assert "diagnosis validate" in err.message("pl")

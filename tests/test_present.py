@@ -1,0 +1,556 @@
+"""Figures, tables and the house style of the report (diagnosis.present).
+
+The tests look at what a reader gets: how many bars and points are drawn,
+which labels (with Polish letters) are on the axes, that hidden values appear
+nowhere in a figure or table, and how numbers are written in each language.
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.collections import LineCollection, PathCollection
+from matplotlib.figure import Figure
+from PIL import Image
+
+from diagnosis.present import figures, style
+from diagnosis.present.checks import PresentError
+from diagnosis.present.figures import (
+    dot_interval,
+    likert_bars,
+    needs_ranking,
+    priority_matrix,
+    pyramid,
+)
+from diagnosis.present.formatting import format_interval, format_number, format_percent
+from diagnosis.present.style import figure_png, figure_svg, house_style
+from diagnosis.present.tables import format_table
+
+NNBSP = "\u202f"
+
+
+def texts(fig: Figure) -> list[str]:
+    """Every piece of text drawn in the figure (titles, ticks, labels, legend, notes)."""
+    found = []
+    for artist in fig.findobj(mpl.text.Text):
+        if artist.get_visible() and artist.get_text():
+            found.append(artist.get_text())
+    return found
+
+
+def tick_labels(ax, axis: str = "y") -> list[str]:
+    labels = ax.get_yticklabels() if axis == "y" else ax.get_xticklabels()
+    return [t.get_text() for t in labels]
+
+
+def points(ax) -> list[PathCollection]:
+    return [c for c in ax.collections if isinstance(c, PathCollection)]
+
+
+# ------------------------------------------------------------------ style
+def test_importing_present_changes_no_matplotlib_setting():
+    code = (
+        "import matplotlib as mpl; before = dict(mpl.rcParams); "
+        "import diagnosis.present; "
+        "assert dict(mpl.rcParams) == before, 'rcParams changed at import'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_house_style_applies_only_inside_the_block():
+    before = mpl.rcParams["font.size"], list(mpl.rcParams["font.sans-serif"])
+    with house_style():
+        assert mpl.rcParams["font.sans-serif"][0] == "DejaVu Sans"
+        assert mpl.rcParams["svg.fonttype"] == "none"
+    assert (mpl.rcParams["font.size"], list(mpl.rcParams["font.sans-serif"])) == before
+
+
+def test_palettes_are_okabe_ito_and_colorbrewer_rdbu():
+    # Okabe & Ito (2008), https://jfly.uni-koeln.de/color/
+    assert style.OKABE_ITO == {
+        "black": "#000000",
+        "orange": "#E69F00",
+        "sky_blue": "#56B4E9",
+        "bluish_green": "#009E73",
+        "yellow": "#F0E442",
+        "blue": "#0072B2",
+        "vermillion": "#D55E00",
+        "reddish_purple": "#CC79A7",
+    }
+    assert set(style.PALETTE) == set(style.OKABE_ITO.values())
+    for k in range(1, 6):
+        negative, positive = style.diverging_colours(k, k)
+        assert len(negative) == len(positive) == k
+        assert all(mpl.colors.to_rgb(c)[0] > mpl.colors.to_rgb(c)[2] for c in negative)  # red
+        assert all(mpl.colors.to_rgb(c)[2] > mpl.colors.to_rgb(c)[0] for c in positive)  # blue
+    with pytest.raises(PresentError):
+        style.diverging_colours(6, 2)
+
+
+def test_svg_keeps_polish_text_as_text_and_is_reproducible():
+    def make() -> Figure:
+        with house_style():
+            fig, ax = style.new_figure(5)
+            ax.set_title("Zażółć gęślą jaźń")
+            ax.bar(["Łódź", "Świętochłowice"], [1, 2])
+        return fig
+
+    svg = figure_svg(make())
+    assert svg.startswith("<svg") and "<?xml" not in svg and "DOCTYPE" not in svg
+    assert "Zażółć gęślą jaźń" in svg and "Świętochłowice" in svg
+    assert "DejaVu Sans" in svg
+    assert figure_svg(make()) == svg  # no dates, fixed ids
+    outlined = figure_svg(make(), text="path")
+    assert "</text>" not in outlined  # glyphs as paths (the text survives only in comments)
+    with pytest.raises(PresentError):
+        figure_svg(make(), text="bitmap")
+
+
+def test_svg_and_png_close_pyplot_figures_and_png_is_a4_width():
+    import matplotlib.pyplot as plt
+
+    with house_style():
+        fig = plt.figure(figsize=(style.FIGURE_WIDTH, 2))
+        fig.add_subplot().plot([0, 1])
+    number = fig.number
+    png = figure_png(fig, dpi=100)
+    assert not plt.fignum_exists(number)
+    width = Image.open(io.BytesIO(png)).size[0]
+    assert abs(width - 16 / 2.54 * 100) < 30  # 16 cm at 100 dpi, give or take the tight box
+
+
+# ------------------------------------------------------------- likert_bars
+AGREE = {
+    "1": "Zdecydowanie się nie zgadzam",
+    "2": "Raczej się nie zgadzam",
+    "3": "Raczej się zgadzam",
+    "4": "Zdecydowanie się zgadzam",
+    "99": "Trudno powiedzieć",
+}
+ITEMS = {
+    "coh_belong": "Czuję, że należę do swojej okolicy.",
+    "coh_trust": "Sąsiadom w mojej okolicy można ufać.",
+    "coh_self": "W mojej okolicy każdy dba tylko o siebie.",
+}
+
+
+def likert_frame() -> pd.DataFrame:
+    shares = {
+        "coh_belong": [0.10, 0.20, 0.40, 0.25, 0.05],
+        "coh_trust": [0.05, 0.15, 0.50, 0.22, 0.08],
+        "coh_self": [0.37, 0.20, 0.30, 0.06, 0.07],
+    }
+    rows = [
+        {"variable": item, "level": code, "estimate": s, "suppressed": False}
+        for item, values in shares.items()
+        for code, s in zip(["1", "2", "3", "4", "99"], values, strict=True)
+    ]
+    return pd.DataFrame(rows)
+
+
+def test_likert_bars_one_bar_per_item_and_category_diverging_at_zero():
+    fig = likert_bars(likert_frame(), ["1", "2", "3", "4"], AGREE, item_labels=ITEMS,
+                      dont_know="99")  # fmt: skip
+    ax, ax_dk = fig.axes
+    assert len(ax.patches) == 3 * 4
+    assert len(ax_dk.patches) == 3
+    assert tick_labels(ax) == list(ITEMS.values())  # questionnaire order, top to bottom
+    # first item: strongly disagree 10% and disagree 20% left of zero, agree right
+    first = [p for p in ax.patches if abs(p.get_y() + p.get_height() / 2) < 1e-9]
+    edges = sorted(p.get_x() + d for p in first for d in (0.0, p.get_width()))
+    assert edges == pytest.approx([-0.3, -0.2, -0.2, 0.0, 0.0, 0.4, 0.4, 0.65])
+    # "hard to say" is only in its own panel
+    assert ax_dk.patches[0].get_width() == pytest.approx(0.05)
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert legend == [AGREE[c] for c in ["1", "2", "3", "4"]]
+    assert "Trudno\npowiedzieć" in texts(fig)  # the title of its panel
+    assert "Odsetek odpowiedzi" in texts(fig)
+
+
+def test_likert_bars_centres_the_neutral_category():
+    freq = pd.DataFrame(
+        {"variable": "sat_green", "level": [1, 2, 3, 4, 5], "estimate": [0.1, 0.2, 0.3, 0.25, 0.15]}
+    )
+    labels = {1: "Bardzo źle", 2: "Źle", 3: "Ani tak, ani nie", 4: "Dobrze", 5: "Bardzo dobrze"}
+    fig = likert_bars(freq, [1, 2, 3, 4, 5], labels, lang="en")
+    ax = fig.axes[0]
+    assert len(fig.axes) == 1 and len(ax.patches) == 5
+    neutral = ax.patches[2]
+    assert (neutral.get_x(), neutral.get_width()) == pytest.approx((-0.15, 0.3))
+    assert ax.patches[0].get_x() == pytest.approx(-0.15 - 0.2 - 0.1)
+    assert ax.get_xlabel() == "Share of answers"
+
+
+def test_likert_bars_never_draw_a_hidden_share():
+    freq = likert_frame()
+    hide = (freq["variable"] == "coh_self") & freq["level"].isin(["1", "4"])
+    freq.loc[hide, "suppressed"] = True  # the values are still in the frame: 0.37 and 0.06
+    fig = likert_bars(freq, ["1", "2", "3", "4"], AGREE, item_labels=ITEMS, dont_know="99",
+                      threshold=10)  # fmt: skip
+    ax = fig.axes[0]
+    assert len(ax.patches) == 2 * 4  # the item with hidden cells has no bar at all
+    drawn = texts(fig)
+    assert "37" not in drawn and "6" not in drawn
+    assert "—" in drawn
+    assert any("mniej niż 10 odpowiedzi" in t for t in drawn)
+    # its "hard to say" was not hidden and is still shown
+    assert len(fig.axes[1].patches) == 3
+
+
+def test_likert_bars_sort_by_positive_share():
+    fig = likert_bars(likert_frame(), ["1", "2", "3", "4"], AGREE, item_labels=ITEMS,
+                      dont_know="99", sort=True)  # fmt: skip
+    # positive shares: belong 0.65, trust 0.72, self 0.36
+    assert tick_labels(fig.axes[0]) == [ITEMS["coh_trust"], ITEMS["coh_belong"], ITEMS["coh_self"]]
+
+
+def test_likert_bars_refuse_unknown_categories_and_missing_labels():
+    freq = likert_frame()
+    with pytest.raises(PresentError, match="99"):
+        likert_bars(freq, ["1", "2", "3", "4"], AGREE)
+    with pytest.raises(PresentError, match="labels"):
+        likert_bars(freq, ["1", "2", "3", "4"], {"1": "x"}, dont_know="99")
+
+
+# ------------------------------------------------------------ dot_interval
+def dots_frame() -> pd.DataFrame:
+    rows = []
+    values = {"Czyta książki": 0.55, "Korzysta z internetu": 0.81, "Wolontariat": 0.12}
+    for label, base in values.items():
+        for k, sex in enumerate(["Kobiety", "Mężczyźni"]):
+            e = base - 0.05 * k
+            rows.append({"label": label, "sex": sex, "estimate": e, "ci_low": e - 0.04,
+                         "ci_high": e + 0.04, "suppressed": False})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def test_dot_interval_sorted_with_one_point_and_whisker_per_row():
+    est = dots_frame().query("sex == 'Kobiety'")
+    fig = dot_interval(est, "label", total=0.5)
+    ax = fig.axes[0]
+    assert tick_labels(ax) == ["Korzysta z internetu", "Czyta książki", "Wolontariat"]
+    (dots,) = points(ax)
+    assert len(dots.get_offsets()) == 3
+    whiskers = [c for c in ax.collections if isinstance(c, LineCollection)]
+    assert sum(len(c.get_segments()) for c in whiskers) == 3
+    drawn = texts(fig)
+    assert "81%" in drawn and "Ogółem: 50%" in drawn
+    assert dot_interval(est, "label", total=0.5, lang="en").findobj(
+        lambda a: isinstance(a, mpl.text.Text) and a.get_text() == "Total: 50%"
+    )
+
+
+def test_dot_interval_groups_are_dodged_in_two_colours_with_a_legend():
+    fig = dot_interval(dots_frame(), "label", group="sex")
+    ax = fig.axes[0]
+    groups = points(ax)
+    assert [len(c.get_offsets()) for c in groups] == [3, 3]
+    assert groups[0].get_facecolor()[0].tolist() != groups[1].get_facecolor()[0].tolist()
+    ys = sorted(groups[0].get_offsets()[:, 1]), sorted(groups[1].get_offsets()[:, 1])
+    assert all(a < b for a, b in zip(*ys, strict=True))  # dodged, not on top of each other
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["Kobiety", "Mężczyźni"]
+
+
+def test_dot_interval_hidden_rows_show_a_dash_or_are_left_out():
+    est = dots_frame()
+    hide = (est["label"] == "Wolontariat") & (est["sex"] == "Mężczyźni")
+    est.loc[hide, "suppressed"] = True  # the value 0.07 is still in the frame
+    fig = dot_interval(est, "label", group="sex", threshold=10, annotate=True)
+    ax = fig.axes[0]
+    assert [len(c.get_offsets()) for c in points(ax)] == [3, 2]
+    drawn = texts(fig)
+    assert "—" in drawn and "7%" not in drawn
+    assert tick_labels(ax)[-1] == "Wolontariat"
+    one = est[est["sex"] == "Mężczyźni"]
+    fig = dot_interval(one, "label", show_suppressed=False, lang="en")
+    assert "Wolontariat" not in tick_labels(fig.axes[0])
+    assert any("1 results left out" in t for t in texts(fig))
+
+
+# ---------------------------------------------------------- priority_matrix
+def matrix_frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "service": ["roads", "culture", "green", "health", "seniors"],
+            "label_pl": [
+                "Drogi i chodniki",
+                "Oferta kulturalna",
+                "Tereny zielone",
+                "Dostęp do opieki zdrowotnej",
+                "Oferta dla seniorów",
+            ],
+            "label_en": ["Roads", "Culture", "Green spaces", "Health care", "Seniors"],
+            "importance": [0.90, 0.50, 0.62, 0.85, 0.72],
+            "imp_low": [0.86, 0.45, 0.55, 0.80, 0.60],
+            "imp_high": [0.94, 0.55, 0.69, 0.90, 0.84],
+            "satisfaction": [0.30, 0.80, 0.75, 0.40, 0.35],
+            "sat_low": [0.25, 0.75, 0.70, 0.30, 0.28],
+            "sat_high": [0.35, 0.85, 0.80, 0.50, 0.42],
+        }
+    )
+
+
+def test_priority_matrix_quadrants_lines_and_unclear_points():
+    df = matrix_frame()
+    fig = priority_matrix(df)
+    ax = fig.axes[0]
+    imp_line, sat_line = df["importance"].mean(), df["satisfaction"].mean()  # 0.718, 0.52
+    collections = {c.get_gid(): c for c in points(ax)}
+    # seniors' importance interval 0.60-0.84 crosses 0.718: unclear, drawn hollow
+    assert len(collections["clear"].get_offsets()) == 4
+    unclear = collections["unclear"]
+    assert unclear.get_offsets().tolist() == [[0.35, 0.72]]
+    assert unclear.get_facecolor()[0].tolist() == [1.0, 1.0, 1.0, 1.0]
+    lines = [line for line in ax.get_lines() if line.get_linestyle() != "None"]
+    values = sorted(float(np.unique(line.get_ydata())[0]) for line in lines
+                    if len(np.unique(line.get_ydata())) == 1)  # fmt: skip
+    assert any(v == pytest.approx(imp_line) for v in values)
+    assert any(np.allclose(line.get_xdata(), sat_line) for line in lines)
+    drawn = texts(fig)
+    for word in ["Działaj tutaj", "Utrzymaj", "Niski priorytet", "Możliwy nadmiar"]:
+        assert word in drawn
+    assert "Dostęp do opieki\nzdrowotnej" in drawn  # labels in the report language, wrapped
+    assert {"Ważność", "Zadowolenie"} <= set(drawn)
+    crosshairs = [c for c in ax.collections if isinstance(c, LineCollection)]
+    assert [len(c.get_segments()) for c in crosshairs] == [5, 5]
+
+
+def test_priority_matrix_labels_do_not_overlap():
+    fig = priority_matrix(matrix_frame(), lang="en")
+    ax = fig.axes[0]
+    renderer = fig.canvas.get_renderer()
+    labels = [a for a in ax.texts if a.get_text() in set(matrix_frame()["label_en"])]
+    assert len(labels) == 5
+    boxes = [a.get_window_extent(renderer) for a in labels]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert not a.overlaps(b)
+    assert {"Act here", "Keep up", "Low priority", "Possible overkill"} <= set(texts(fig))
+
+
+def test_priority_matrix_uses_given_cut_offs_and_leaves_out_hidden_services():
+    df = matrix_frame()
+    df.loc[df["service"] == "green", ["satisfaction", "sat_low", "sat_high"]] = np.nan
+    fig = priority_matrix(df, importance_line=0.8, satisfaction_line=0.5)
+    ax = fig.axes[0]
+    assert sum(len(c.get_offsets()) for c in points(ax)) == 4
+    assert any("Tereny zielone" in t and "Pominięto" in t for t in texts(fig))
+    assert any(np.allclose(line.get_ydata(), 0.8) for line in ax.get_lines())
+    assert "linie przerywane: przyjęte progi" in texts(fig)
+
+
+# ------------------------------------------------------------------ pyramid
+POPULATION = pd.DataFrame(
+    {
+        "age_band": ["18_29", "18_29", "30_44", "30_44", "60_plus", "60_plus"],
+        "sex": ["female", "male"] * 3,
+        "population": [200, 200, 300, 300, 600, 400],
+    }
+)
+
+
+def test_pyramid_men_left_women_right_population_outlined():
+    sample = POPULATION.rename(columns={"population": "n"}).assign(n=[30, 20, 40, 30, 90, 40])
+    fig = pyramid(sample, POPULATION)
+    ax = fig.axes[0]
+    filled = [p for p in ax.patches if p.get_fill()]
+    outlines = [p for p in ax.patches if not p.get_fill()]
+    assert len(filled) == 6 and len(outlines) == 6
+    assert sum(abs(p.get_width()) for p in outlines) == pytest.approx(1.0)
+    assert sum(abs(p.get_width()) for p in filled) == pytest.approx(1.0)
+    # the oldest women: 600 of 2000 in the population, 90 of 250 in the sample
+    widths = sorted(p.get_width() for p in outlines)
+    assert widths[-1] == pytest.approx(0.3)
+    assert max(p.get_width() for p in filled) == pytest.approx(0.36)
+    assert min(p.get_width() for p in filled) < 0  # men drawn to the left
+    assert tick_labels(ax) == ["18–29", "30–44", "60+"]
+    drawn = texts(fig)
+    assert {"Kobiety", "Mężczyźni", "Populacja"} <= set(drawn)
+    assert "Próba (n = 250): kobiety" in drawn
+
+
+def test_pyramid_hides_small_sample_cells():
+    sample = POPULATION.rename(columns={"population": "n"}).assign(n=[30, 4, 40, 30, 90, 40])
+    fig = pyramid(sample, POPULATION, threshold=10, lang="en")
+    ax = fig.axes[0]
+    assert len([p for p in ax.patches if p.get_fill()]) == 5
+    assert len([p for p in ax.patches if not p.get_fill()]) == 6
+    assert "—" in texts(fig)
+    assert any("fewer than 10 respondents" in t for t in texts(fig))
+
+
+# ------------------------------------------------------------ needs_ranking
+def needs_frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "need": ["roads", "childcare", "culture", "housing"],
+            "label_pl": [
+                "Drogi i chodniki",
+                "Opieka nad dziećmi",
+                "Oferta kulturalna",
+                "Mieszkania",
+            ],
+            "label_en": ["Roads", "Childcare", "Culture", "Housing"],
+            "share": [0.22, 0.41, 0.18, np.nan],
+            "ci_low": [0.18, 0.36, 0.14, np.nan],
+            "ci_high": [0.26, 0.46, 0.22, np.nan],
+            "votes": [12, 3, 7, 5],
+            "rank": [1, 2, 3, 4],
+        }
+    )
+
+
+def test_needs_ranking_sorted_bars_with_intervals_and_votes():
+    fig = needs_ranking(needs_frame(), votes="votes")
+    ax, ax_votes = fig.axes
+    assert tick_labels(ax) == ["Opieka nad dziećmi", "Drogi i chodniki", "Oferta kulturalna",
+                               "Mieszkania"]  # fmt: skip
+    assert len(ax.patches) == 3  # the hidden need has no bar
+    assert sorted(p.get_width() for p in ax.patches) == pytest.approx([0.18, 0.22, 0.41])
+    assert [p.get_width() for p in ax_votes.patches] == [3, 12, 7, 5]
+    (whiskers,) = [c for c in ax.collections if isinstance(c, LineCollection)]
+    assert len(whiskers.get_segments()) == 3
+    drawn = texts(fig)
+    assert {"41%", "—", "Głosy na warsztacie"} <= set(drawn)
+
+
+def test_needs_ranking_given_order_top_and_english():
+    fig = needs_ranking(needs_frame(), order="given", top=2, lang="en")
+    assert len(fig.axes) == 1
+    assert tick_labels(fig.axes[0]) == ["Roads", "Childcare"]
+    assert fig.axes[0].get_xlabel() == "Share of residents choosing the need"
+    with pytest.raises(PresentError):
+        needs_ranking(needs_frame(), order="votes")
+
+
+@pytest.mark.parametrize("name", ["likert", "dots", "matrix", "pyramid", "needs"])
+def test_every_figure_writes_svg_with_polish_labels_and_no_nan(name):
+    makers = {
+        "likert": lambda: likert_bars(likert_frame(), ["1", "2", "3", "4"], AGREE,
+                                      item_labels=ITEMS, dont_know="99"),
+        "dots": lambda: dot_interval(dots_frame(), "label", group="sex"),
+        "matrix": lambda: priority_matrix(matrix_frame()),
+        "pyramid": lambda: pyramid(POPULATION.rename(columns={"population": "n"}), POPULATION),
+        "needs": lambda: needs_ranking(needs_frame(), votes="votes"),
+    }  # fmt: skip
+    expected = {
+        "likert": "Sąsiadom w mojej okolicy można ufać.",
+        "dots": "Mężczyźni",
+        "matrix": "Działaj tutaj",
+        "pyramid": "Mężczyźni",
+        "needs": "Opieka nad dziećmi",
+    }
+    fig = makers[name]()
+    # WeasyPrint 70 drops right-anchored SVG text that has an opacity: text stays opaque
+    assert all(t.get_alpha() in (None, 1.0) for t in fig.findobj(mpl.text.Text))
+    svg = figure_svg(fig)
+    assert expected[name] in svg
+    assert "nan" not in svg.lower().replace("nanoseconds", "")
+    ET.fromstring(svg)  # well-formed
+
+
+def test_figures_refuse_unknown_language_and_missing_columns():
+    with pytest.raises(PresentError):
+        dot_interval(dots_frame(), "label", lang="de")
+    with pytest.raises(PresentError, match="ci_low"):
+        dot_interval(dots_frame().drop(columns="ci_low"), "label")
+    with pytest.raises(PresentError, match="label"):
+        priority_matrix(matrix_frame().drop(columns=["label_pl", "label_en"]))
+
+
+def test_age_band_labels():
+    assert figures.age_band_label("45_59") == "45–59"
+    assert figures.age_band_label("60_plus") == "60+"
+
+
+# ------------------------------------------------------------------ numbers
+def test_numbers_polish_and_english():
+    assert format_number(1234567.891, "pl", 2) == f"1{NNBSP}234{NNBSP}567,89"
+    assert format_number(1234567.891, "en", 2) == "1,234,567.89"
+    assert format_number(-3.25, "pl", 1) == "\u22123,2"  # round half to even, minus sign
+    assert format_number(-0.04, "pl", 1) == "0,0"  # no "minus zero"
+    assert format_percent(0.123, "pl") == "12,3%"
+    assert format_percent(0.123, "en", 0) == "12%"
+    assert format_interval(0.123, 0.101, 0.146, "pl") == "12,3% (10,1–14,6)"
+    assert format_interval(0.123, None, None, "en") == "12.3%"
+    assert format_interval(None, 0.1, 0.2, "pl") == "–"
+    with pytest.raises(PresentError):
+        format_number(1.0, "fr")
+
+
+# ------------------------------------------------------------------- tables
+def table_frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "label": ["Kobiety", "Mężczyźni <b>", "Osoby 75+"],
+            "estimate": [0.123, 0.4567, 0.987],
+            "ci_low": [0.101, 0.41, 0.95],
+            "ci_high": [0.146, 0.50, 0.999],
+            "se": [0.011, 0.023, 0.01],
+            "n": [1234, 5678, 7],
+            "n_weighted": [15234.4, 6001.2, 8.9],
+            "suppressed": [False, False, True],
+        }
+    )
+
+
+def cells(html: str) -> list[list[str]]:
+    root = ET.fromstring(html)
+    return [["".join(td.itertext()) for td in tr] for tr in root.iter("tr")]
+
+
+def test_table_polish_numbers_intervals_and_structure():
+    html = format_table(table_frame(), ["label", "estimate", "n", "n_weighted"],
+                        {"label": "Grupa", "estimate": "Odsetek (95% CI)", "n": "n"}, "pl",
+                        threshold=10)  # fmt: skip
+    assert html.startswith('<table class="data">')
+    root = ET.fromstring(html)
+    assert [child.tag for child in root] == ["thead", "tbody", "tfoot"]
+    rows = cells(html)
+    assert rows[0] == ["Grupa", "Odsetek (95% CI)", "n", "n_weighted"]
+    assert rows[1] == ["Kobiety", "12,3% (10,1–14,6)", f"1{NNBSP}234", f"15{NNBSP}234"]
+    assert rows[2][1] == "45,7% (41,0–50,0)"
+    assert rows[2][0] == "Mężczyźni <b>"  # escaped in the markup, intact as text
+    assert "&lt;b&gt;" in html
+    assert 'class="num"' in html
+
+
+def test_table_hides_suppressed_values_with_a_footnote():
+    html = format_table(table_frame(), ["label", "estimate", "se", "n", "n_weighted"], {}, "pl",
+                        threshold=10)  # fmt: skip
+    rows = cells(html)
+    assert rows[3] == ["Osoby 75+", "–*", "–*", "–*", "–*"]
+    for value in ["98,7", "95,0", "99,9", ">7<", "8,9", "9<"]:
+        assert value not in html
+    assert "mniej niż 10 odpowiedziach" in rows[-1][0]
+    assert html.count("<sup>*</sup>") == 5  # four cells and the footnote
+
+
+def test_table_english_percent_choices_and_missing_values():
+    df = table_frame().assign(suppressed=False)
+    df.loc[0, "se"] = np.nan
+    html = format_table(df, ["label", "estimate", "se", "n"], {}, "en", decimals=2, ci=False)
+    rows = cells(html)
+    assert rows[1][1:] == ["12.30%", ".", "1,234"]
+    assert rows[2][1:] == ["45.67%", "2.30", "5,678"]  # se in percentage points
+    assert rows[-1] == [". no data."]
+    html = format_table(df, ["label", "estimate"], {}, "en", percent=False)
+    assert cells(html)[1][1] == "0.1 (0.1–0.1)"
+    html = format_table(df, ["estimate", "se"], {}, "pl", percent=["se"], ci=False)
+    assert cells(html)[2] == ["0,5", "2,3"]  # se in percentage points, never with "%"
+
+
+def test_table_without_suppressed_column_has_no_footnote_and_rejects_bad_input():
+    html = format_table(table_frame().drop(columns="suppressed"), ["label", "n"], {}, "en")
+    assert "<tfoot>" not in html and "7" in html
+    with pytest.raises(PresentError, match="nope"):
+        format_table(table_frame(), ["nope"], {}, "pl")
+    with pytest.raises(PresentError):
+        format_table(table_frame(), ["label"], {}, "xx")
