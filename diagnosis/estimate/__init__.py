@@ -4,10 +4,35 @@
 proportions (overall and in domains) with Taylor-linearised standard errors;
 ``Design.poststratify``, ``Design.rake`` and ``Design.calibrate`` return new
 designs whose standard errors reflect the weighting, as R's do.
+``compare_domains`` (``Design.compare``) tests differences between domains;
+``adjust_pvalues`` corrects for many tests; ``cronbach_alpha``,
+``mcdonald_omega`` and ``scale_reliability`` measure the reliability of scales.
 """
 
+from .compare import DomainComparison, compare_domains
 from .design import COLUMNS, Design
+from .multiple import adjust_pvalues
+from .reliability import (
+    cronbach_alpha,
+    item_scores,
+    mcdonald_omega,
+    one_factor,
+    scale_reliability,
+)
 from .tables import Crosstab
 from .taylor import EstimationError
 
-__all__ = ["COLUMNS", "Crosstab", "Design", "EstimationError"]
+__all__ = [
+    "COLUMNS",
+    "Crosstab",
+    "Design",
+    "DomainComparison",
+    "EstimationError",
+    "adjust_pvalues",
+    "compare_domains",
+    "cronbach_alpha",
+    "item_scores",
+    "mcdonald_omega",
+    "one_factor",
+    "scale_reliability",
+]

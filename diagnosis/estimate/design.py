@@ -33,6 +33,7 @@ import pandas as pd
 from scipy import sparse, stats
 
 from .. import weight as weighting
+from .compare import DomainComparison, compare_domains
 from .intervals import ProportionCI, normal_interval, proportion_interval, t_interval
 from .models import Family, irls
 from .quantile import SortedDomains, math_rule
@@ -712,7 +713,9 @@ class Design:
         ci : {"logit", "xlogit", "beta", "wilson", "mean"}
             Interval method, see :func:`~diagnosis.estimate.intervals.proportion_interval`.
             All use Student's t on the design degrees of freedom of the
-            (domain) design, as R's ``svyciprop``.
+            (domain) design, as R's ``svyciprop`` (with ``na.rm = TRUE`` the
+            degrees of freedom and, for ``"beta"``, the number of rows count
+            respondents without an answer too, as R's do).
         by, na_rm, deff
             As in :meth:`mean`. Respondents missing ``variable`` are left out.
         conf_level : float
@@ -1065,6 +1068,31 @@ class Design:
                 "n_weighted": w.sum(),
             }
         )
+
+    def compare(
+        self,
+        variables: Names,
+        by: str,
+        kind: Literal["mean", "proportion"] = "mean",
+        against: Literal["pairs", "rest", "reference"] = "pairs",
+        reference: Hashable | None = None,
+        level: Hashable | None = None,
+        conf_level: float = 0.95,
+    ) -> DomainComparison:
+        """Differences between domains with SEs, t tests, a Wald F test and effect sizes.
+
+        The same as :func:`~diagnosis.estimate.compare.compare_domains` with
+        this design; see there for the parameters, the output and the formulas.
+
+        Examples
+        --------
+        >>> df = pd.DataFrame({"y": [1.0, 2, 3, 4, 6, 8], "g": list("aabbcc")})
+        >>> Design(df).compare("y", by="g", against="rest").differences["estimate"].tolist()
+        [-3.75, -0.75, 4.5]
+        >>> # R: svyby(~y, ~I(g == "a"), des, svymean, covmat = TRUE); svycontrast(...)
+        >>> # R: svyttest(y ~ I(g == "a"), des)
+        """
+        return compare_domains(self, variables, by, kind, against, reference, level, conf_level)
 
     # -------------------------------------------------------------- weighting
     def poststratify(

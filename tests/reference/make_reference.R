@@ -1,6 +1,8 @@
-# Reference numbers for tests/test_estimate.py and tests/test_weight.py.
+# Reference numbers for tests/test_estimate.py, tests/test_estimate_demo.py and
+# tests/test_weight.py.
 #
 # Run from the repository root with R >= 4.2 and survey 4.1.1:
+#     .venv/bin/python tests/reference/export_demo.py   # demo towns -> data/demo_*.csv
 #     Rscript tests/reference/make_reference.R
 # It writes the api data sets it uses to tests/reference/data/*.csv and every
 # reference result (full precision, "%.17g") to tests/reference/survey_reference.csv,
@@ -259,6 +261,140 @@ for (o in c("adjust", "average", "remove", "certainty")) {
   stat(paste0("lonely-", o), "total", svytotal(~y, d))
 }
 options(survey.lonely.psu = "fail")
+
+# ---------------------------------------------------------------- demo towns
+# Written by tests/reference/export_demo.py (our readers, cleaning and item scoring):
+# data/demo_<town>.csv and data/demo_<town>_margins.csv (age_band x sex population).
+# Each town is an equal-probability sample svydesign(id = ~1, data = d), weighted
+# two ways to its margins, case "demo-<town>/<weighting>":
+#   postStratify(des, ~age_band + sex, margins)                      "poststratify"
+#   rake(des, list(~age_band, ~sex), list(by age, by sex), control = tight)  "rake"
+demo_towns <- c("kwidzyn", "brzeg", "cieszyn", "krotoszyn")
+demo_means <- c("trust", "life_in_town", "cohesion")
+demo_props <- c("part_volunteer", "internet_use")
+cell_pairs <- function(lv) { p <- combn(length(lv), 2); p }
+# Domain comparisons of variable v across district, rows "compare:*" (see test_estimate_demo.py):
+#   b <- svyglm(v ~ 0 + district, des)  (domain means with their joint covariance, as
+#   svyby(~v, ~district, des, svymean, covmat = TRUE), which fails on these designs)
+#   svycontrast(b, <each pair a - b>)          "compare:pair": difference, SE, t-CI on df
+#   m <- svyglm(v ~ district, des); df = m$df.residual; t = est/SE, p = 2 pt(-|t|, df)
+#                                               "compare:pair:test": t, p, df, effect size
+#   regTermTest(m, ~district)                   "compare:F": F, p, ndf, ddf
+#   svyttest(v ~ I(district == d), des): difference of district d and the other districts,
+#   SE = estimate / t, t, p, df, t-CI      "compare:rest", "compare:rest:test", "compare:rest:ci"
+# Effect sizes by hand from weights(des): Cohen's d = diff / sqrt((N_a s_a^2 + N_b s_b^2) /
+# (N_a + N_b)), s_g^2 = n_g / (n_g - 1) * sum(w (v - mean_g)^2) / N_g over respondents with an
+# answer; Cohen's h = 2 asin(sqrt(p_a)) - 2 asin(sqrt(p_b)).
+compare_rows <- function(case, des, v, kind) {
+  d <- des$variables
+  w <- weights(des)
+  ok <- !is.na(d[[v]]) & !is.na(d$district) & w != 0
+  grp <- function(inside) {
+    s <- ok & inside
+    N <- sum(w[s]); m <- sum(w[s] * d[[v]][s]) / N; n <- sum(s)
+    list(N = N, m = m, var = n / (n - 1) * sum(w[s] * (d[[v]][s] - m)^2) / N)
+  }
+  effect <- function(a, b) {
+    if (kind == "mean") (a$m - b$m) / sqrt((a$N * a$var + b$N * b$var) / (a$N + b$N))
+    else 2 * asin(sqrt(a$m)) - 2 * asin(sqrt(b$m))
+  }
+  # The joint covariance of the domain means: svyby(~v, ~district, des, svymean, covmat = TRUE)
+  # stops with an error on these calibrated designs in survey 4.1.1 ("number of items to
+  # replace"), so it comes from the one-way model without intercept, whose coefficients are
+  # the domain means and whose sandwich covariance is svyby's: svyglm(v ~ 0 + district, des)
+  b <- svyglm(as.formula(paste(v, "~ 0 + district")), des)
+  lv <- sub("^district", "", names(coef(b)))
+  m <- svyglm(as.formula(paste(v, "~ district")), des)
+  df <- m$df.residual
+  pr <- combn(length(lv), 2)
+  cons <- lapply(seq_len(ncol(pr)), function(k) { x <- rep(0, length(lv)); x[pr[1, k]] <- 1;
+                                                  x[pr[2, k]] <- -1; x })
+  con <- svycontrast(b, cons)
+  est <- coef(con); se <- SE(con); t <- est / se
+  dom <- paste(lv[pr[1, ]], lv[pr[2, ]], sep = "|")
+  add(case, "compare:pair", v, est, se, cbind(est - qt(0.975, df) * se, est + qt(0.975, df) * se),
+      domain = dom)
+  eff <- sapply(seq_len(ncol(pr)), function(k)
+    effect(grp(d$district == lv[pr[1, k]]), grp(d$district == lv[pr[2, k]])))
+  add(case, "compare:pair:test", v, t, 2 * pt(-abs(t), df), cbind(rep(df, length(t)), eff),
+      domain = dom)
+  r <- regTermTest(m, ~district)
+  add(case, "compare:F", v, r$Ftest, r$p, matrix(c(r$df, r$ddf), nrow = 1))
+  for (a in lv) {
+    inside <- !is.na(d$district) & d$district == a
+    tt <- svyttest(as.formula(paste0(v, " ~ I(district == '", a, "')")), des)
+    add(case, "compare:rest", v, tt$estimate, tt$statistic^-1 * tt$estimate, matrix(NA, 1, 2),
+        domain = a)
+    add(case, "compare:rest:test", v, tt$statistic, tt$p.value,
+        cbind(tt$parameter, effect(grp(inside), grp(!inside & !is.na(d$district)))), domain = a)
+    add(case, "compare:rest:ci", v, tt$estimate, NA, matrix(tt$conf.int, nrow = 1), domain = a)
+  }
+}
+demo_rows <- function(case, des) {
+  for (v in demo_means) {
+    # svymean(~v, des, na.rm = TRUE, deff = TRUE); svyby(~v, ~district, des, svymean, ...)
+    stat(case, "mean", svymean(as.formula(paste("~", v)), des, na.rm = TRUE, deff = TRUE),
+         deff = TRUE)
+    b <- svyby(as.formula(paste("~", v)), ~district, des, svymean, na.rm = TRUE, deff = TRUE)
+    by_stat(case, "mean", v, b, "district", deff = TRUE)
+    compare_rows(case, des, v, "mean")
+  }
+  for (v in demo_props) {
+    # svyciprop(~I(v == 1), des, method = m, na.rm = TRUE) and its svyby over district
+    # (xlogit rather than logit: the same interval, with the estimate from svymean instead of
+    # a glm fit that stops at glm's default tolerance)
+    for (m in c("xlogit", "beta")) {
+      f <- as.formula(paste0("~I(", v, " == 1)"))
+      p <- svyciprop(f, des, method = m, na.rm = TRUE)
+      add(case, paste0("proportion:", m), v, coef(p), SE(p), matrix(attr(p, "ci"), nrow = 1),
+          level = "1")
+      b <- svyby(f, ~district, des, svyciprop, method = m, vartype = c("se", "ci"), na.rm = TRUE)
+      add(case, paste0("proportion:", m), v, coef(b), SE(b), cbind(b$ci_l, b$ci_u),
+          level = "1", domain = paste0("district=", b$district))
+    }
+    compare_rows(case, des, v, "proportion")
+  }
+}
+# Reliability, case "reliability-<town>": cohesion items, coh_self reversed (5 - x), complete
+# cases. alpha = k/(k-1) (1 - sum(var(item)) / var(sum)), Feldt CI
+# 1 - (1 - alpha) qf(c(0.975, 0.025), n - 1, (n - 1)(k - 1)); omega from
+# factanal(x, factors = 1) (optimiser run to convergence): (sum l)^2 / ((sum l)^2 + sum(1 - l^2));
+# rows "loading" give the loadings (level = item, se = uniqueness).
+reliability_rows <- function(case, d) {
+  items <- c("coh_belong", "coh_together", "coh_get_on", "coh_trust", "coh_self")
+  d$coh_self <- 5 - d$coh_self
+  x <- na.omit(d[, items])
+  n <- nrow(x); k <- ncol(x)
+  alpha <- k / (k - 1) * (1 - sum(apply(x, 2, var)) / var(rowSums(x)))
+  ci <- 1 - (1 - alpha) * qf(c(0.975, 0.025), n - 1, (n - 1) * (k - 1))
+  add(case, "alpha", "cohesion", alpha, NA, matrix(ci, nrow = 1))
+  fa <- factanal(x, factors = 1, control = list(opt = list(factr = 1, pgtol = 0, maxit = 10000)))
+  l <- as.vector(fa$loadings[, 1]); l <- l * sign(sum(l))
+  add(case, "loading", "cohesion", l, fa$uniquenesses, matrix(NA, k, 2), level = items)
+  add(case, "omega", "cohesion", sum(l)^2 / (sum(l)^2 + sum(1 - l^2)), NA, matrix(NA, 1, 2))
+}
+for (town in demo_towns) {
+  d <- read.csv(file.path(out_dir, "data", paste0("demo_", town, ".csv")),
+                stringsAsFactors = FALSE, na.strings = "")
+  mg <- read.csv(file.path(out_dir, "data", paste0("demo_", town, "_margins.csv")),
+                 stringsAsFactors = FALSE)
+  des <- svydesign(id = ~1, data = d)
+  ps <- postStratify(des, ~age_band + sex,
+                     data.frame(age_band = mg$age_band, sex = mg$sex, Freq = mg$population))
+  demo_rows(paste0("demo-", town, "/poststratify"), ps)
+  by_age <- aggregate(list(Freq = mg$population), list(age_band = mg$age_band), sum)
+  by_sex <- aggregate(list(Freq = mg$population), list(sex = mg$sex), sum)
+  rk <- rake(des, list(~age_band, ~sex), list(by_age, by_sex), control = tight)
+  demo_rows(paste0("demo-", town, "/rake"), rk)
+  reliability_rows(paste0("reliability-", town), d)
+}
+
+# Multiple testing, case "p.adjust": p.adjust(p, method) for method in holm, BH; estimate is
+# the adjusted p-value, se the p-value given, level its position (NA stays NA, not counted).
+p_in <- c(0.001, 0.008, 0.039, 0.041, 0.042, 0.06, 0.074, 0.205, 0.212, 0.216, 0.5, 0.9, NA, 0.042)
+for (m in c("holm", "BH"))
+  add("p.adjust", m, "p", p.adjust(p_in, method = m), p_in, matrix(NA, length(p_in), 2),
+      level = seq_along(p_in))
 
 ref <- do.call(rbind, rows)
 write.csv(ref, file.path(out_dir, "survey_reference.csv"), row.names = FALSE)
