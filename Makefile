@@ -13,7 +13,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 .PHONY: demo test setup system lint format clean help
 
 help:
-	@echo "make demo   - set up and check every demo town (the main job)"
+	@echo "make demo   - set up, check every demo town and write its report (the main job)"
 	@echo "make test   - set up and run lint + the whole test suite"
 	@echo "make lint / make format / make clean"
 
@@ -36,6 +36,7 @@ setup: system $(STAMP)
 
 demo: setup
 	$(BIN)/diagnosis validate --all
+	$(BIN)/diagnosis report --all
 
 lint: setup
 	$(BIN)/ruff check .

@@ -168,3 +168,41 @@ def test_data_errors_stop_the_analysis_with_a_location(tmp_path):
     err = info.value
     assert (err.row, err.column) == (7, "trust")
     assert "diagnosis validate" in err.message("pl")
+
+
+def test_group_differences_are_holm_corrected_and_name_only_published_groups(kwidzyn):
+    from diagnosis.estimate import adjust_pvalues
+
+    diff = kwidzyn.differences
+    assert len(diff) > 100
+    tested = diff[diff["p_value"].notna()]
+    want = adjust_pvalues(tested["p_value"].to_numpy(), method="holm")["p_adjusted"]
+    np.testing.assert_allclose(tested["p_holm"].to_numpy(), want.to_numpy(), rtol=1e-12)
+    found = diff[diff["significant"]]
+    assert len(found) >= 1 and (found["p_holm"] < 0.05).all()
+    table = kwidzyn.indicators
+    for _, r in found.iterrows():
+        for level in (r["high_level"], r["low_level"]):
+            row = table[(table["indicator"] == r["indicator"]) & (table["group"] == r["group"])
+                        & (table["group_level"] == level)]  # fmt: skip
+            assert len(row) == 1 and not row["suppressed"].iloc[0]
+        assert r["high_estimate"] >= r["low_estimate"]
+
+
+def test_a_singular_comparison_gets_no_test_instead_of_an_error():
+    from diagnosis.estimate import compare_domains
+
+    # nobody in groups a and b has the attribute: their difference has no variance
+    df = pd.DataFrame(
+        {"y": [0.0] * 40 + [1.0, 0.0] * 10, "g": ["a"] * 20 + ["b"] * 20 + ["c"] * 20}
+    )
+    result = compare_domains(Design(df), ["y"], "g", kind="proportion")
+    assert np.isnan(result.tests["value"].iloc[0])
+
+
+def test_cohesion_reliability(kwidzyn):
+    rel = kwidzyn.reliability.set_index("statistic")
+    assert rel.loc["alpha", "n_items"] == 5
+    assert 0.5 < rel.loc["alpha", "estimate"] < 0.95
+    assert rel.loc["alpha", "ci_low"] < rel.loc["alpha", "estimate"] < rel.loc["alpha", "ci_high"]
+    assert rel.loc["omega", "estimate"] == pytest.approx(rel.loc["alpha", "estimate"], abs=0.1)

@@ -387,7 +387,10 @@ def _wald(
     count: np.ndarray,
     ddf: np.ndarray,
 ) -> pd.DataFrame:
-    """Wald F test that every domain mean is equal (R: ``regTermTest(svyglm(y ~ by), ~by)``)."""
+    """Wald F test that every domain mean is equal (R: ``regTermTest(svyglm(y ~ by), ~by)``).
+
+    A variable whose contrast covariance is singular gets NaN (no test).
+    """
     n_vars, n_domains = mean.shape
     eye = np.eye(n_domains)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -400,6 +403,11 @@ def _wald(
     value = np.full(n_vars, np.nan)
     ok = np.isfinite(c).all(axis=1) & np.isfinite(v).all(axis=(1, 2))
     if ok.any():
+        # a singular covariance (e.g. a domain where nobody has the attribute: no variance)
+        # has no Wald test; R's regTermTest fails there too. Such a variable gets NaN.
+        cond = np.full(n_vars, np.inf)
+        cond[ok] = np.linalg.cond(v[ok])
+        ok &= cond < 1e12
         solved = np.linalg.solve(v[ok], c[ok][:, :, None])[:, :, 0]
         value[ok] = (c[ok] * solved).sum(axis=1) / (n_domains - 1)
     ndf = float(n_domains - 1)

@@ -27,13 +27,14 @@ import pandas as pd
 
 from ..clean import Cleaned, clean_responses, code_themes, redact_series
 from ..errors import DiagnosisError, Language
-from ..estimate import Design
+from ..estimate import Design, scale_reliability
 from ..instrument import Instrument
 from ..read import read_table
 from ..town import Town
 from ..validate import TownValidation, validate_town
 from ..weight import effective_n, kish_deff
 from .disclosure import suppress
+from .groups import group_differences
 from .indicators import Indicator, define_indicators, estimate_indicators, indicator_data
 from .priorities import importance_satisfaction, rank_needs
 
@@ -115,6 +116,10 @@ class TownAnalysis:
         Needs ranked by survey and workshop (:func:`rank_needs`).
     themes : DataFrame
         Open answers coded into themes: ``question, theme, count, share``.
+    differences : DataFrame
+        Group differences, Holm-corrected (:func:`group_differences`).
+    reliability : DataFrame
+        Cronbach's alpha and McDonald's omega of each multi-item scale.
     quotes : DataFrame
         A few redacted open answers per question.
     """
@@ -133,6 +138,8 @@ class TownAnalysis:
     needs: pd.DataFrame = field(repr=False)
     themes: pd.DataFrame = field(repr=False)
     quotes: pd.DataFrame = field(repr=False)
+    differences: pd.DataFrame = field(repr=False)
+    reliability: pd.DataFrame = field(repr=False)
     ideas: pd.DataFrame | None = field(repr=False)
     assets: pd.DataFrame | None = field(repr=False)
     created: dt.date = field(default_factory=dt.date.today)
@@ -297,6 +304,8 @@ def analyse_town(
     ideas = read_table(town.workshop_ideas) if town.workshop_ideas else None
     assets = read_table(town.assets) if town.assets else None
     themes, quotes = _themes_and_quotes(cleaned.data, instrument, lang, threshold)
+    groups = [g for g in GROUPS if g in data]
+    scales = [c for c in ("cohesion",) if len(instrument.by_construct(c)) >= 3]
     return TownAnalysis(
         town=town,
         instrument=instrument,
@@ -312,6 +321,8 @@ def analyse_town(
         needs=rank_needs(table, ideas),
         themes=themes,
         quotes=quotes,
+        differences=group_differences(design, defs, table, groups),
+        reliability=scale_reliability(cleaned.data, instrument, scales, conf_level),
         ideas=ideas,
         assets=assets,
     )

@@ -79,6 +79,14 @@ def format_share(value: float | None, lang: str, decimals: int = 0) -> str:
     return (text.replace(".", ",") if lang == "pl" else text) + "%"
 
 
+#: what a share of each kind of indicator counts, said before its label
+_WHAT = {
+    "needs__": {"pl": "Wskazują jako potrzebę: ", "en": "Name it as a need: "},
+    "imp_": {"pl": "Uważają za ważne: ", "en": "Consider it important: "},
+    "sat_": {"pl": "Są zadowoleni: ", "en": "Are satisfied: "},
+}
+
+
 def _item(table: pd.DataFrame, indicator: str, lang: str) -> EvidenceItem | None:
     row = table[(table["indicator"] == indicator) & (table["group"] == "total")]
     if row.empty:
@@ -88,10 +96,13 @@ def _item(table: pd.DataFrame, indicator: str, lang: str) -> EvidenceItem | None
     def num(x):
         return None if pd.isna(x) else float(x)
 
+    prefix = next(
+        (words[lang] for start, words in _WHAT.items() if indicator.startswith(start)), ""
+    )
     return EvidenceItem(
         indicator=indicator,
         question=str(r["question"]),
-        label=str(r[f"label_{lang}"]),
+        label=prefix + str(r[f"label_{lang}"]),
         estimate=num(r["estimate"]),
         ci_low=num(r["ci_low"]),
         ci_high=num(r["ci_high"]),

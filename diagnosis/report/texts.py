@@ -46,10 +46,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "top_needs": ("Najważniejsze potrzeby", "Top needs"),
     "key_figures": ("Kluczowe liczby", "Key figures"),
     "quality_line": (
-        "Jakość danych: {n} ankiet z {files} plików wzięto do analizy; {removed} usunięto przy "
+        "Jakość danych: {n} ankiet z {files} wzięto do analizy; {removed} usunięto przy "
         "czyszczeniu; walidacja zgłosiła {warnings} ostrzeżeń (szczegóły w rozdziale „Jakość "
         "danych”).",
-        "Data quality: {n} questionnaires from {files} file(s) analysed; {removed} removed in "
+        "Data quality: {n} questionnaires from {files} analysed; {removed} removed in "
         "cleaning; validation raised {warnings} warnings (see 'Data quality').",
     ),
     "profile_intro": (
@@ -132,6 +132,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "indicator": ("Wskaźnik", "Indicator"),
     "estimate": ("Wynik", "Estimate"),
+    "estimate_ci": ("Wynik (przedział ufności)", "Estimate (confidence interval)"),
     "yes": ("tak", "yes"),
     "no": ("nie", "no"),
     "ipa_intro": (
@@ -163,17 +164,54 @@ TEXTS: dict[str, tuple[str, str]] = {
     "survey_share": ("Ankieta: wskazania", "Survey: chosen by"),
     "workshop_votes": ("Warsztat: głosy", "Workshop: votes"),
     "score": ("Wynik łączny", "Score"),
-    "groups_pending": (
-        "Porównania grup z poprawką Holma są przygotowywane w silniku estymacji; w tej wersji "
-        "raportu tabele według wieku, płci i części miejscowości są w aneksie.",
-        "Group comparisons with Holm correction are being prepared in the estimation engine; in "
-        "this version the tables by age, sex and part of town are in the annex.",
+    "groups_intro": (
+        "Każdy wskaźnik porównano między grupami wieku, płci i części miejscowości testem Walda "
+        "uwzględniającym wagi ({tests} testów). Aby przypadkowe różnice nie udawały "
+        "prawdziwych, wartości p skorygowano metodą Holma dla wszystkich testów naraz. "
+        "Istotnych różnic: {found}.",
+        "Every indicator was compared between age groups, sexes and parts of town with a "
+        "design-based Wald test ({tests} tests). So that chance differences do not pass for "
+        "real ones, the p-values were adjusted together with Holm's method. Significant "
+        "differences: {found}.",
     ),
-    "scales_pending": (
-        "Rzetelność skal (alfa Cronbacha, omega McDonalda) zostanie dodana wraz z silnikiem "
-        "estymacji; wyniki skali spójności sąsiedzkiej są w rozdziale „Wyniki według tematów”.",
-        "Scale reliability (Cronbach's alpha, McDonald's omega) will be added with the "
-        "estimation engine; the cohesion scale results are in 'Findings by theme'.",
+    "groups_none": (
+        "Po korekcie żadna różnica między grupami nie jest istotna statystycznie.",
+        "After the correction no difference between groups is statistically significant.",
+    ),
+    "groups_note": (
+        "Pokazano grupy o najwyższym i najniższym wyniku spośród grup dość licznych, by je "
+        "opublikować. Wielkość efektu: h Cohena dla odsetków, d Cohena dla średnich (0,2 mały, "
+        "0,5 średni, 0,8 duży).",
+        "The highest and lowest of the groups large enough to publish are shown. Effect size: "
+        "Cohen's h for shares, Cohen's d for means (0.2 small, 0.5 medium, 0.8 large).",
+    ),
+    "grouping": ("Podział", "Grouping"),
+    "highest": ("Najwyżej", "Highest"),
+    "lowest": ("Najniżej", "Lowest"),
+    "effect": ("Wielkość efektu", "Effect size"),
+    "p_holm": ("p (Holm)", "p (Holm)"),
+    "group_age_band": ("wiek", "age"),
+    "group_sex": ("płeć", "sex"),
+    "group_district": ("część miejscowości", "part of town"),
+    "effect_tiny": ("bardzo mały", "very small"),
+    "effect_small": ("mały", "small"),
+    "effect_medium": ("średni", "medium"),
+    "effect_large": ("duży", "large"),
+    "scales_intro": (
+        "Spójność sąsiedzką mierzy pięć stwierdzeń (jedno o odwrotnym sensie, przekodowane). "
+        "Rzetelność skali: alfa Cronbacha z przedziałem ufności i omega McDonalda z modelu "
+        "jednoczynnikowego, liczone na osobach, które odpowiedziały na wszystkie stwierdzenia.",
+        "Neighbourhood cohesion is measured by five statements (one reverse-worded, recoded). "
+        "Scale reliability: Cronbach's alpha with a confidence interval and McDonald's omega "
+        "from a one-factor model, on respondents who answered every statement.",
+    ),
+    "scale": ("Skala", "Scale"),
+    "statistic": ("Miara", "Statistic"),
+    "items": ("Pytań", "Items"),
+    "scale_cohesion": ("Spójność sąsiedzka", "Neighbourhood cohesion"),
+    "reliability_note": (
+        "Wartości od 0,7 wzwyż zwykle uznaje się za wystarczające do porównań grup.",
+        "Values of 0.7 and above are usually taken as good enough for comparing groups.",
     ),
     "total": ("Ogółem", "Total"),
     "library_intro": (

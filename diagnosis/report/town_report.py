@@ -171,8 +171,9 @@ class TownReport:
         parts.append(f"<h3>{t('top_needs')}</h3><ol>")
         for sheet in self.sheets:
             need = sheet.evidence[0]
+            said = describe_item(need, self.lang).split(": ", 1)[-1]
             parts.append(
-                f"<li><b>{_esc(sheet.need_label)}</b>: {_esc(describe_item(need, self.lang))}. "
+                f"<li><b>{_esc(sheet.need_label)}</b>: {_esc(said)}. "
                 f"{_esc(sheet.target_group)} {_esc(sheet.workshop)}</li>"
             )
         parts.append("</ol>")
@@ -190,10 +191,13 @@ class TownReport:
         log = a.cleaned.log
         removed = int(log["rows_before"].iloc[0] - log["rows_after"].iloc[-1])
         warnings = sum(f.severity == "warning" for f in a.validation.findings())
-        line = t(
-            "quality_line", files=len(a.validation.files), n=a.n, removed=removed,
-            warnings=warnings,
-        )  # fmt: skip
+        n_files = len(a.validation.files)
+        files = (
+            f"{n_files} {'pliku' if n_files == 1 else 'plików'}"
+            if self.lang == "pl"
+            else f"{n_files} {'file' if n_files == 1 else 'files'}"
+        )
+        line = t("quality_line", files=files, n=a.n, removed=removed, warnings=warnings)
         parts.append(f"<p class='note'>{line}</p>")
         return "".join(parts)
 
@@ -325,15 +329,7 @@ class TownReport:
                 threshold=a.settings.threshold, lang=self.lang,
             )  # fmt: skip
             parts.append(_figure(fig, t("participation_caption")))
-        means = total[total["kind"] == "mean"]
-        parts.append(
-            self._table(
-                means.assign(label=means[f"label_{self.lang}"]),
-                ["label", "estimate", "n"],
-                {"label": t("indicator"), "estimate": t("estimate"), "n": "n"},
-                percent=False,
-            )
-        )
+        parts.append(self._indicator_table(total[total["kind"] == "mean"]))
         return "".join(parts)
 
     def _priorities(self) -> str:
@@ -384,10 +380,76 @@ class TownReport:
         )  # fmt: skip
 
     def _groups(self) -> str:
-        return f"<p>{self.t('groups_pending')}</p>"
+        a, t = self.analysis, self.t
+        diff = a.differences
+        found = diff[diff["significant"]] if len(diff) else diff
+        intro = t("groups_intro", tests=len(diff), found=len(found))
+        if found.empty:
+            return f"<p>{intro}</p><p>{t('groups_none')}</p>"
+        labels = {i.id: i.label(self.lang) for i in a.indicator_defs}
+        group_words = {g: t(f"group_{g}") for g in ("age_band", "sex", "district")}
+        rows = []
+        for _, r in found.iterrows():
+            names = self.level_labels.get(r["group"], {})
+            if r["kind"] == "share":
+                hi, lo = (
+                    format_share(r["high_estimate"], self.lang),
+                    format_share(r["low_estimate"], self.lang),
+                )
+            else:
+                hi, lo = self._num(r["high_estimate"], 1), self._num(r["low_estimate"], 1)
+            measure = "h" if r["effect_measure"] == "cohen_h" else "d"
+            size = t(_effect_word(r["effect_size"]))
+            rows.append(
+                f"<tr><td>{_esc(labels.get(r['indicator'], r['indicator']))}</td>"
+                f"<td>{_esc(group_words.get(r['group'], r['group']))}</td>"
+                f"<td>{_esc(names.get(r['high_level'], r['high_level']))}: {hi}</td>"
+                f"<td>{_esc(names.get(r['low_level'], r['low_level']))}: {lo}</td>"
+                f"<td class='num'>{measure} = {self._num(r['effect_size'], 2)} ({size})</td>"
+                f"<td class='num'>{_esc(_p_text(r['p_holm'], self.lang))}</td></tr>"
+            )
+        head = (
+            "".join(f"<th>{t(k)}</th>" for k in ("indicator", "grouping", "highest", "lowest"))
+            + f"<th class='num'>{t('effect')}</th><th class='num'>{t('p_holm')}</th>"
+        )
+        return (
+            f"<p>{intro}</p><table class='data'><thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table><p class='note'>{t('groups_note')}</p>"
+        )
 
     def _scales(self) -> str:
-        return f"<p>{self.t('scales_pending')}</p>"
+        a, t = self.analysis, self.t
+        rel = a.reliability
+        parts = [f"<p>{t('scales_intro')}</p>"]
+        if len(rel):
+            rows = []
+            for _, r in rel.iterrows():
+                ci = (
+                    f" ({self._num(r['ci_low'], 2)}–{self._num(r['ci_high'], 2)})"
+                    if pd.notna(r["ci_low"])
+                    else ""
+                )
+                name = (
+                    t(f"scale_{r['scale']}") if f"scale_{r['scale']}" in _SCALE_KEYS else r["scale"]
+                )
+                stat = "α (Cronbach)" if r["statistic"] == "alpha" else "ω (McDonald)"
+                rows.append(
+                    f"<tr><td>{_esc(name)}</td><td>{stat}</td>"
+                    f"<td class='num'>{self._num(r['estimate'], 2)}{ci}</td>"
+                    f"<td class='num'>{int(r['n_items'])}</td>"
+                    f"<td class='num'>{int(r['n'])}</td></tr>"
+                )
+            parts.append(
+                f"<table class='data'><thead><tr><th>{t('scale')}</th><th>{t('statistic')}</th>"
+                f"<th class='num'>{t('estimate')}</th><th class='num'>{t('items')}</th>"
+                f"<th class='num'>n</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+                f"<p class='note'>{t('reliability_note')}</p>"
+            )
+        total = self._total()
+        keep = total[total["indicator"].isin(["trust_mean", "trust_high", "cohesion", "influence"])
+                     | (total["theme"] == "participation")]  # fmt: skip
+        parts.append(self._indicator_table(keep))
+        return "".join(parts)
 
     def _library(self) -> str:
         a, t = self.analysis, self.t
@@ -464,13 +526,34 @@ class TownReport:
     def _baseline(self) -> str:
         t = self.t
         total = self._total()
-        return f"<p>{t('baseline_intro')}</p>" + self._table(
-            total.assign(label=total[f"label_{self.lang}"]),
-            ["indicator", "label", "estimate", "n"],
-            {"indicator": t("code"), "label": t("indicator"), "estimate": t("estimate"),
-             "n": "n"},
+        return f"<p>{t('baseline_intro')}</p>" + self._indicator_table(total, code=True)
+
+    def _estimate_text(self, row: pd.Series) -> str:
+        """``52% (47–58%)`` for a share, ``5,7 (5,4–5,9)`` for a mean, ``–`` if hidden."""
+        if row["suppressed"] or pd.isna(row["estimate"]):
+            return "–"
+        if row["kind"] == "share":
+            low, high = (
+                format_share(row["ci_low"], self.lang),
+                format_share(row["ci_high"], self.lang),
+            )
+            return f"{format_share(row['estimate'], self.lang)} ({low[:-1]}–{high})"
+        low, high = self._num(row["ci_low"], 1), self._num(row["ci_high"], 1)
+        return f"{self._num(row['estimate'], 1)} ({low}–{high})"
+
+    def _indicator_table(self, rows: pd.DataFrame, code: bool = False) -> str:
+        t = self.t
+        shown = rows.assign(
+            label=rows[f"label_{self.lang}"],
+            value=[self._estimate_text(r) for _, r in rows.iterrows()],
+        )
+        columns = (["indicator"] if code else []) + ["label", "value", "n"]
+        return self._table(
+            shown,
+            columns,
+            {"indicator": t("code"), "label": t("indicator"), "value": t("estimate_ci"), "n": "n"},
             percent=False,
-        )  # fmt: skip
+        )
 
     def _cell(self, row: pd.Series) -> str:
         if row["suppressed"] or pd.isna(row["estimate"]):
@@ -516,6 +599,26 @@ class TownReport:
             + "".join(self._by_group(g) for g in ("age_band", "sex", "district"))
             + f"<h3>{t('disclosure')}</h3><p>{note}</p>"
         )  # fmt: skip
+
+
+_SCALE_KEYS = {"scale_cohesion"}
+
+
+def _effect_word(size: float) -> str:
+    """Cohen's rule of thumb: 0.2 small, 0.5 medium, 0.8 large."""
+    if pd.isna(size) or abs(size) < 0.2:
+        return "effect_tiny"
+    if abs(size) < 0.5:
+        return "effect_small"
+    if abs(size) < 0.8:
+        return "effect_medium"
+    return "effect_large"
+
+
+def _p_text(p: float, lang: str) -> str:
+    if p < 0.001:
+        return "< 0,001" if lang == "pl" else "< 0.001"
+    return format_number(p, lang, 3)
 
 
 def _level_labels(analysis: TownAnalysis, lang: Language) -> dict[str, dict[str, str]]:
