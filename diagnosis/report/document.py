@@ -41,7 +41,6 @@ body { margin: 0; }
 .cover .meta { margin-top: 20mm; color: #444; }
 .cover .badge { display: inline-block; margin-top: 8mm; padding: 2mm 4mm; border: 1px solid #b35806;
                 color: #b35806; font-weight: bold; }
-nav.toc { page-break-after: always; }
 nav.toc h2 { border: none; }
 nav.toc ol { list-style: none; padding: 0; }
 nav.toc li { margin: 2mm 0; }
