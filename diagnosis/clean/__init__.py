@@ -21,7 +21,7 @@ from .redact import (
     redact_series,
     redact_text,
 )
-from .scores import SKILLS_LEVELS, numeric_codes, scale_score, scored, skills_level
+from .scores import SKILLS_LEVELS, keyed_scores, numeric_codes, scale_score, scored, skills_level
 from .steps import STEPS, Cleaned, CleaningError, clean_responses
 from .themes import THEMES, code_themes, theme_labels
 
@@ -37,6 +37,7 @@ __all__ = [
     "clean_responses",
     "code_themes",
     "find_personal_data",
+    "keyed_scores",
     "numeric_codes",
     "redact_series",
     "redact_text",

@@ -27,13 +27,22 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
 from ..instrument import Instrument, Question
 from .steps import CleaningError
 
-__all__ = ["SKILLS_LEVELS", "numeric_codes", "scale_score", "scored", "skills_level"]
+__all__ = [
+    "SKILLS_LEVELS",
+    "keyed_scores",
+    "numeric_codes",
+    "scale_score",
+    "scored",
+    "skills_level",
+]
 
 #: the digital skills levels, lowest first (DOMAIN.md: 1-2 low, 3-4 medium, 5-6 high)
 SKILLS_LEVELS: tuple[str, ...] = ("none", "low", "medium", "high")
@@ -183,6 +192,38 @@ def _bounds(q: Question) -> tuple[float, float]:
     return q.minimum, q.maximum
 
 
+def keyed_scores(
+    data: pd.DataFrame, instrument: Instrument, questions: Sequence[Question]
+) -> pd.DataFrame:
+    """Item scores (:func:`scored`) with reverse-keyed items recoded as ``max + min - x``.
+
+    The bounds are the item's substantive codes (on a 1-4 scale 1 <-> 4), else
+    its constraint's range. An item absent from ``data`` is all NaN.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from diagnosis import load_instrument
+    >>> ins = load_instrument("surveys/instruments/resident_survey.xlsx")
+    >>> data = pd.DataFrame({"coh_belong": ["4"], "coh_self": ["1"]}, dtype="string")
+    >>> keyed_scores(data, ins, ins.by_construct("cohesion")[:1] + (ins.question("coh_self"),))
+       coh_belong  coh_self
+    0         4.0       4.0
+    """
+    values = scored(data, instrument)
+    matrix = pd.DataFrame(index=data.index)
+    for q in questions:  # items, not respondents
+        if q.name not in values.columns:
+            matrix[q.name] = np.nan
+            continue
+        x = values[q.name]
+        if q.reverse:
+            low, high = _bounds(q)
+            x = high + low - x
+        matrix[q.name] = x
+    return matrix
+
+
 def scale_score(
     data: pd.DataFrame, instrument: Instrument, construct: str, min_items: int | None = None
 ) -> pd.Series:
@@ -242,17 +283,7 @@ def scale_score(
             en=f"min_items must be between 1 and {k} (the items of {construct!r}), not {need}.",
             value=need,
         )
-    values = scored(data, instrument)
-    matrix = pd.DataFrame(index=data.index)
-    for q in items:
-        if q.name not in values.columns:
-            matrix[q.name] = np.nan
-            continue
-        x = values[q.name]
-        if q.reverse:
-            low, high = _bounds(q)
-            x = high + low - x
-        matrix[q.name] = x
+    matrix = keyed_scores(data, instrument, items)
     answered = matrix.notna().sum(axis=1)
     return matrix.mean(axis=1, skipna=True).where(answered >= need).rename(construct)
 

@@ -16,7 +16,7 @@ import pandas as pd
 import pingouin
 from scipy import optimize, stats
 
-from ..clean.scores import numeric_codes, scored
+from ..clean.scores import keyed_scores, scored
 from ..instrument import Instrument
 from .taylor import EstimationError
 
@@ -99,37 +99,14 @@ def item_scores(
     else:
         questions = [instrument.question(name) for name in items]
     values = scored(data, instrument)
-    out = pd.DataFrame(index=data.index)
-    for q in questions:  # items, not respondents
-        if q.name not in values.columns:
-            raise EstimationError(
-                pl=f"Pytanie '{q.name}' nie ma liczbowych odpowiedzi w danych.",
-                en=f"Question '{q.name}' has no numeric answers in the data.",
-                column=q.name,
-            )
-        x = values[q.name]
-        if q.reverse:
-            # the rule of clean.scores.scale_score: max + min - x over the substantive codes
-            codes = numeric_codes(q)
-            low, high = (
-                (min(codes.values()), max(codes.values()))
-                if codes
-                else (
-                    q.minimum,
-                    q.maximum,
-                )
-            )
-            if low is None or high is None:
-                raise EstimationError(
-                    pl=f"Pytanie {q.name!r} jest odwrócone, ale nie ma zakresu, więc nie da "
-                    "się go odwrócić.",
-                    en=f"Question {q.name!r} is reverse-keyed but has no range, so it cannot "
-                    "be reversed.",
-                    column=q.name,
-                )
-            x = high + low - x
-        out[q.name] = x
-    return out
+    absent = [q.name for q in questions if q.name not in values.columns]
+    if absent:
+        raise EstimationError(
+            pl=f"Pytanie '{absent[0]}' nie ma liczbowych odpowiedzi w danych.",
+            en=f"Question '{absent[0]}' has no numeric answers in the data.",
+            column=absent[0],
+        )
+    return keyed_scores(data, instrument, questions)
 
 
 def _complete(data: pd.DataFrame, items: Sequence[str]) -> pd.DataFrame:
