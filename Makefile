@@ -36,7 +36,7 @@ setup: system $(STAMP)
 
 demo: setup
 	$(BIN)/diagnosis validate --all
-	$(BIN)/diagnosis report --all
+	$(BIN)/diagnosis batch
 
 lint: setup
 	$(BIN)/ruff check .

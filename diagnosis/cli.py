@@ -31,6 +31,8 @@ _TEXT = {
         "summary": "Sprawdzono {n} miejscowości: {ok} bez błędów, {bad} z błędami.",
         "written": "Zapisano dane demonstracyjne {n} miejscowości w {root}.",
         "reports": "Gotowe raporty: {n} z {total}.",
+        "batch": "Gotowe raporty: {ok} z {total} ({new} nowych, {same} bez zmian), "
+        "z błędem: {bad}. Przegląd: {index}",
     },
     "en": {
         "internal": "Unexpected program error ({kind}). This is not a problem with your data. "
@@ -40,6 +42,8 @@ _TEXT = {
         "summary": "Checked {n} towns: {ok} without errors, {bad} with errors.",
         "written": "Wrote demo data for {n} towns to {root}.",
         "reports": "Reports made: {n} of {total}.",
+        "batch": "Reports ready: {ok} of {total} ({new} made now, {same} unchanged), "
+        "failed: {bad}. Overview: {index}",
     },
 }
 
@@ -56,6 +60,7 @@ examples:
   diagnosis validate surveys/towns/kwidzyn      check one town
   diagnosis validate --all                      check every town under surveys/towns
   diagnosis report surveys/towns/kwidzyn        the town's PDF report and evidence files
+  diagnosis batch                               every town's report, in parallel, resumable
   diagnosis read ankieta.csv --instrument surveys/instruments/resident_survey.xlsx
   diagnosis demo                                (re)write the synthetic demo towns
   diagnosis --lang en validate surveys/towns/sopot
@@ -65,6 +70,30 @@ examples:
 def _lang(value: str | None) -> Language:
     value = (value or os.environ.get("DIAGNOSIS_LANG") or "pl").lower()
     return "en" if value.startswith("en") else "pl"
+
+
+def _report_options(p: argparse.ArgumentParser) -> None:
+    """The options that change a report, shared by ``report`` and ``batch``."""
+    p.add_argument(
+        "--report-lang",
+        choices=["pl", "en"],
+        default=None,
+        help="language of the report (default: the --lang of messages, i.e. pl)",
+    )
+    p.add_argument(
+        "--threshold",
+        type=int,
+        default=10,
+        help="smallest number of respondents behind a published number (default 10, min 3)",
+    )
+    p.add_argument(
+        "--weighting",
+        choices=["rake", "poststratify", "none"],
+        default="rake",
+        help="rake to age and sex margins (default), post-stratify to age x sex cells, or none",
+    )
+    p.add_argument("--conf-level", type=float, default=0.95, help="confidence level (default 0.95)")
+    p.add_argument("--out", type=Path, default=None, help="output folder (default reports/)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -120,26 +149,45 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("towns", nargs="*", help="town folders or names under surveys/towns")
     p.add_argument("--all", action="store_true", help="every town under --root")
     p.add_argument("--root", type=Path, default=None, help="folder holding town folders")
+    _report_options(p)
+
+    p = sub.add_parser(
+        "batch",
+        help="make every town's report in parallel: resumable, with an index of all towns",
+        description="Render the report of every town under --root (or of the towns named) in "
+        "warm worker processes, one per core, and write reports/index.html and "
+        "reports/summary.csv. A town whose data, template, parameters and program version "
+        "have not changed since its last complete report is skipped (--force redoes it). A "
+        "town that fails or runs past --timeout is reported and the others go on. Each town "
+        "logs to reports/<town>/batch.log.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples:\n  diagnosis batch\n  diagnosis batch kwidzyn sopot --workers 2\n"
+        "  diagnosis batch --force --report-lang en\n"
+        "  diagnosis batch --scheduler tcp://10.0.0.5:8786",
+    )
+    p.add_argument("towns", nargs="*", help="town folders or names (default: every town)")
+    p.add_argument("--root", type=Path, default=None, help="folder holding town folders")
+    _report_options(p)
     p.add_argument(
-        "--report-lang",
-        choices=["pl", "en"],
+        "--workers", type=int, default=None, help="worker processes (default: number of cores)"
+    )
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=600,
+        help="seconds one town's notebook may run before it is stopped (default 600)",
+    )
+    p.add_argument("--force", action="store_true", help="redo towns that are up to date")
+    p.add_argument(
+        "--scheduler",
         default=None,
-        help="language of the report (default: the --lang of messages, i.e. pl)",
+        metavar="ADDRESS",
+        help="a dask.distributed scheduler (tcp://host:8786) to send the work to",
     )
     p.add_argument(
-        "--threshold",
-        type=int,
-        default=10,
-        help="smallest number of respondents behind a published number (default 10, min 3)",
+        "--template", type=Path, default=None, help="the notebook to run (default: the standard)"
     )
-    p.add_argument(
-        "--weighting",
-        choices=["rake", "poststratify", "none"],
-        default="rake",
-        help="rake to age and sex margins (default), post-stratify to age x sex cells, or none",
-    )
-    p.add_argument("--conf-level", type=float, default=0.95, help="confidence level (default 0.95)")
-    p.add_argument("--out", type=Path, default=None, help="output folder (default reports/)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     p = sub.add_parser(
         "read",
@@ -236,6 +284,57 @@ def _cmd_report(args: argparse.Namespace, lang: Language) -> int:
     return 0 if failed == 0 else 1
 
 
+def _cmd_batch(args: argparse.Namespace, lang: Language) -> int:
+    from .batch.runner import BatchSettings, run_batch
+    from .evidence import Settings
+    from .report import REPORTS_DIR
+    from .town import TOWNS_DIR, find_towns, town_folder
+
+    report_lang = args.report_lang or lang
+    Settings(report_lang, args.threshold, args.weighting, args.conf_level).check()
+    folders = [
+        town_folder(args.root / t if args.root and (args.root / t).exists() else t)
+        for t in args.towns
+    ]
+    if not folders:
+        root = args.root or TOWNS_DIR
+        folders = find_towns(root)
+        if not folders:
+            print(_TEXT[lang]["no_towns"].format(root=root), file=sys.stderr)
+            return 2
+    settings = BatchSettings(
+        lang=report_lang,
+        threshold=args.threshold,
+        weighting=args.weighting,
+        conf_level=args.conf_level,
+        template=str(args.template or ""),
+        timeout=args.timeout if args.timeout and args.timeout > 0 else None,
+        messages=lang,
+    )
+    out = args.out or REPORTS_DIR
+    results = run_batch(
+        folders,
+        out,
+        settings,
+        workers=args.workers,
+        force=args.force,
+        scheduler=args.scheduler,
+        progress=not args.no_progress,
+    )
+    ok = sum(r.ok for r in results)
+    print(
+        _TEXT[lang]["batch"].format(
+            ok=ok,
+            total=len(results),
+            new=sum(r.status == "done" for r in results),
+            same=sum(r.status == "unchanged" for r in results),
+            bad=len(results) - ok,
+            index=Path(out).resolve() / "index.html",
+        )
+    )
+    return 0 if ok == len(results) else 1
+
+
 def _cmd_read(args: argparse.Namespace, lang: Language) -> int:
     from .instrument import load_instrument
     from .read import read_responses
@@ -273,6 +372,7 @@ def _cmd_demo(args: argparse.Namespace, lang: Language) -> int:
 _COMMANDS = {
     "validate": _cmd_validate,
     "report": _cmd_report,
+    "batch": _cmd_batch,
     "read": _cmd_read,
     "demo": _cmd_demo,
 }

@@ -100,11 +100,18 @@ class Raking:
 
     def __call__(self, z: np.ndarray) -> np.ndarray:
         z = np.array(z, dtype=float, copy=True)
-        sizes = [int(m.max()) + 1 for m in self.margins]
-        counts = [np.bincount(m, minlength=k) for m, k in zip(self.margins, sizes, strict=True)]
+        n = z.shape[0]
+        # one sparse group-indicator matrix per margin, built once per call, not per sweep
+        sums = [
+            sparse.csr_matrix((np.ones(n), (m, np.arange(n))), shape=(int(m.max()) + 1, n))
+            for m in self.margins
+        ]
+        counts = [np.asarray(s.sum(axis=1)).ravel() for s in sums]
         for _ in range(self.sweeps):
-            for codes, psw, k, count in zip(self.margins, self.weights, sizes, counts, strict=True):
-                means = _group_sums(codes, z / psw[:, None], k) / count[:, None]
+            for codes, psw, indicator, count in zip(
+                self.margins, self.weights, sums, counts, strict=True
+            ):
+                means = (indicator @ (z / psw[:, None])) / count[:, None]
                 z -= psw[:, None] * means[codes]
         return z
 

@@ -82,6 +82,14 @@ class Indicator:
         return self.labels.get(lang) or self.id
 
 
+#: what an importance or satisfaction indicator measures, said after the service's name
+#: (the importance-satisfaction matrix takes it off again)
+ASPECT = {
+    "importance": (" — ważność", " — importance"),
+    "satisfaction": (" — zadowolenie", " — satisfaction"),
+}
+
+
 def _substantive_codes(instrument: Instrument, name: str) -> list[float]:
     q = instrument.question(name)
     out = []
@@ -161,7 +169,7 @@ def define_indicators(instrument: Instrument) -> tuple[Indicator, ...]:
     for construct, definition in (("importance", "importance"), ("satisfaction", "satisfaction")):
         for q in instrument.by_construct(construct):
             add(q.name, q.name, "share", f"ind_{q.name}", q.theme or "services",
-                _labels(instrument, q.name), definition)  # fmt: skip
+                _labels(instrument, q.name, ASPECT[construct]), definition)  # fmt: skip
     needs = instrument.get("needs")
     if needs is not None:
         for c in needs.choices:

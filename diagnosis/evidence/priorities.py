@@ -23,6 +23,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .indicators import ASPECT
+
 __all__ = ["QUADRANTS", "importance_satisfaction", "rank_needs"]
 
 #: quadrant code -> (pl, en)
@@ -69,11 +71,12 @@ def importance_satisfaction(indicators: pd.DataFrame) -> pd.DataFrame:
     imp["service"] = imp["indicator"].str.removeprefix("imp_")
     sat["service"] = sat["indicator"].str.removeprefix("sat_")
     m = imp.merge(sat, on="service", suffixes=("_imp", "_sat"))
+    pl_suffix, en_suffix = ASPECT["importance"]
     out = pd.DataFrame(
         {
             "service": m["service"],
-            "label_pl": m["label_pl_imp"],
-            "label_en": m["label_en_imp"],
+            "label_pl": m["label_pl_imp"].str.removesuffix(pl_suffix),
+            "label_en": m["label_en_imp"].str.removesuffix(en_suffix),
             "importance": m["estimate_imp"],
             "imp_low": m["ci_low_imp"],
             "imp_high": m["ci_high_imp"],

@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..clean import code_themes
 from ..town import Town
+from .indicators import ASPECT
 
 __all__ = ["EvidenceItem", "EvidenceSheet", "describe_item", "evidence_sheets", "format_share"]
 
@@ -85,6 +86,15 @@ _WHAT = {
     "imp_": {"pl": "Uważają za ważne: ", "en": "Consider it important: "},
     "sat_": {"pl": "Są zadowoleni: ", "en": "Are satisfied: "},
 }
+#: the indicator labels of importance and satisfaction end with their aspect, which the
+#: prefixes above already say
+_ASPECTS = tuple(text for pair in ASPECT.values() for text in pair)
+
+
+def _strip_aspect(label: str) -> str:
+    for suffix in _ASPECTS:
+        label = label.removesuffix(suffix)
+    return label
 
 
 def _item(table: pd.DataFrame, indicator: str, lang: str) -> EvidenceItem | None:
@@ -102,7 +112,7 @@ def _item(table: pd.DataFrame, indicator: str, lang: str) -> EvidenceItem | None
     return EvidenceItem(
         indicator=indicator,
         question=str(r["question"]),
-        label=prefix + str(r[f"label_{lang}"]),
+        label=prefix + _strip_aspect(str(r[f"label_{lang}"])),
         estimate=num(r["estimate"]),
         ci_low=num(r["ci_low"]),
         ci_high=num(r["ci_high"]),

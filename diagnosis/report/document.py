@@ -53,7 +53,6 @@ p, li { orphans: 3; widows: 3; }
 table { border-collapse: collapse; width: 100%; margin: 2mm 0 4mm 0; font-size: 8.5pt;
         page-break-inside: auto; }
 thead { display: table-header-group; }
-tr { page-break-inside: avoid; }
 th, td { border-bottom: 1px solid #ddd; padding: 1.2mm 1.5mm; text-align: left;
          vertical-align: top; overflow-wrap: break-word; }
 td.num, th.num { text-align: right; white-space: nowrap; }

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,6 +89,8 @@ def render_town(
     progress_bar: bool = False,
     kernel_name: str = "python3",
     timeout: int | None = 600,
+    engine_name: str | None = None,
+    engine_options: Mapping[str, object] | None = None,
 ) -> ReportFiles:
     """Execute the template for one town and write the notebook, HTML, PDF and evidence.
 
@@ -109,6 +111,11 @@ def render_town(
     kernel_name : str
     timeout : int or None
         Seconds a single cell may run.
+    engine_name : str, optional
+        The papermill engine (default: a Jupyter kernel via nbclient;
+        ``"diagnosis-warm"``: a fork of this process, see :mod:`diagnosis.batch.engine`).
+    engine_options : mapping, optional
+        Further keyword arguments for the engine (e.g. ``notebook_timeout``).
 
     Returns
     -------
@@ -157,6 +164,8 @@ def render_town(
             progress_bar=progress_bar,
             execution_timeout=timeout,
             cwd=str(_ROOT),
+            engine_name=engine_name,
+            **dict(engine_options or {}),
         )
     except pm.PapermillExecutionError as exc:
         raise ReportError(

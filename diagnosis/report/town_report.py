@@ -261,6 +261,7 @@ class TownReport:
             {"file": t("file"), "rows": t("rows"), "errors": t("errors"),
              "warnings": t("warnings")},
             percent=False,
+            decimals=0,
         )  # fmt: skip
         log = a.cleaned.log
         log_rows = "".join(

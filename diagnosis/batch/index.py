@@ -1,0 +1,187 @@
+"""The batch's overview: ``reports/summary.csv`` and ``reports/index.html``.
+
+One row per town: status, number of respondents, duration, a link to the PDF,
+the failure message, and headline indicators side by side, taken from the
+town's own evidence files (``evidence.json``, ``indicators.csv``). A value
+suppressed there (too few respondents) stays blank here.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..errors import Language
+
+__all__ = ["HEADLINE", "headline", "summary_rows", "write_index"]
+
+#: the headline indicators (whole-town estimates), as in the report's key figures
+HEADLINE = ("trust_high", "life_in_town", "influence", "library_visit", "internet_use")
+
+_COLUMNS = ["town", "name", "status", "n", "duration_s", "pdf", "message", "margin_of_error",
+            "top_need", *HEADLINE]  # fmt: skip
+_TEXT = {
+    "pl": {
+        "title": "Raporty miejscowości",
+        "town": "Miejscowość", "status": "Stan", "n": "n", "duration": "Czas [s]",
+        "pdf": "PDF", "moe": "Błąd ±pp", "top": "Najważniejsza potrzeba", "message": "Uwagi",
+        "done": "gotowy", "unchanged": "bez zmian", "failed": "błąd", "timeout": "limit czasu",
+        "summary": "{ok} z {total} raportów gotowych, {bad} z błędem.",
+    },
+    "en": {
+        "title": "Town reports",
+        "town": "Town", "status": "Status", "n": "n", "duration": "Time [s]",
+        "pdf": "PDF", "moe": "Margin ±pp", "top": "Top need", "message": "Notes",
+        "done": "done", "unchanged": "unchanged", "failed": "failed", "timeout": "timed out",
+        "summary": "{ok} of {total} reports ready, {bad} failed.",
+    },
+}  # fmt: skip
+
+
+def headline(out_dir: str | Path, lang: Language = "pl") -> dict[str, object]:
+    """Headline figures of one rendered town, read from its evidence files.
+
+    Returns
+    -------
+    dict
+        ``margin_of_error``, ``top_need`` (label in ``lang``), each of
+        :data:`HEADLINE` (the whole-town estimate; ``None`` when suppressed or
+        absent) and ``_labels`` / ``_kinds`` (indicator -> label, kind).
+
+    Examples
+    --------
+    >>> headline("/no/such/folder")["trust_high"] is None
+    True
+    """
+    out_dir = Path(out_dir)
+    found: dict[str, object] = dict.fromkeys(("margin_of_error", "top_need", *HEADLINE))
+    labels: dict[str, str] = {}
+    kinds: dict[str, str] = {}
+    try:
+        evidence = json.loads((out_dir / "evidence.json").read_text(encoding="utf-8"))
+        found["margin_of_error"] = evidence.get("weighting", {}).get("margin_of_error")
+        needs = evidence.get("needs") or []
+        if needs:
+            found["top_need"] = needs[0].get(f"label_{lang}") or needs[0].get("need")
+    except (OSError, ValueError):
+        pass
+    try:
+        with (out_dir / "indicators.csv").open(encoding="utf-8-sig", newline="") as handle:
+            for row in csv.DictReader(handle):
+                name = row.get("indicator")
+                if row.get("group") != "total" or name not in HEADLINE:
+                    continue
+                labels[name] = row.get(f"label_{lang}") or name
+                kinds[name] = row.get("kind", "")
+                hidden = row.get("suppressed", "").strip().lower() in ("true", "1")
+                value = row.get("estimate", "")
+                found[name] = None if hidden or value in ("", "nan") else float(value)
+    except OSError:
+        pass
+    found["_labels"] = labels
+    found["_kinds"] = kinds
+    return found
+
+
+def summary_rows(results: Sequence, lang: Language = "pl") -> list[dict[str, object]]:
+    """The rows of summary.csv for batch results (:class:`~.runner.TownResult`).
+
+    Examples
+    --------
+    >>> from diagnosis.batch.runner import TownResult
+    >>> row = summary_rows([TownResult("x", "X", "failed", "/no/x", message="bad")])[0]
+    >>> row["status"], row["pdf"], row["trust_high"]
+    ('failed', '', None)
+    """
+    rows = []
+    for r in results:
+        figures = headline(r.out_dir, lang) if r.ok else {}
+        pdf = Path(r.out_dir) / "diagnosis.pdf"
+        row: dict[str, object] = {
+            "town": r.town,
+            "name": r.name,
+            "status": r.status,
+            "n": r.n,
+            "duration_s": r.duration,
+            "pdf": f"{Path(r.out_dir).name}/diagnosis.pdf" if r.ok and pdf.exists() else "",
+            "message": r.message,
+        }
+        for key in _COLUMNS[7:]:
+            row[key] = figures.get(key)
+        row["_labels"] = figures.get("_labels", {})
+        row["_kinds"] = figures.get("_kinds", {})
+        rows.append(row)
+    return rows
+
+
+def _cell(value: object, kind: str = "", lang: Language = "pl") -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, float):
+        text = f"{100 * value:.0f}%" if kind == "share" else f"{value:.1f}"
+        return text.replace(".", ",") if lang == "pl" else text
+    return html.escape(str(value))
+
+
+def write_index(results: Sequence, out_root: str | Path, lang: Language = "pl") -> Path:
+    """Write ``summary.csv`` and ``index.html`` in ``out_root``; return the HTML's path.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from diagnosis.batch.runner import TownResult
+    >>> root = tempfile.mkdtemp()
+    >>> write_index([TownResult("x", "X", "failed", root + "/x", message="bad")], root).name
+    'index.html'
+    """
+    out_root = Path(out_root)
+    rows = summary_rows(results, lang)
+    with (out_root / "summary.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, _COLUMNS, extrasaction="ignore")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: ("" if row.get(k) is None else row.get(k)) for k in _COLUMNS})
+    t = _TEXT[lang]
+    labels: dict[str, str] = {}
+    kinds: dict[str, str] = {}
+    for row in rows:
+        labels.update(row["_labels"])  # type: ignore[arg-type]
+        kinds.update(row["_kinds"])  # type: ignore[arg-type]
+    head = [t["town"], t["status"], t["n"], t["duration"], t["pdf"], t["moe"], t["top"],
+            *(labels.get(k, k) for k in HEADLINE), t["message"]]  # fmt: skip
+    body = []
+    for row in rows:
+        link = f'<a href="{html.escape(str(row["pdf"]))}">PDF</a>' if row["pdf"] else ""
+        cells = [
+            html.escape(str(row["name"])),
+            f'<span class="{row["status"]}">{t[str(row["status"])]}</span>',
+            _cell(row["n"]),
+            _cell(row["duration_s"], lang=lang),
+            link,
+            _cell(row["margin_of_error"], lang=lang),
+            _cell(row["top_need"]),
+            *(_cell(row[k], kinds.get(k, ""), lang) for k in HEADLINE),
+            html.escape(str(row["message"])),
+        ]
+        body.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    ok = sum(r.ok for r in results)
+    summary = t["summary"].format(ok=ok, total=len(rows), bad=len(rows) - ok)
+    page = (
+        f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
+        f"<title>{t['title']}</title><style>"
+        "body{font-family:'DejaVu Sans',Arial,sans-serif;font-size:10pt;margin:2em}"
+        "table{border-collapse:collapse}th,td{border-bottom:1px solid #ddd;padding:3px 6px;"
+        "text-align:left;vertical-align:top}.failed,.timeout{color:#b30000;font-weight:bold}"
+        ".done,.unchanged{color:#1a7f37}</style></head><body>"
+        f"<h1>{t['title']}</h1><p>{summary}</p><table><thead><tr>"
+        + "".join(f"<th>{html.escape(h)}</th>" for h in head)
+        + "</tr></thead><tbody>"
+        + "".join(body)
+        + "</tbody></table></body></html>\n"
+    )
+    path = out_root / "index.html"
+    path.write_text(page, encoding="utf-8")
+    return path
