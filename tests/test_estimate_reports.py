@@ -198,3 +198,29 @@ def test_reliability_errors():
         one_factor(df, ["a", "b", "c"])
     with pytest.raises(EstimationError, match="no scale 'nope'"):
         item_scores(df, load_instrument(STANDARD_INSTRUMENT), construct="nope")
+
+
+def test_several_proportions_in_one_call_equal_one_call_each():
+    """One pass for many 0/1 columns gives each column's own svyciprop numbers."""
+    rng = np.random.default_rng(11)
+    n = 300
+    df = pd.DataFrame(
+        {
+            "a": rng.integers(0, 2, n).astype(float),
+            "b": np.where(rng.random(n) < 0.2, np.nan, rng.integers(0, 2, n)),
+            "c": np.zeros(n),  # nobody has the attribute: proportion 0
+            "g": rng.choice(["x", "y", "z"], n),
+            "st": rng.choice(["s1", "s2"], n),
+        }
+    )
+    des = Design(df, strata="st").rake({"g": {"x": 100.0, "y": 200.0, "z": 300.0}})
+    for by in (None, "g"):
+        together = des.proportion(["a", "b", "c"], level=1.0, by=by)
+        for name in ("a", "b"):
+            alone = des.proportion(name, level=1.0, by=by)
+            mine = together[together["variable"] == name].reset_index(drop=True)
+            pd.testing.assert_frame_equal(mine, alone, rtol=1e-12)
+        zero = together[together["variable"] == "c"]
+        assert (zero["estimate"] == 0).all()
+    with pytest.raises(EstimationError):
+        des.proportion(["a", "b"])

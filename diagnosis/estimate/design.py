@@ -694,7 +694,7 @@ class Design:
 
     def proportion(
         self,
-        variable: str,
+        variable: str | Sequence[str],
         level: Hashable | None = None,
         ci: ProportionCI = "logit",
         by: Names | None = None,
@@ -706,10 +706,13 @@ class Design:
 
         Parameters
         ----------
-        variable : str
-            Any column; each distinct value is a category.
+        variable : str or list of str
+            Any column; each distinct value is a category. Several columns
+            need ``level``: each is estimated as its own ``svyciprop`` call
+            (its own missing values), all in one pass over the data.
         level : optional
-            The category to report; all categories (sorted) when None.
+            The category to report; all categories (sorted) when None. A
+            column in which nobody gave ``level`` has proportion 0.
         ci : {"logit", "xlogit", "beta", "wilson", "mean"}
             Interval method, see :func:`~diagnosis.estimate.intervals.proportion_interval`.
             All use Student's t on the design degrees of freedom of the
@@ -735,26 +738,39 @@ class Design:
                 en=f"Unknown interval method ci={ci!r}; choose one of {_PROPORTION_METHODS}.",
                 value=ci,
             )
-        if variable not in self._data.columns:
+        variables = [variable] if isinstance(variable, str) else list(variable)
+        if len(variables) > 1 and level is None:
             raise EstimationError(
-                pl=f"Brak kolumny '{variable}' w danych.",
-                en=f"No column '{variable}' in the data.",
-                column=variable,
+                pl="Dla kilku kolumn naraz podaj kategorię (level), której odsetek liczyć.",
+                en="For several columns at once give the category (level) to count.",
             )
-        values = self._data[variable]
-        categories = sorted(values.dropna().unique().tolist())
-        if level is not None:
-            if level not in categories:
+        columns, names, categories = [], [], []
+        for name in variables:  # a loop over columns, not respondents
+            if name not in self._data.columns:
                 raise EstimationError(
-                    pl=f"Kategorii {level!r} nie ma w kolumnie '{variable}'.",
-                    en=f"Category {level!r} does not occur in column '{variable}'.",
-                    column=variable,
+                    pl=f"Brak kolumny '{name}' w danych.",
+                    en=f"No column '{name}' in the data.",
+                    column=name,
+                )
+            values = self._data[name]
+            present = sorted(values.dropna().unique().tolist())
+            if level is not None and level not in present and len(variables) == 1 and present:
+                raise EstimationError(
+                    pl=f"Kategorii {level!r} nie ma w kolumnie '{name}'.",
+                    en=f"Category {level!r} does not occur in column '{name}'.",
+                    column=name,
                     value=level,
                 )
-            categories = [level]
-        missing = values.isna().to_numpy()
-        raw = values.to_numpy(dtype=object, na_value=None)  # pandas NA would not compare
-        num = np.column_stack([np.where(missing, np.nan, raw == c) for c in categories])
+            wanted = present if level is None else [level]
+            missing = values.isna().to_numpy()
+            raw = values.to_numpy(dtype=object, na_value=None)  # pandas NA would not compare
+            for c in wanted:
+                columns.append(np.where(missing, np.nan, raw == c))
+                names.append(name)
+                categories.append(c)
+        num = np.column_stack(columns)
+        if len(variables) > 1:
+            na_rm = "each"
         codes, keys = self._domains(by)
         stats = self._kernel(
             np.asfortranarray(num, dtype=float), None, codes, len(keys), na_rm, "mean", deff
@@ -769,7 +785,7 @@ class Design:
         lo, hi = proportion_interval(
             stats["estimate"], stats["se"], df, ci, conf_level, rows[:, None]
         )
-        return self._frame(stats, keys, [variable] * len(categories), categories, lo, hi)
+        return self._frame(stats, keys, names, categories, lo, hi)
 
     def quantile(
         self,

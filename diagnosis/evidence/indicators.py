@@ -336,38 +336,62 @@ def estimate_indicators(
     estimated on the full design (R: ``svyby``).
     """
     data = design.data
+    present = [i for i in indicators if i.column in data]
+    shares = [i for i in present if i.kind == "share"]
+    means = [i for i in present if i.kind == "mean"]
+    ones = pd.DataFrame(
+        {i.column: pd.to_numeric(data[i.column], errors="coerce") == 1 for i in shares}
+    )
     rows = []
-    for ind in indicators:
-        if ind.column not in data:
+    for group in (None, *groups):
+        if group is not None and group not in data:
             continue
-        values = pd.to_numeric(data[ind.column], errors="coerce").astype(float)
-        for group in (None, *groups):
-            if group is not None and group not in data:
-                continue
-            if ind.kind == "share":
-                est = design.proportion(ind.column, level=1.0, ci="logit", by=group,
-                                        conf_level=conf_level)  # fmt: skip
-            else:
-                est = design.mean(ind.column, by=group, level=conf_level)
-            if group is None:
-                est = est.assign(group="total", group_level="total")
-                numer = pd.Series({"total": float((values == 1).sum())})
-            else:
-                est = est.rename(columns={group: "group_level"}).assign(group=group)
-                est["group_level"] = est["group_level"].astype(str)
-                numer = (values == 1).groupby(data[group].astype("string")).sum().astype(float)
-            est["n_numerator"] = (
-                est["group_level"].map(numer).astype(float) if ind.kind == "share" else np.nan
+        # one pass per grouping for all shares and one for all means (R: one svyciprop or
+        # svymean call per indicator; each indicator keeps its own missing values)
+        parts = []
+        if shares:
+            parts.append(
+                design.proportion(
+                    [i.column for i in shares], level=1.0, ci="logit", by=group,
+                    conf_level=conf_level,
+                )
+            )  # fmt: skip
+        if means:
+            parts.append(
+                design.mean([i.column for i in means], by=group, na_rm="each", level=conf_level)
             )
-            est = est.assign(
-                indicator=ind.id,
-                question=ind.question,
-                theme=ind.theme,
-                kind=ind.kind,
-                label_pl=ind.label("pl"),
-                label_en=ind.label("en"),
-            )
-            rows.append(est)
+        est = pd.concat(parts, ignore_index=True)
+        if group is None:
+            est = est.assign(group="total", group_level="total")
+            numer = ones.sum().astype(float).rename("n_numerator").to_frame()
+            numer["group_level"] = "total"
+        else:
+            est = est.rename(columns={group: "group_level"}).assign(group=group)
+            est["group_level"] = est["group_level"].astype(str)
+            numer = ones.groupby(data[group].astype("string")).sum().astype(float)
+            numer = numer.stack().rename("n_numerator").reset_index()
+            numer.columns = ["group_level", "variable", "n_numerator"]
+            numer = numer.set_index("variable")
+        numer = numer.reset_index().rename(columns={"index": "variable"})
+        est = est.merge(numer, on=["variable", "group_level"], how="left")
+        rows.append(est)
+    if rows:
+        table = pd.concat(rows, ignore_index=True)
+        by_column = {i.column: i for i in present}
+        table["indicator"] = table["variable"].map(lambda c: by_column[c].id)
+        table["question"] = table["variable"].map(lambda c: by_column[c].question)
+        table["theme"] = table["variable"].map(lambda c: by_column[c].theme)
+        table["kind"] = table["variable"].map(lambda c: by_column[c].kind)
+        table["label_pl"] = table["variable"].map(lambda c: by_column[c].label("pl"))
+        table["label_en"] = table["variable"].map(lambda c: by_column[c].label("en"))
+        table.loc[table["kind"] == "mean", "n_numerator"] = np.nan
+        # report order: indicators as defined, then total before groups
+        order = {i.id: k for k, i in enumerate(present)}
+        group_order = {g: k for k, g in enumerate(("total", *groups))}
+        table = table.assign(
+            _i=table["indicator"].map(order), _g=table["group"].map(group_order)
+        ).sort_values(["_i", "_g"], kind="stable")
+        rows = [table.drop(columns=["_i", "_g"])]
     if not rows:
         return pd.DataFrame(columns=COLUMNS)
     table = pd.concat(rows, ignore_index=True)
