@@ -66,6 +66,7 @@ def test_pdf_has_the_sections_page_numbers_and_polish_letters(rendered):
         assert word.lower() in text.lower()
     assert set("ąćęłńóśźż") <= set(text.lower())
     assert "TownReport.build" not in html and "report.section" not in html  # no code
+    assert "PosixPath" not in html  # the evidence cell ends with ";": no value shown
 
 
 def test_no_planted_personal_data_in_html_or_pdf(rendered):

@@ -44,6 +44,7 @@ import signal
 import struct
 import sys
 import time
+import tokenize
 import traceback
 import types
 from typing import Any
@@ -308,6 +309,18 @@ def _open_figures() -> list[dict[str, Any]]:
     return shown
 
 
+def _quiet(source: str) -> bool:
+    """True when the cell's last token is ``;`` (comments ignored), as in IPython."""
+    skip = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.ENDMARKER,
+            tokenize.INDENT, tokenize.DEDENT}  # fmt: skip
+    try:
+        tokens = [t for t in tokenize.generate_tokens(io.StringIO(source).readline)
+                  if t.type not in skip]  # fmt: skip
+    except (tokenize.TokenError, SyntaxError):
+        return source.rstrip().endswith(";")
+    return bool(tokens) and tokens[-1].string == ";"
+
+
 def run_cells(sources: list[str], report: Any) -> None:
     """Execute cell sources in a fresh ``__main__`` and report each cell's outputs.
 
@@ -346,7 +359,7 @@ def run_cells(sources: list[str], report: Any) -> None:
         try:
             tree = ast.parse(source, filename=f"<cell {k + 1}>")
             last = None
-            shown_last = not source.rstrip().endswith(";")
+            shown_last = not _quiet(source)
             if tree.body and isinstance(tree.body[-1], ast.Expr) and shown_last:
                 last = ast.Expression(tree.body.pop().value)
             exec(compile(tree, f"<cell {k + 1}>", "exec"), namespace)

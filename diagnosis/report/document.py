@@ -83,6 +83,12 @@ _TEXT = {
 def notebook_html(notebook: nbformat.NotebookNode | str | Path) -> str:
     """The outputs of an executed notebook as an HTML fragment, without code or prompts.
 
+    What ``jupyter nbconvert --to html --no-input`` shows, without its page
+    chrome: rich outputs (HTML, SVG, PNG), printed text and errors, and
+    markdown cells rendered; cells tagged ``remove-in-report`` (the template's
+    own instructions) are left out. Taken straight from the notebook's
+    outputs, so it costs milliseconds rather than nbconvert's template run.
+
     Parameters
     ----------
     notebook : NotebookNode or path
@@ -91,26 +97,50 @@ def notebook_html(notebook: nbformat.NotebookNode | str | Path) -> str:
     Returns
     -------
     str
-        The ``<body>`` content of nbconvert's ``basic`` template with inputs
-        excluded and cells tagged ``remove-in-report`` (the template's own
-        instructions) left out.
-    """
-    from nbconvert import HTMLExporter
-    from nbconvert.preprocessors import TagRemovePreprocessor
 
+    Examples
+    --------
+    >>> from nbformat.v4 import new_notebook, new_code_cell, new_output
+    >>> out = new_output("display_data", {"text/html": "<b>Łódź</b>"})
+    >>> cell = new_code_cell("x", outputs=[out])
+    >>> notebook_html(new_notebook(cells=[cell]))
+    '<div class="output"><b>Łódź</b></div>'
+    """
     if not isinstance(notebook, nbformat.NotebookNode):
         notebook = nbformat.read(str(notebook), as_version=4)
-    exporter = HTMLExporter(
-        template_name="basic",
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-    )
-    exporter.register_preprocessor(
-        TagRemovePreprocessor(remove_cell_tags={"remove-in-report"}), enabled=True
-    )
-    body, _ = exporter.from_notebook_node(notebook)
-    return body
+    parts: list[str] = []
+    for cell in notebook.cells:
+        if "remove-in-report" in cell.get("metadata", {}).get("tags", []):
+            continue
+        if cell.cell_type == "markdown":
+            from nbconvert.filters import markdown2html
+
+            parts.append(f'<div class="markdown">{markdown2html(cell.source)}</div>')
+        elif cell.cell_type == "code":
+            parts.extend(_output_html(o) for o in cell.get("outputs", []))
+    return "".join(p for p in parts if p)
+
+
+def _output_html(output: nbformat.NotebookNode) -> str:
+    kind = output.get("output_type")
+    if kind == "stream":
+        return f'<pre class="stream">{html_lib.escape(output.get("text", ""))}</pre>'
+    if kind == "error":
+        text = f"{output.get('ename', '')}: {output.get('evalue', '')}"
+        return f'<pre class="error">{html_lib.escape(text)}</pre>'
+    data = output.get("data", {})
+    if "text/html" in data:
+        body = data["text/html"]
+    elif "image/svg+xml" in data:
+        body = data["image/svg+xml"]
+    elif "image/png" in data:
+        body = f'<img src="data:image/png;base64,{data["image/png"]}">'
+    elif "text/plain" in data:
+        body = f"<pre>{html_lib.escape(data['text/plain'])}</pre>"
+    else:
+        return ""
+    body = "".join(body) if isinstance(body, list) else body
+    return f'<div class="output">{body}</div>'
 
 
 def _toc(body: str, lang: str) -> str:

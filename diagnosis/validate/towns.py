@@ -298,6 +298,17 @@ def _read_failed(path: Path, err: DiagnosisError) -> Finding:
     )
 
 
+#: recent results by the state of a town's files (see :func:`validate_town`)
+_RECENT: dict[tuple, TownValidation] = {}
+_RECENT_SIZE = 4
+
+
+def _state(town: Town) -> tuple:
+    """What a validation depends on: every file of the town folder and the questionnaire."""
+    paths = [*sorted(p for p in town.folder.rglob("*") if p.is_file()), town.instrument]
+    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
+
+
 def validate_town(folder: str | Path) -> TownValidation:
     """Check a town folder: ``town.yaml``, each response file, the workshop files.
 
@@ -319,6 +330,12 @@ def validate_town(folder: str | Path) -> TownValidation:
     InstrumentError
         When the questionnaire cannot be read.
 
+    Notes
+    -----
+    The last few results are kept in memory, keyed by the modification time
+    and size of every file of the town folder and of the questionnaire, so a
+    second call for unchanged files returns the same result at once.
+
     Examples
     --------
     >>> result = validate_town("surveys/towns/kwidzyn")
@@ -326,6 +343,12 @@ def validate_town(folder: str | Path) -> TownValidation:
     (True, 'Kwidzyn')
     """
     town = load_town(folder)
+    # a batch worker validates a town before running its notebook, which validates it again
+    # in a fork of the same process: the second time comes from here. Any change to a file
+    # (time or size) makes a new key.
+    key = _state(town)
+    if key in _RECENT:
+        return _RECENT[key]
     instrument = load_instrument(town.instrument)
     checks: list[FileCheck] = []
     for item in town.responses:
@@ -341,9 +364,13 @@ def validate_town(folder: str | Path) -> TownValidation:
     config += _workshop_findings(town, instrument)
     severity_rank = {"error": 0, "warning": 1, "info": 2}
     config.sort(key=lambda f: severity_rank[f.severity])
-    return TownValidation(
+    result = TownValidation(
         town=town,
         instrument=instrument,
         files=tuple(checks),
         config=ValidationReport(tuple(config), town.config_path.name, len(town.margins)),
     )
+    if len(_RECENT) >= _RECENT_SIZE:
+        _RECENT.pop(next(iter(_RECENT)))
+    _RECENT[key] = result
+    return result
