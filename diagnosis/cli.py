@@ -206,6 +206,38 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=None, help="also write the canonical table as CSV")
 
     p = sub.add_parser(
+        "paper",
+        help="for surveys on paper: a printable questionnaire (PDF) and a data-entry workbook",
+        description="Build, from the questionnaire (XLSForm), what a town needs to survey "
+        "on paper:\n\n"
+        "  --pdf   the questionnaire to print: A4, numbered questions with boxes to tick,\n"
+        "          grids of questions as tables, boxes for numbers, lines for open answers\n"
+        "  --xlsx  a workbook to type the filled forms into, one row per form: drop-down\n"
+        "          lists of the answer codes, 0/1 columns for the options of multiple-choice\n"
+        "          questions, number ranges checked by Excel, and a sheet explaining every\n"
+        "          column\n\n"
+        "Check a filled workbook with 'diagnosis read <file> --instrument <form>'.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples:\n  diagnosis paper --pdf ankieta.pdf --xlsx wprowadzanie.xlsx\n"
+        "  diagnosis paper --xlsx entry.xlsx --form-lang en\n"
+        "  diagnosis read wprowadzanie.xlsx",
+    )
+    p.add_argument("--xlsx", type=Path, default=None, help="write the data-entry workbook here")
+    p.add_argument("--pdf", type=Path, default=None, help="write the printable questionnaire here")
+    p.add_argument(
+        "--instrument",
+        type=Path,
+        default=None,
+        help="the questionnaire (XLSForm); default: the standard resident survey",
+    )
+    p.add_argument(
+        "--form-lang",
+        choices=["pl", "en"],
+        default=None,
+        help="language of the questionnaire and workbook (default: the --lang of messages)",
+    )
+
+    p = sub.add_parser(
         "demo",
         help="write the synthetic demo towns (deterministic)",
         description="Write synthetic survey data for the 25 demo towns. The same seed always "
@@ -359,6 +391,29 @@ def _cmd_read(args: argparse.Namespace, lang: Language) -> int:
     return 0 if report.ok else 1
 
 
+def _cmd_paper(args: argparse.Namespace, lang: Language) -> int:
+    from .app.paper import data_entry_workbook, printable_questionnaire
+    from .instrument import load_instrument
+    from .town import STANDARD_INSTRUMENT
+
+    if args.xlsx is None and args.pdf is None:
+        nothing = {
+            "pl": "Podaj, co zapisać: --pdf plik.pdf (ankieta do druku) i/lub --xlsx "
+            "plik.xlsx (arkusz do wprowadzania odpowiedzi).",
+            "en": "Say what to write: --pdf file.pdf (the questionnaire to print) and/or "
+            "--xlsx file.xlsx (the workbook to type answers into).",
+        }
+        print(nothing[lang], file=sys.stderr)
+        return 2
+    instrument = load_instrument(args.instrument or STANDARD_INSTRUMENT)
+    form_lang = args.form_lang or lang
+    if args.xlsx is not None:
+        print(f"✓ {data_entry_workbook(instrument, args.xlsx, lang=form_lang)}")
+    if args.pdf is not None:
+        print(f"✓ {printable_questionnaire(instrument, args.pdf, lang=form_lang)}")
+    return 0
+
+
 def _cmd_demo(args: argparse.Namespace, lang: Language) -> int:
     from .demo import generate_demo
     from .town import TOWNS_DIR
@@ -374,6 +429,7 @@ _COMMANDS = {
     "report": _cmd_report,
     "batch": _cmd_batch,
     "read": _cmd_read,
+    "paper": _cmd_paper,
     "demo": _cmd_demo,
 }
 
