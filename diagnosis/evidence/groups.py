@@ -54,6 +54,10 @@ def group_differences(
         sorted with the significant ones first (smallest adjusted p first).
     """
     data = design.data
+    published = {
+        key: part
+        for key, part in table[~table["suppressed"]].groupby(["indicator", "group"], sort=False)
+    }
     rows = []
     for group in groups:
         if group not in data or data[group].nunique(dropna=True) < 2:
@@ -68,35 +72,28 @@ def group_differences(
                 continue
             result = compare_domains(design, [i.column for i in chosen], group, kind=kind)
             tests = result.tests.set_index("variable")
-            pairs = result.differences
+            pairs = result.differences.assign(
+                domain=lambda d: d["domain"].astype(str), versus=lambda d: d["versus"].astype(str)
+            ).set_index(["variable", "domain", "versus"])
             for ind in chosen:
-                shown = table[
-                    (table["indicator"] == ind.id) & (table["group"] == group)
-                    & ~table["suppressed"]
-                ]  # fmt: skip
                 row = {
                     "indicator": ind.id,
                     "kind": ind.kind,
                     "group": group,
-                    "F": float(tests.loc[ind.column, "value"]) if ind.column in tests.index
-                    else np.nan,
-                    "p_value": float(tests.loc[ind.column, "p_value"])
-                    if ind.column in tests.index else np.nan,
-                }  # fmt: skip
-                if len(shown) >= 2:
+                    "F": float(tests.loc[ind.column, "value"]),
+                    "p_value": float(tests.loc[ind.column, "p_value"]),
+                }
+                shown = published.get((ind.id, group))
+                if shown is not None and len(shown) >= 2:
                     hi = shown.loc[shown["estimate"].idxmax()]
                     lo = shown.loc[shown["estimate"].idxmin()]
-                    pair = pairs[
-                        (pairs["variable"] == ind.column)
-                        & (
-                            ((pairs["domain"].astype(str) == hi["group_level"])
-                             & (pairs["versus"].astype(str) == lo["group_level"]))
-                            | ((pairs["domain"].astype(str) == lo["group_level"])
-                               & (pairs["versus"].astype(str) == hi["group_level"]))
-                        )
-                    ]  # fmt: skip
-                    effect = float(pair["effect_size"].abs().iloc[0]) if len(pair) else np.nan
-                    measure = str(pair["effect_measure"].iloc[0]) if len(pair) else ""
+                    a, b = sorted((hi["group_level"], lo["group_level"]))
+                    key = (ind.column, a, b)
+                    effect, measure = np.nan, ""
+                    if key in pairs.index:
+                        pair = pairs.loc[key]
+                        effect = float(abs(pair["effect_size"]))
+                        measure = str(pair["effect_measure"])
                     row.update(
                         high_level=hi["group_level"],
                         high_estimate=float(hi["estimate"]),
