@@ -66,7 +66,7 @@ def located(
         shown = str(value)
         if len(shown) > 60:
             shown = shown[:57] + "..."
-        text += f" ({words['value']} '{shown}')"
+        text += f"{' ' if text else ''}({words['value']} '{shown}')"
     return text
 
 

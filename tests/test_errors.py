@@ -25,7 +25,7 @@ def test_located_in_both_languages():
 
 def test_long_values_are_shortened():
     text = located("en", value="x" * 100)
-    assert text == f" (value '{'x' * 57}...')"
+    assert text == f"(value '{'x' * 57}...')"  # no location before it: no leading space
 
 
 @pytest.mark.parametrize(
