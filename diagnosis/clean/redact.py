@@ -77,7 +77,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
 import numpy as np
 import pandas as pd
@@ -110,18 +110,7 @@ Kind = Literal[
 ]
 
 #: the kinds of personal data, in the order they are looked for
-KINDS: tuple[str, ...] = (
-    "email",
-    "iban",
-    "phone",
-    "nip",
-    "pesel",
-    "regon",
-    "id_card",
-    "address",
-    "postcode",
-    "number",
-)
+KINDS: tuple[str, ...] = get_args(Kind)
 
 #: what replaces each kind, per language
 PLACEHOLDERS: dict[str, dict[str, str]] = {
