@@ -150,12 +150,15 @@ class TownReport:
         row = self._total()[self._total()["indicator"] == indicator]
         if row.empty:
             return "–"
-        r = row.iloc[0]
-        if r["suppressed"]:
+        return self._point(row.iloc[0])
+
+    def _point(self, row: pd.Series, column: str = "estimate") -> str:
+        """One value of an indicator row: ``52%`` (share) or ``5,7`` (mean); ``–`` if hidden."""
+        if row["suppressed"] or pd.isna(row[column]):
             return "–"
-        if r["kind"] == "share":
-            return format_share(r["estimate"], self.lang)
-        return self._num(r["estimate"], 1)
+        if row["kind"] == "share":
+            return format_share(row[column], self.lang)
+        return self._num(row[column], 1)
 
     def _num(self, value: float, decimals: int) -> str:
         return format_number(value, self.lang, decimals)
@@ -544,14 +547,10 @@ class TownReport:
         """``52% (47–58%)`` for a share, ``5,7 (5,4–5,9)`` for a mean, ``–`` if hidden."""
         if row["suppressed"] or pd.isna(row["estimate"]):
             return "–"
+        low, high = self._point(row, "ci_low"), self._point(row, "ci_high")
         if row["kind"] == "share":
-            low, high = (
-                format_share(row["ci_low"], self.lang),
-                format_share(row["ci_high"], self.lang),
-            )
-            return f"{format_share(row['estimate'], self.lang)} ({low[:-1]}–{high})"
-        low, high = self._num(row["ci_low"], 1), self._num(row["ci_high"], 1)
-        return f"{self._num(row['estimate'], 1)} ({low}–{high})"
+            low = low.removesuffix("%")
+        return f"{self._point(row)} ({low}–{high})"
 
     def _indicator_table(self, rows: pd.DataFrame, code: bool = False) -> str:
         t = self.t
@@ -570,12 +569,7 @@ class TownReport:
     def _cell(self, row: pd.Series) -> str:
         if row["suppressed"] or pd.isna(row["estimate"]):
             return "–"
-        value = (
-            format_share(row["estimate"], self.lang)
-            if row["kind"] == "share"
-            else self._num(row["estimate"], 1)
-        )
-        return f"{value}<br><span class='note'>n = {int(row['n'])}</span>"
+        return f"{self._point(row)}<br><span class='note'>n = {int(row['n'])}</span>"
 
     def _by_group(self, group: str) -> str:
         rows = self.analysis.indicators[self.analysis.indicators["group"] == group]
