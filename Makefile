@@ -8,6 +8,9 @@ STAMP  := $(VENV)/.installed
 # System packages: fonts with Polish glyphs and pango (HTML -> PDF), poppler-utils (pdftotext,
 # used by the tests to read the PDFs), venv support.
 APT_PACKAGES := fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 poppler-utils
+# The tests also drive the librarian's app in a real browser: Debian's Chromium (Playwright's own
+# browser download is not used).
+TEST_APT_PACKAGES := chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: demo test setup system lint format clean help
@@ -19,7 +22,7 @@ help:
 
 system:
 	@missing=""; \
-	for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	for p in $(APT_PACKAGES) $(EXTRA_APT); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	$(PYTHON) -c "import ensurepip, venv" 2>/dev/null || missing="$$missing python3-venv"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing system packages:$$missing"; \
@@ -46,6 +49,7 @@ format: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+test: EXTRA_APT = $(TEST_APT_PACKAGES)
 test: lint
 	$(BIN)/pytest
 

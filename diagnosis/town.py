@@ -16,10 +16,23 @@ This is the one place that resolves a town's paths. The schema::
     responses:                        # at least one
       - file: responses.csv
         sheet: Odpowiedzi             # optional, for workbooks
+        columns:                      # optional: headers to read as another name
+          "Wiek respondenta": age_band
     districts: {centrum: "Stare Miasto"}   # optional display names
     workshop:                         # optional
       ideas: workshop_ideas.csv       # idea, need, votes
       assets: assets.csv              # asset, kind, description
+
+A later survey wave of the same town (for evaluation) lives in a subfolder
+``<town>/wave2/town.yaml`` with the same schema plus::
+
+    wave: 2                           # 1 (the diagnosis) when absent
+    innovation:                       # optional: what the zone ran between the waves
+      title: "Klub cyfrowego seniora"
+      start: 2026-09-01
+
+:func:`find_waves` lists a town's later waves; :func:`find_towns` does not
+count them as towns of their own.
 
 Relative paths are relative to the town folder. Margin keys must be codes of
 the instrument's ``age_band`` and ``sex`` questions (checked by
@@ -46,7 +59,15 @@ import yaml
 
 from .errors import TownConfigError
 
-__all__ = ["STANDARD_INSTRUMENT", "TOWNS_DIR", "ResponseFile", "Town", "find_towns", "load_town"]
+__all__ = [
+    "STANDARD_INSTRUMENT",
+    "TOWNS_DIR",
+    "ResponseFile",
+    "Town",
+    "find_towns",
+    "find_waves",
+    "load_town",
+]
 
 _ROOT = Path(__file__).resolve().parent.parent
 #: the standard resident survey shipped with the project
@@ -61,6 +82,8 @@ class ResponseFile:
 
     path: Path
     sheet: str | None = None
+    #: (header as written in the file, name to read it as), from ``columns:`` in town.yaml
+    columns: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -70,9 +93,14 @@ class Town:
     Attributes
     ----------
     slug : str
-        Folder name, used in report paths.
+        Folder name, used in report paths; a later wave's is ``<town>-wave<k>``.
     margins : DataFrame
         Columns ``age_band, sex, population``: the population to weight to.
+    wave : int
+        Survey wave: 1 for the diagnosis, 2, 3 ... for follow-ups.
+    innovation : str or None
+        For a follow-up wave: the innovation the zone ran since the previous
+        wave (None: a comparison town, nothing new was run).
     """
 
     slug: str
@@ -90,6 +118,14 @@ class Town:
     districts: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     workshop_ideas: Path | None = None
     assets: Path | None = None
+    wave: int = 1
+    innovation: str | None = None
+    innovation_start: dt.date | None = None
+
+    @property
+    def base_slug(self) -> str:
+        """The slug of the town this wave belongs to (its own slug for wave 1)."""
+        return self.folder.parent.name if self.wave > 1 else self.slug
 
     @property
     def config_path(self) -> Path:
@@ -194,6 +230,26 @@ def _margins(path: Path, raw: Any) -> tuple[pd.DataFrame, str]:
             f"The cell {first.age_band} x {first.sex} appears twice.",
         )
     return frame, source.strip()
+
+
+def _columns(path: Path, key: str, raw: Any) -> tuple[tuple[str, str], ...]:
+    """A response file's ``columns:`` (header in the file -> name to read it as)."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, Mapping) or not all(
+        isinstance(k, str) and k.strip() and isinstance(v, str) and v.strip()
+        for k, v in raw.items()
+    ):
+        raise _fail(
+            path,
+            key,
+            "Pole columns to słownik: nagłówek w pliku: nazwa pytania, np. "
+            '"Wiek respondenta": age_band.',
+            "columns must map a header in the file to a question name, e.g. "
+            '"Respondent\'s age": age_band.',
+            raw,
+        )
+    return tuple((k.strip(), v.strip()) for k, v in raw.items())
 
 
 def town_folder(name_or_path: str | Path) -> Path:
@@ -310,6 +366,7 @@ def load_town(folder: str | Path) -> Town:
             ResponseFile(
                 path=_relative(folder, path, f"{key}.file", item["file"]),
                 sheet=item.get("sheet"),
+                columns=_columns(path, f"{key}.columns", item.get("columns")),
             )
         )
 
@@ -356,8 +413,27 @@ def load_town(folder: str | Path) -> Town:
             "districts must map codes to names.",
         )
 
+    wave = raw.get("wave", 1)
+    if isinstance(wave, bool) or not isinstance(wave, int) or wave < 1:
+        raise _fail(
+            path,
+            "wave",
+            "Numer fali badania (wave) to liczba całkowita: 1, 2, 3...",
+            "The survey wave (wave) must be a whole number: 1, 2, 3...",
+            wave,
+        )
+    innovation = raw.get("innovation") or {}
+    if not isinstance(innovation, Mapping) or (innovation and not innovation.get("title")):
+        raise _fail(
+            path,
+            "innovation",
+            "Pole innovation ma postać {title: nazwa innowacji, start: RRRR-MM-DD}.",
+            "innovation must look like {title: the innovation's name, start: YYYY-MM-DD}.",
+            innovation,
+        )
+
     return Town(
-        slug=folder.name,
+        slug=f"{folder.parent.name}-{folder.name}" if wave > 1 else folder.name,
         folder=folder,
         name=name.strip(),
         population=population,
@@ -372,6 +448,9 @@ def load_town(folder: str | Path) -> Town:
         districts=MappingProxyType({str(k): str(v) for k, v in districts.items()}),
         workshop_ideas=ideas,
         assets=assets,
+        wave=wave,
+        innovation=str(innovation["title"]).strip() if innovation else None,
+        innovation_start=_date(path, "innovation.start", innovation.get("start")),
     )
 
 
@@ -385,3 +464,18 @@ def find_towns(root: str | Path = TOWNS_DIR) -> list[Path]:
     """
     root = Path(root)
     return sorted(p.parent for p in root.glob("*/town.yaml"))
+
+
+def find_waves(folder: str | Path) -> list[Path]:
+    """Folders of a town's later survey waves (``<town>/*/town.yaml``), by wave number.
+
+    Examples
+    --------
+    >>> [p.name for p in find_waves("surveys/towns/kwidzyn")]
+    ['wave2']
+    >>> load_town(find_waves("surveys/towns/kwidzyn")[0]).slug
+    'kwidzyn-wave2'
+    """
+    folder = town_folder(folder)
+    found = [p.parent for p in folder.glob("*/town.yaml")]
+    return sorted(found, key=lambda p: (load_town(p).wave, p.name))

@@ -33,6 +33,7 @@ from diagnosis.demo import (
 from diagnosis.demo.formats import CP1250_LABELS, SAV_DATE_OFFSET, standard_instrument
 from diagnosis.demo.people import town_profile
 from diagnosis.demo.texts import ASSET_KINDS
+from diagnosis.demo.waves import FOLLOW_UPS
 from diagnosis.town import TOWNS_DIR, find_towns, load_town
 from diagnosis.validate import validate
 
@@ -116,7 +117,8 @@ def test_same_seed_gives_identical_bytes(tmp_path):
     assert [p.name for p in first] == ONE_PER_FORMAT
     for a, b in zip(first, second, strict=True):
         assert _files(a) == _files(b)
-        assert len(_files(a)) == 4  # town.yaml, responses, workshop_ideas.csv, assets.csv
+        # town.yaml, responses, workshop_ideas.csv, assets.csv (+ wave2/town.yaml and responses)
+        assert len(_files(a)) == (6 if a.name in FOLLOW_UPS else 4)
 
 
 def test_another_seed_gives_other_data(tmp_path):

@@ -77,7 +77,8 @@ def generate_demo(
     ----------
     out_dir : Path
         Folder to write into; each town gets ``out_dir/<slug>/`` with
-        ``town.yaml``, one response file, ``workshop_ideas.csv`` and ``assets.csv``.
+        ``town.yaml``, one response file, ``workshop_ideas.csv`` and ``assets.csv``;
+        towns with a follow-up survey also ``wave2/`` (see :mod:`diagnosis.demo.waves`).
         Files of the demo are overwritten; nothing else in the folder is touched.
     seed : int
         The same seed gives byte-identical files.
@@ -100,7 +101,7 @@ def generate_demo(
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     folders = generate_demo(Path(tmp), towns=["sopot"])
     ...     sorted(p.name for p in folders[0].iterdir())
-    ['assets.csv', 'formularz_google_odpowiedzi.csv', 'town.yaml', 'workshop_ideas.csv']
+    ['assets.csv', 'formularz_google_odpowiedzi.csv', 'town.yaml', 'wave2', 'workshop_ideas.csv']
     """
     out_dir = Path(out_dir)
     return [write_town(town, out_dir, seed) for town in _towns(towns)]

@@ -12,6 +12,7 @@ from .formats import FILE_NAMES, write_responses
 from .people import NEEDS, TownProfile, simulate, town_rng
 from .texts import assets_rows, recruitment_text, workshop_rows
 from .towns import DemoTown
+from .waves import FOLLOW_UPS, INNOVATION_START, wave_folder, wave_shift
 
 __all__ = ["town_yaml", "write_town"]
 
@@ -33,9 +34,13 @@ def _dump(data: dict, **options: object) -> str:
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=95, **options)
 
 
-def town_yaml(town: DemoTown, profile: TownProfile, responses: dict[str, str], seed: int) -> str:
+def town_yaml(
+    town: DemoTown, profile: TownProfile, responses: dict[str, str], seed: int, wave: int = 1
+) -> str:
     """The text of the town's ``town.yaml`` (fixed key order, so byte-identical)."""
     head = {"name": town.name, "synthetic": True, "population": profile.adults}
+    if wave > 1:
+        head["wave"] = wave
     cells = [{"age_band": a, "sex": s, "population": p} for a, s, p in profile.margins]
     return "".join(
         [
@@ -49,9 +54,19 @@ def town_yaml(town: DemoTown, profile: TownProfile, responses: dict[str, str], s
             _dump({"recruitment": recruitment_text(town.format)}),
             _dump({"responses": [responses]}),
             _dump({"districts": profile.districts}),
-            _dump({"workshop": {"ideas": "workshop_ideas.csv", "assets": "assets.csv"}}),
+            *(_later_wave(town) if wave > 1 else [_dump({"workshop": _WORKSHOP})]),
         ]
     )
+
+
+_WORKSHOP = {"ideas": "workshop_ideas.csv", "assets": "assets.csv"}
+
+
+def _later_wave(town: DemoTown) -> list[str]:
+    innovation = FOLLOW_UPS[town.slug]
+    if innovation is None:
+        return ["# Miasto porównawcze: między falami nie prowadzono innowacji / comparison town\n"]
+    return [_dump({"innovation": {"title": innovation, "start": INNOVATION_START}})]
 
 
 def _csv(rows: list[tuple]) -> bytes:
@@ -74,4 +89,11 @@ def write_town(town: DemoTown, out_dir: Path, seed: int) -> Path:
     (folder / "assets.csv").write_bytes(_csv([("asset", "kind", "description"), *assets]))
     text = town_yaml(town, profile, entry, seed)
     (folder / "town.yaml").write_bytes(text.encode("utf-8"))
+    if town.slug in FOLLOW_UPS:
+        later = wave_folder(folder)
+        later.mkdir(exist_ok=True)
+        frame, profile = simulate(town, seed, wave=2, shift=wave_shift(town.slug))
+        entry = write_responses(frame, town, later)
+        text = town_yaml(town, profile, entry, seed, wave=2)
+        (later / "town.yaml").write_bytes(text.encode("utf-8"))
     return folder

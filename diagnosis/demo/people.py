@@ -32,7 +32,7 @@ import datetime as dt
 import math
 import uuid
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -41,7 +41,15 @@ from .personal_data import PlantedItem, planted_items
 from .texts import district_names, idea_text, problem_text
 from .towns import DemoTown
 
-__all__ = ["AGE_BANDS", "SEXES", "TownProfile", "simulate", "town_profile", "town_rng"]
+__all__ = [
+    "AGE_BANDS",
+    "SEXES",
+    "TownProfile",
+    "WaveShift",
+    "simulate",
+    "town_profile",
+    "town_rng",
+]
 
 AGE_BANDS = ("18_29", "30_44", "45_59", "60_plus")
 SEXES = ("female", "male")
@@ -73,14 +81,35 @@ _RESPONSE = {
 }
 
 
-def town_rng(seed: int, slug: str, stream: str) -> np.random.Generator:
+def town_rng(seed: int, slug: str, stream: str, wave: int = 1) -> np.random.Generator:
     """An independent generator for one part (``stream``) of one town.
 
     Keyed on the town's slug, not its position, so one town generated alone
     gives the same files as when all are generated; keyed on the stream so that,
-    e.g., the planted personal data can be listed without simulating everyone.
+    e.g., the planted personal data can be listed without simulating everyone;
+    a later ``wave`` gets streams of its own (new people, same town).
     """
-    return np.random.default_rng([seed, zlib.crc32(slug.encode()), _STREAMS[stream]])
+    key = [seed, zlib.crc32(slug.encode()), _STREAMS[stream]]
+    return np.random.default_rng(key if wave == 1 else [*key, wave])
+
+
+@dataclass(frozen=True)
+class WaveShift:
+    """How a follow-up wave differs from the diagnosis wave (all zero: no change).
+
+    Attributes
+    ----------
+    life : float
+        Added to the latent 0-10 "how good is life in the town" before rounding
+        (the mean of ``life_in_town`` moves by this much, a little less at the
+        top of the scale, where 10 cannot rise).
+    event : float
+        Added to each respondent's probability of having taken part in a local
+        event (``part_event``); the population share rises by exactly this much.
+    """
+
+    life: float = 0.0
+    event: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -306,8 +335,13 @@ def _uuid(rng: np.random.Generator) -> str:
     return str(uuid.UUID(bytes=rng.bytes(16), version=4))
 
 
-def simulate(town: DemoTown, seed: int = 2026) -> tuple[pd.DataFrame, TownProfile]:
+def simulate(
+    town: DemoTown, seed: int = 2026, wave: int = 1, shift: WaveShift | None = None
+) -> tuple[pd.DataFrame, TownProfile]:
     """Simulate the town's respondents.
+
+    ``wave`` > 1 draws new respondents from the same town a year later per
+    wave, with the population changed by ``shift``.
 
     Returns
     -------
@@ -327,8 +361,16 @@ def simulate(town: DemoTown, seed: int = 2026) -> tuple[pd.DataFrame, TownProfil
     True
     """
     profile = town_profile(town, seed)
-    rng = town_rng(seed, town.slug, "people")
-    text_rng = town_rng(seed, town.slug, "texts")
+    if wave > 1:
+        later = dt.timedelta(days=364 * (wave - 1))
+        profile = replace(
+            profile,
+            fieldwork_start=profile.fieldwork_start + later,
+            fieldwork_end=profile.fieldwork_end + later,
+        )
+    shift = shift or WaveShift()
+    rng = town_rng(seed, town.slug, "people", wave)
+    text_rng = town_rng(seed, town.slug, "texts", wave)
     n = profile.n
 
     pop = np.array([c[2] for c in profile.margins], dtype=float)
@@ -349,7 +391,9 @@ def simulate(town: DemoTown, seed: int = 2026) -> tuple[pd.DataFrame, TownProfil
     ids = [_uuid(rng) for _ in range(n)]
 
     rows = [
-        _respondent(_Draws(uniforms[i], normals[i]), profile, age, sex, straight=i in straight)
+        _respondent(
+            _Draws(uniforms[i], normals[i]), profile, age, sex, straight=i in straight, change=shift
+        )
         | {"respondent_id": ids[i], "start": starts[i]}
         for i, (age, sex) in enumerate(who)
     ]
@@ -366,7 +410,9 @@ def simulate(town: DemoTown, seed: int = 2026) -> tuple[pd.DataFrame, TownProfil
     return _frame(rows, rng), profile
 
 
-def _respondent(d: _Draws, profile: TownProfile, age: str, sex: str, *, straight: bool) -> dict:
+def _respondent(
+    d: _Draws, profile: TownProfile, age: str, sex: str, *, straight: bool, change: WaveShift
+) -> dict:
     """One respondent's answers (codes), drawn from ``d``."""
     r: dict[str, object] = {"sex": sex, "age_band": age}
     old, young = age == "60_plus", age == "18_29"
@@ -429,6 +475,7 @@ def _respondent(d: _Draws, profile: TownProfile, age: str, sex: str, *, straight
     r["influence"] = None if u < 0.02 else "99" if u < 0.16 else _cut(influence, 1, 4)
     for item, base in zip(PARTICIPATION, (-1.5, -2.3, -1.6, -2.0), strict=True):
         p = _sigmoid(base + 0.5 * social + 0.4 * higher)
+        p += change.event if item == "part_event" else 0.0
         r[item] = None if d.u() < 0.02 else ("1" if d.u() < p else "0")
 
     p_lib = _sigmoid(
@@ -456,7 +503,7 @@ def _respondent(d: _Draws, profile: TownProfile, age: str, sex: str, *, straight
         done = d.sample(SKILLS, _SKILL_WEIGHT, m)
     for skill in SKILLS:
         r[f"skills__{skill}"] = None if done is None else int(skill in done)
-    life = 5.9 + 1.6 * content + 0.3 * social + d.z(0, 1.3)
+    life = 5.9 + 1.6 * content + 0.3 * social + d.z(0, 1.3) + change.life
     r["life_in_town"] = None if d.u() < 0.02 else min(max(round(life), 0), 10)
 
     minutes = min(max(math.exp(d.z(math.log(14), 0.35)), 6.0), 55.0)

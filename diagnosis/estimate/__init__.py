@@ -11,6 +11,7 @@ designs whose standard errors reflect the weighting, as R's do.
 
 from .compare import DomainComparison, compare_domains
 from .design import COLUMNS, Design
+from .models import GlmFit
 from .multiple import adjust_pvalues
 from .reliability import (
     cronbach_alpha,
@@ -28,6 +29,7 @@ __all__ = [
     "Design",
     "DomainComparison",
     "EstimationError",
+    "GlmFit",
     "adjust_pvalues",
     "compare_domains",
     "cronbach_alpha",

@@ -35,7 +35,7 @@ from scipy import sparse, stats
 from .. import weight as weighting
 from .compare import DomainComparison, compare_domains
 from .intervals import ProportionCI, normal_interval, proportion_interval, t_interval
-from .models import Family, irls
+from .models import Family, GlmFit, irls
 from .quantile import SortedDomains, math_rule
 from .tables import Crosstab, association_tests
 from .taylor import (
@@ -1000,6 +1000,8 @@ class Design:
     ) -> pd.DataFrame:
         """A design-based GLM with sandwich standard errors, as R's ``svyglm``.
 
+        The coefficient table of :meth:`glm_fit`, which also gives their covariance.
+
         Parameters
         ----------
         formula : str
@@ -1030,6 +1032,29 @@ class Design:
         >>> Design(df).glm("y ~ x")["estimate"].round(6).tolist()
         [0.909091, 1.727273]
         >>> # R: svyglm(y ~ x, svydesign(id = ~1, data = df))
+        """
+        return self.glm_fit(formula, family, conf_level).table
+
+    def glm_fit(
+        self,
+        formula: str,
+        family: Family = "gaussian",
+        conf_level: float = 0.95,
+    ) -> GlmFit:
+        """:meth:`glm` with the design-based covariance matrix of the coefficients.
+
+        Returns
+        -------
+        GlmFit
+            ``table`` (as :meth:`glm`) and ``cov``, the sandwich covariance
+            (R: ``vcov(svyglm(...))``), for contrasts between coefficients.
+
+        Examples
+        --------
+        >>> df = pd.DataFrame({"y": [1.0, 3, 2, 5, 4, 6], "x": [0.0, 1, 1, 2, 2, 3]})
+        >>> fit = Design(df).glm_fit("y ~ x")
+        >>> bool(np.allclose(np.sqrt(np.diag(fit.cov)), fit.table["se"]))
+        True
         """
         import patsy  # statsmodels' formula engine
 
@@ -1070,7 +1095,7 @@ class Design:
         df = degrees_of_freedom(self._stages, w, rows)[0] + 1 - len(beta)
         t = beta / se
         lo, hi = t_interval(beta, se, np.full(len(beta), df), conf_level)
-        return pd.DataFrame(
+        table = pd.DataFrame(
             {
                 "variable": list(x_frame.columns),
                 "estimate": beta,
@@ -1084,6 +1109,8 @@ class Design:
                 "n_weighted": w.sum(),
             }
         )
+        names = list(x_frame.columns)
+        return GlmFit(table, pd.DataFrame(cov, index=names, columns=names))
 
     def compare(
         self,

@@ -10,14 +10,32 @@ full Taylor core (every stage with fpc, and calibration), as
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
+import pandas as pd
 from scipy.special import expit
 
-__all__ = ["Family", "irls"]
+__all__ = ["Family", "GlmFit", "irls"]
 
 Family = Literal["gaussian", "quasibinomial"]
+
+
+@dataclass(frozen=True)
+class GlmFit:
+    """A fitted design-based GLM: the coefficient table and their covariance.
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per coefficient (see :meth:`diagnosis.estimate.Design.glm`).
+    cov : DataFrame
+        Covariance of the coefficients, indexed by term both ways.
+    """
+
+    table: pd.DataFrame = field(repr=False)
+    cov: pd.DataFrame = field(repr=False)
 
 
 def irls(

@@ -6,7 +6,14 @@ disclosure control (:mod:`diagnosis.evidence.disclosure`), so everything
 downstream (report, batch, exports) publishes only what may be published.
 """
 
-from .analysis import ReportError, Settings, TownAnalysis, WeightingSummary, analyse_town
+from .analysis import (
+    ReportError,
+    Settings,
+    TownAnalysis,
+    WeightingSummary,
+    analyse_town,
+    weight_design,
+)
 from .disclosure import check_no_small_cells, suppress
 from .distributions import category_shares
 from .export import EvidenceFiles, write_evidence
@@ -36,5 +43,6 @@ __all__ = [
     "importance_satisfaction",
     "rank_needs",
     "suppress",
+    "weight_design",
     "write_evidence",
 ]

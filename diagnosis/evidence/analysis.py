@@ -38,7 +38,14 @@ from .groups import group_differences
 from .indicators import Indicator, define_indicators, estimate_indicators, indicator_data
 from .priorities import importance_satisfaction, rank_needs
 
-__all__ = ["ReportError", "Settings", "TownAnalysis", "WeightingSummary", "analyse_town"]
+__all__ = [
+    "ReportError",
+    "Settings",
+    "TownAnalysis",
+    "WeightingSummary",
+    "analyse_town",
+    "weight_design",
+]
 
 Weighting = Literal["rake", "poststratify", "none"]
 GROUPS = ("age_band", "sex", "district")
@@ -150,7 +157,27 @@ class TownAnalysis:
         return len(self.cleaned.data)
 
 
-def _weight(data: pd.DataFrame, town: Town, method: Weighting) -> Design:
+def weight_design(data: pd.DataFrame, town: Town, method: Weighting) -> Design:
+    """The town's design, calibrated to its population margins as the report does.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Cleaned respondents with ``age_band`` and ``sex``.
+    town : Town
+        Gives the population margins (age band x sex).
+    method : {"rake", "poststratify", "none"}
+        Rake to the age and sex margins, post-stratify to the cells, or no weights.
+
+    Examples
+    --------
+    >>> from diagnosis.town import load_town
+    >>> town = load_town("surveys/towns/kwidzyn")
+    >>> df = pd.DataFrame({"age_band": ["18_29", "30_44", "45_59", "60_plus"] * 2,
+    ...                    "sex": ["female"] * 4 + ["male"] * 4})
+    >>> round(float(weight_design(df, town, "poststratify").weights.sum()))
+    31410
+    """
     design = Design(data)
     margins = town.margins
     if method == "none":
@@ -294,7 +321,7 @@ def analyse_town(
     town, instrument = validation.town, validation.instrument
     cleaned = clean_responses([f.responses for f in validation.files], instrument)
     data = indicator_data(cleaned.data, instrument)
-    design = _weight(data, town, weighting)
+    design = weight_design(data, town, weighting)
     defs = define_indicators(instrument)
     table = estimate_indicators(design, defs, [g for g in GROUPS if g in data], conf_level)
     table["n_disclosure"] = table[["n", "n_numerator"]].min(axis=1)
