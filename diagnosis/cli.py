@@ -61,6 +61,7 @@ examples:
   diagnosis validate --all                      check every town under surveys/towns
   diagnosis report surveys/towns/kwidzyn        the town's PDF report and evidence files
   diagnosis batch                               every town's report, in parallel, resumable
+  diagnosis compare                             compare all towns, evaluate change (HTML, PDF)
   diagnosis read ankieta.csv --instrument surveys/instruments/resident_survey.xlsx
   diagnosis demo                                (re)write the synthetic demo towns
   diagnosis --lang en validate surveys/towns/sopot
@@ -188,6 +189,29 @@ def build_parser() -> argparse.ArgumentParser:
         "--template", type=Path, default=None, help="the notebook to run (default: the standard)"
     )
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    p = sub.add_parser(
+        "compare",
+        help="compare towns and evaluate change: HTML, PDF and pooled data for R/SPSS",
+        description="Pool every town (or those named), each weighted to its own population, "
+        "and run notebooks/compare_towns.ipynb: towns x indicators with intervals, each town "
+        "against the towns' mean (Holm), differences net of age, sex and education "
+        "(survey-weighted regression beside a multilevel model), needs profiles, and change "
+        "between survey waves with difference-in-differences. Writes reports/compare/: "
+        "compare.html, compare.pdf, the executed notebook, pooled.csv, pooled.parquet, "
+        "pooled.sav (with labels), codebook.csv and town_indicators.csv. A town whose data have "
+        "errors is left out and named in the report.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples:\n  diagnosis compare\n  diagnosis compare kwidzyn sopot brzeg zagan\n"
+        "  diagnosis compare --report-lang en --adjusted-indicator trust_high",
+    )
+    p.add_argument("towns", nargs="*", help="town folders or names (default: every town)")
+    _report_options(p)
+    p.add_argument(
+        "--adjusted-indicator",
+        default="life_in_town",
+        help="indicator of the adjusted comparison (default life_in_town)",
+    )
 
     p = sub.add_parser(
         "read",
@@ -367,6 +391,25 @@ def _cmd_batch(args: argparse.Namespace, lang: Language) -> int:
     return 0 if ok == len(results) else 1
 
 
+def _cmd_compare(args: argparse.Namespace, lang: Language) -> int:
+    from .compare import render_comparison
+    from .report.render import print_progress
+
+    files = render_comparison(
+        args.towns,
+        args.out,
+        lang=args.report_lang or lang,
+        threshold=args.threshold,
+        weighting=args.weighting,
+        conf_level=args.conf_level,
+        adjusted_indicator=args.adjusted_indicator,
+        progress=print_progress,
+    )
+    print(f"✓ {files.pdf}")
+    print(f"✓ {files.html}")
+    return 0
+
+
 def _cmd_read(args: argparse.Namespace, lang: Language) -> int:
     from .instrument import load_instrument
     from .read import read_responses
@@ -428,6 +471,7 @@ _COMMANDS = {
     "validate": _cmd_validate,
     "report": _cmd_report,
     "batch": _cmd_batch,
+    "compare": _cmd_compare,
     "read": _cmd_read,
     "paper": _cmd_paper,
     "demo": _cmd_demo,
