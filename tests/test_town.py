@@ -6,7 +6,7 @@ import textwrap
 import pytest
 
 from diagnosis.errors import TownConfigError
-from diagnosis.town import STANDARD_INSTRUMENT, find_towns, load_town
+from diagnosis.town import STANDARD_INSTRUMENT, find_towns, find_waves, load_town
 
 GOOD = """\
 name: Próbowo
@@ -101,3 +101,33 @@ def test_find_towns(tmp_path):
     _town(tmp_path)
     (tmp_path / "not_a_town").mkdir()
     assert [p.name for p in find_towns(tmp_path)] == ["probowo"]
+
+
+def test_a_later_wave_lives_in_a_subfolder_and_is_not_a_town_of_its_own(tmp_path):
+    base = _town(tmp_path)
+    later = base / "wave2"
+    later.mkdir()
+    text = GOOD.replace("name: Próbowo", "name: Próbowo\nwave: 2")
+    text = text.replace("workshop:\n  ideas: pomysly.csv\n", "")
+    text += "innovation: {title: Klub sąsiedzki, start: 2026-09-01}\n"
+    (later / "town.yaml").write_text(text, encoding="utf-8")
+    for name in ("odpowiedzi.csv", "arkusz.xlsx"):
+        (later / name).write_text("x\n", encoding="utf-8")
+    first, second = load_town(base), load_town(later)
+    assert (first.wave, first.innovation, first.base_slug) == (1, None, "probowo")
+    assert (second.wave, second.slug, second.base_slug) == (2, "probowo-wave2", "probowo")
+    assert second.innovation == "Klub sąsiedzki"
+    assert second.innovation_start == dt.date(2026, 9, 1)
+    assert [p.name for p in find_waves(base)] == ["wave2"]
+    assert [p.name for p in find_towns(tmp_path)] == ["probowo"]
+
+
+@pytest.mark.parametrize(
+    ("extra", "key"),
+    [("wave: 0\n", "wave"), ("wave: dwa\n", "wave"), ("innovation: {start: 2026-09-01}\n",
+                                                      "innovation")],
+)  # fmt: skip
+def test_bad_wave_or_innovation_names_the_key(tmp_path, extra, key):
+    with pytest.raises(TownConfigError) as info:
+        load_town(_town(tmp_path, GOOD + extra))
+    assert info.value.column == key

@@ -6,6 +6,8 @@ returns a Figure that is never shown (see :func:`diagnosis.present.style.figure_
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import pandas as pd
 from matplotlib.colors import TwoSlopeNorm
@@ -118,7 +120,7 @@ def needs_heatmap(
     data = z.loc[order]
     limit = float(np.nanmax(np.abs(data.to_numpy()))) if data.size else 1.0
     with house_style():
-        fig, ax = new_figure(3 + 0.42 * len(data))
+        fig, ax = new_figure(4.5 + 0.48 * len(data))
         image = ax.imshow(
             data.to_numpy(dtype=float),
             aspect="auto",
@@ -128,7 +130,12 @@ def needs_heatmap(
         ax.set_yticks(range(len(data)))
         ax.set_yticklabels([f"{cluster[t]} · {row_labels.get(t, t)}" for t in data.index])
         ax.set_xticks(range(data.shape[1]))
-        ax.set_xticklabels([col_labels.get(c, c) for c in data.columns], rotation=40, ha="right")
+        ax.set_xticklabels(
+            [textwrap.shorten(col_labels.get(c, c), 30, placeholder="…") for c in data.columns],
+            rotation=55,
+            ha="right",
+            rotation_mode="anchor",
+        )
         ax.tick_params(length=0)
         groups = [cluster[t] for t in data.index]
         for i in range(1, len(groups)):

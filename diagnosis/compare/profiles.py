@@ -91,7 +91,7 @@ def needs_profiles(table: pd.DataFrame, n_clusters: int = 4, wave: int = 1) -> P
 
 
 def borrowable_ideas(
-    profiles: Profiles, folders: dict[str, Path], per_town: int = 3
+    profiles: Profiles, folders: dict[str, Path], per_town: int = 2
 ) -> pd.DataFrame:
     """Workshop ideas from *other* towns that answer each town's top need.
 
@@ -102,7 +102,8 @@ def borrowable_ideas(
         Town slug -> its folder (``workshop.ideas`` in ``town.yaml`` names the file
         with columns ``idea, need, votes``).
     per_town : int
-        Ideas listed per town, most votes first.
+        Ideas listed per town, most votes first; an idea proposed in several
+        towns is listed once.
 
     Returns
     -------
@@ -117,7 +118,7 @@ def borrowable_ideas(
         frame = read_table(town.workshop_ideas)
         if not {"idea", "need", "votes"} <= set(frame.columns):
             continue
-        frame = frame[["idea", "need", "votes"]].copy()
+        frame = frame.loc[frame["idea"].notna(), ["idea", "need", "votes"]].copy()
         frame["from_town"] = slug
         frame["votes"] = pd.to_numeric(frame["votes"], errors="coerce")
         ideas.append(frame)
@@ -129,6 +130,7 @@ def borrowable_ideas(
     for slug, need in profiles.top_need.items():
         fit = pool[(pool["need"].astype(str) == need) & (pool["from_town"] != slug)]
         fit = fit.sort_values(["votes", "from_town"], ascending=[False, True], kind="stable")
+        fit = fit.drop_duplicates("idea")  # the same idea from two towns: the first, most votes
         for r in fit.head(per_town).itertuples():
             rows.append([slug, need, r.idea, r.from_town, r.votes])
     return pd.DataFrame(rows, columns=columns)

@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import DiagnosisError, Language
+from ..present.figures import dot_interval
 from ..present.formatting import format_interval, format_number, format_percent
 from ..present.style import figure_svg
 from ..town import TOWNS_DIR, find_towns
@@ -185,6 +186,11 @@ class ComparisonReport:
             text = format_number(value, self.lang, 2)
         return ("+" if signed and value > 0 else "") + text
 
+    def _bound(self, indicator: str, value: float) -> str:
+        """An interval bound in the estimate's unit, without the unit."""
+        scale = 100.0 if self._is_share(indicator) else 1.0
+        return format_number(scale * value, self.lang, 1 if scale == 100 else 2)
+
     def _p(self, p: float) -> str:
         return "< 0,001" if p < 0.001 and self.lang == "pl" else (
             "< 0.001" if p < 0.001 else format_number(p, self.lang, 3)
@@ -278,7 +284,35 @@ class ComparisonReport:
                 else f"<p>Towns' mean: {self._value(ind, mean)}. Above: "
                 f"{', '.join(above) or 'none'}. Below: {', '.join(below) or 'none'}.</p>"
             )
+        parts.append(self._key_table(first))
         return "".join(parts)
+
+    def _key_table(self, first: pd.DataFrame) -> str:
+        """Towns x key indicators, each value with its interval ("—": withheld)."""
+        names = self._names()
+        keys = [k for k in KEY_INDICATORS if k in set(first["indicator"])]
+        cells = first[first["indicator"].isin(keys)].set_index(["town", "indicator"])
+        rows = []
+        for town in sorted(set(first["town"]), key=lambda t: names.get(t, t)):
+            row: list[object] = [names.get(town, town)]
+            for k in keys:
+                r = cells.loc[(town, k)]
+                share = self._is_share(k)
+                row.append(
+                    "—"
+                    if r["suppressed"]
+                    else format_interval(
+                        r["estimate"], r["ci_low"], r["ci_high"], self.lang,
+                        0 if share else 2, percent=share,
+                    )
+                )  # fmt: skip
+            rows.append(row)
+        caption = (
+            "<h3>Wskaźniki kluczowe z przedziałami ufności</h3>"
+            if self.lang == "pl"
+            else "<h3>Key indicators with confidence intervals</h3>"
+        )
+        return caption + _table([self.t("town"), *(self._label(k) for k in keys)], rows)
 
     def _adjusted(self) -> str:
         pl = self.lang == "pl"
@@ -393,11 +427,45 @@ class ComparisonReport:
                 self._value(r.indicator, r.naive, signed=True),
                 self._value(r.indicator, r.trend, signed=True),
                 f"{self._value(r.indicator, r.effect, signed=True)} "
-                f"({self._value(r.indicator, r.ci_low)}; {self._value(r.indicator, r.ci_high)})",
+                f"({self._bound(r.indicator, r.ci_low)}; {self._bound(r.indicator, r.ci_high)})",
                 self._p(r.p_adjusted),
             ])  # fmt: skip
         header = [self.t(k) for k in ("indicator", "naive", "trend", "effect", "p_adj")]
-        return intro + _table(header, rows)
+        figures = [self._change_figure(i) for i in did["indicator"].head(2)]
+        return intro + _table(header, rows) + "".join(figures)
+
+    def _change_figure(self, indicator: str) -> str:
+        """Each town's change between the waves, innovation towns against comparison towns."""
+        assert self.changes is not None
+        pl = self.lang == "pl"
+        names = self._names()
+        later = self.pooled.towns[self.pooled.towns["wave"] == 2].set_index("town")
+        rows = self.changes[self.changes["indicator"] == indicator].copy()
+        rows["name"] = rows["town"].map(names)
+        treated = later["innovation"].notna()
+        with_innovation = "z innowacją" if pl else "with the innovation"
+        comparison = "porównawcze" if pl else "comparison"
+        rows["group"] = rows["town"].map(treated).map({True: with_innovation, False: comparison})
+        scale = 100.0 if self._is_share(indicator) else 1.0
+        for c in ("change", "ci_low", "ci_high"):
+            rows[c] = rows[c] * scale
+        unit = (
+            ("punkty procentowe" if pl else "percentage points")
+            if scale == 100
+            else ("punkty skali" if pl else "scale points")
+        )
+        fig = dot_interval(
+            rows, "name", estimate="change", group="group",
+            group_order=[with_innovation, comparison], percent=False,
+            threshold=self.threshold, xlabel=unit, lang=self.lang,
+        )  # fmt: skip
+        title = self._label(indicator)
+        caption = (
+            f"{title}: zmiana między falami w każdej miejscowości (przedział ufności 95%)"
+            if pl
+            else f"{title}: change between the waves in each town (95% confidence interval)"
+        )
+        return _figure(fig, caption)
 
     def _exports(self) -> str:
         pl = self.lang == "pl"
