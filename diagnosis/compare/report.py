@@ -21,6 +21,7 @@ from ..errors import DiagnosisError, Language
 from ..present.figures import dot_interval
 from ..present.formatting import format_interval, format_number, format_percent
 from ..present.style import figure_svg
+from ..report.render import REPORTS_DIR
 from ..town import TOWNS_DIR, find_towns
 from .adjusted import AdjustedComparison, adjusted_comparison
 from .change import difference_in_differences, wave_changes
@@ -140,6 +141,8 @@ class ComparisonReport:
                 en="The suppression threshold cannot be below 3.",
                 value=threshold,
             )
+        if isinstance(towns, str | Path):  # one town given alone
+            towns = [towns]
         folders = list(towns) if towns else find_towns(root)
         pooled = pool_towns(folders, weighting=weighting)
         table = town_indicators(pooled, conf_level=conf_level, threshold=threshold)
@@ -486,8 +489,13 @@ class ComparisonReport:
         )
 
     # -------------------------------------------------------------------- files
-    def write_exports(self, folder: str | Path) -> ExportFiles:
-        """Write the pooled data (CSV, Parquet, SAV, codebook) and ``town_indicators.csv``."""
+    def write_exports(self, folder: str | Path = "") -> ExportFiles:
+        """Write the pooled data (CSV, Parquet, SAV, codebook) and ``town_indicators.csv``.
+
+        ``folder`` empty: ``reports/compare`` of the checkout (wherever the
+        notebook runs from).
+        """
+        folder = Path(folder) if str(folder) else REPORTS_DIR / "compare"
         files = export_pooled(self.pooled, folder, self.lang)
         published = self.table.drop(columns=["raw_estimate", "raw_se"])
         published.to_csv(Path(folder) / "town_indicators.csv", index=False, encoding="utf-8-sig")
