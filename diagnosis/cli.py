@@ -63,6 +63,7 @@ examples:
   diagnosis batch                               every town's report, in parallel, resumable
   diagnosis compare                             compare all towns, evaluate change (HTML, PDF)
   diagnosis read ankieta.csv --instrument surveys/instruments/resident_survey.xlsx
+  diagnosis app                                 the librarian's app in the browser (Voilà)
   diagnosis demo                                (re)write the synthetic demo towns
   diagnosis --lang en validate surveys/towns/sopot
 """
@@ -262,6 +263,39 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     p = sub.add_parser(
+        "app",
+        help="the librarian's app in the browser: town, survey files, checks, report",
+        description="Start the librarian's app (notebooks/app.ipynb served by Voilà) on this\n"
+        "computer only (127.0.0.1) and print its address; it runs until Ctrl+C.\n\n"
+        "In four steps, in Polish or English:\n"
+        "  1. choose or create a town with its population margins (age x sex)\n"
+        "  2. upload response files and see what is wrong; map unmatched columns\n"
+        "  3. preview the key results (sample against population, top needs)\n"
+        "  4. make the report; download the PDF and indicators.xlsx\n\n"
+        "Uploaded files are copied into the town's folder; nothing is sent to the internet.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples:\n  diagnosis app\n  diagnosis --lang en app --port 8866\n"
+        "  diagnosis app --towns-dir ~/diagnoza/miejscowosci --reports-dir ~/diagnoza/raporty",
+    )
+    p.add_argument("--port", type=int, default=None, help="port to serve on (default: a free one)")
+    p.add_argument(
+        "--towns-dir",
+        type=Path,
+        default=None,
+        help="folder of town folders the app reads and writes (default surveys/towns)",
+    )
+    p.add_argument(
+        "--reports-dir", type=Path, default=None, help="folder for reports (default reports/)"
+    )
+    p.add_argument(
+        "--max-upload-mb",
+        type=float,
+        default=None,
+        help="largest response file accepted, in MB (default 20)",
+    )
+    p.add_argument("--open", action="store_true", help="open the address in the browser")
+
+    p = sub.add_parser(
         "demo",
         help="write the synthetic demo towns (deterministic)",
         description="Write synthetic survey data for the 25 demo towns. The same seed always "
@@ -457,6 +491,22 @@ def _cmd_paper(args: argparse.Namespace, lang: Language) -> int:
     return 0
 
 
+def _cmd_app(args: argparse.Namespace, lang: Language) -> int:
+    from .app.server import serve
+    from .app.settings import AppSettings
+
+    settings = AppSettings.from_environment(
+        {
+            **os.environ,
+            "DIAGNOSIS_LANG": lang,
+            **({"DIAGNOSIS_TOWNS_DIR": str(args.towns_dir)} if args.towns_dir else {}),
+            **({"DIAGNOSIS_REPORTS_DIR": str(args.reports_dir)} if args.reports_dir else {}),
+            **({"DIAGNOSIS_MAX_UPLOAD_MB": str(args.max_upload_mb)} if args.max_upload_mb else {}),
+        }
+    )
+    return serve(settings, port=args.port, open_browser=args.open)
+
+
 def _cmd_demo(args: argparse.Namespace, lang: Language) -> int:
     from .demo import generate_demo
     from .town import TOWNS_DIR
@@ -474,6 +524,7 @@ _COMMANDS = {
     "compare": _cmd_compare,
     "read": _cmd_read,
     "paper": _cmd_paper,
+    "app": _cmd_app,
     "demo": _cmd_demo,
 }
 

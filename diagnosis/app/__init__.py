@@ -1,10 +1,57 @@
-"""Tools for the people who run a diagnosis (the browser app comes later).
+"""Tools for the people who run a diagnosis: the librarian's app and paper surveys.
 
-:mod:`diagnosis.app.paper` serves towns that survey on paper: a printable
-questionnaire (PDF) and a data-entry workbook (XLSX) that the normal reader
-reads back.
+The app (``diagnosis app``, served by Voilà from ``notebooks/app.ipynb``) goes
+through four steps, in Polish or English: choose or create a town with its
+population margins, upload response files and see their validation (with a
+column-mapping step for headers that match no question), preview the key
+results, and make the report with downloads of the PDF and the indicators.
+
+=================  ==========================================================
+``wizard``         :class:`LibrarianApp`: the header, language switch, steps
+``town_step``      step 1, choose or create a town
+``data_step``      step 2, upload, validation, column mapping
+``preview_step``   step 3, sample against population, top needs
+``report_step``    step 4, report with progress, downloads
+``town_files``     what the app writes into a towns folder
+``margins``        population margins typed in or read from a file
+``uploads``        accepted files, size limit, a first read
+``mapping``        unmatched headers and what they can be read as
+``markup``         the HTML shown: style, notices, reports, download links
+``texts``          every word of the app in Polish and English
+``session``        the state the steps share
+``settings``       towns and reports folders, upload limit (``DIAGNOSIS_*``)
+``server``         ``diagnosis app``: Voilà on this computer only
+``paper``          printable questionnaire and data-entry workbook
+=================  ==========================================================
 """
+
+from __future__ import annotations
+
+from typing import Any
 
 from .paper import data_entry_workbook, printable_questionnaire
 
-__all__ = ["data_entry_workbook", "printable_questionnaire"]
+__all__ = [
+    "AppSettings",
+    "LibrarianApp",
+    "data_entry_workbook",
+    "printable_questionnaire",
+    "serve",
+]
+
+
+def __getattr__(name: str) -> Any:
+    """Import the app only when it is asked for (``diagnosis paper`` needs no widgets)."""
+    if name == "LibrarianApp":
+        from .wizard import LibrarianApp
+
+        return LibrarianApp
+    if name == "AppSettings":
+        from .settings import AppSettings
+
+        return AppSettings
+    if name == "serve":
+        from .server import serve
+
+        return serve
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

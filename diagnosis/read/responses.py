@@ -9,7 +9,7 @@ read it into a :class:`~diagnosis.read.source.Source` (:mod:`.text`,
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Literal
@@ -400,12 +400,31 @@ def _empty_columns(source: Source) -> list[bool]:
     return [all(is_missing(v) for v in source.data[i]) for i in range(len(source.headers))]
 
 
+def _renamed(
+    headers: tuple[str, ...], columns: Mapping[str, str]
+) -> tuple[tuple[str, ...], list[tuple[str, str]]]:
+    """Headers with ``columns`` applied, and a warning for each mapped header not in the file."""
+    wanted = {str(k).strip(): str(v).strip() for k, v in columns.items()}
+    found = tuple(wanted.get(str(h).strip(), h) for h in headers)
+    present = {str(h).strip() for h in headers}
+    notes = [
+        (
+            f"Przypisanie kolumn: w pliku nie ma nagłówka „{k}” (miał być czytany jako '{v}').",
+            f"Column mapping: the file has no header '{k}' (it was to be read as '{v}').",
+        )
+        for k, v in wanted.items()
+        if k not in present
+    ]
+    return found, notes
+
+
 def read_responses(
     path: str | Path,
     instrument: Instrument | None = None,
     *,
     sheet: str | None = None,
     encoding: str | None = None,
+    columns: Mapping[str, str] | None = None,
 ) -> Responses:
     """Read a response file into the canonical frame.
 
@@ -427,6 +446,12 @@ def read_responses(
     encoding : str, optional
         Force a text encoding (``"cp1250"``) instead of detecting it; for SPSS
         files it overrides the encoding the file declares.
+    columns : mapping, optional
+        Headers to read as another name: header as written in the file (without
+        surrounding spaces) -> the name to match instead, usually a question
+        name (``{"Wiek respondenta": "age_band"}``; a town's ``columns:`` in
+        ``town.yaml``). ``Responses.headers`` keeps the header as written; a
+        header of the mapping that the file does not have gives a warning.
 
     Returns
     -------
@@ -474,14 +499,17 @@ def read_responses(
     path = Path(path)
     source = _load_table(path, sheet=sheet, encoding=encoding)
     flavour = detect_flavour(source.headers, source.format)
+    headers, renamed = _renamed(source.headers, columns or {})
     targets, notes = match_headers(
-        source.headers,
+        headers,
         instrument,
         flavour,
         empty=_empty_columns(source),
         file_labels=source.variable_labels,
     )
     frame = _build(source, targets, instrument, flavour)
+    if columns:
+        frame.headers = [replace(h, source=source.headers[h.source_index]) for h in frame.headers]
     data = pd.DataFrame(frame.columns, index=source.data.index)
     data.index.name = "row"
     return Responses(
@@ -495,7 +523,7 @@ def read_responses(
             {k: MappingProxyType(v) for k, v in frame.value_labels.items()}
         ),
         variable_labels=MappingProxyType(frame.variable_labels),
-        warnings=tuple(source.warnings + notes + frame.warnings),
+        warnings=tuple(source.warnings + notes + renamed + frame.warnings),
         header_rows=source.header_rows,
     )
 

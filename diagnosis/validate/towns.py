@@ -353,7 +353,9 @@ def validate_town(folder: str | Path) -> TownValidation:
     checks: list[FileCheck] = []
     for item in town.responses:
         try:
-            responses = read_responses(item.path, instrument, sheet=item.sheet)
+            responses = read_responses(
+                item.path, instrument, sheet=item.sheet, columns=dict(item.columns)
+            )
         except DiagnosisError as err:
             failed = ValidationReport((_read_failed(item.path, err),), item.path.name, 0)
             checks.append(FileCheck(item.path, None, failed))

@@ -1,0 +1,258 @@
+"""Every word the app shows, in Polish and English.
+
+The app never writes a user-visible string anywhere else: widgets take their
+labels from :func:`say`, so switching the language relabels everything.
+
+Examples
+--------
+>>> say("pl", "s2_title"), say("en", "s2_title")
+('2. Odpowiedzi z ankiet', '2. Survey responses')
+>>> say("pl", "total", total="31 410")
+'Razem: 31 410 mieszkańców w wieku 18+'
+"""
+
+from __future__ import annotations
+
+from ..errors import Language
+
+__all__ = ["TEXTS", "say", "stages"]
+
+#: key -> (Polish, English); ``{name}`` placeholders are filled by :func:`say`
+TEXTS: dict[str, tuple[str, str]] = {
+    # the frame
+    "title": ("Diagnoza potrzeb mieszkańców", "Community needs diagnosis"),
+    "subtitle": (
+        "Aplikacja dla biblioteki: od ankiet do raportu w czterech krokach.",
+        "The library's app: from surveys to a report in four steps.",
+    ),
+    "lang_label": ("Język:", "Language:"),
+    "privacy": (
+        "Dane zostają na tym komputerze. Wczytane pliki są kopiowane do folderu {towns}, "
+        "raporty zapisują się w {reports}. Aplikacja niczego nie wysyła do internetu.",
+        "Your data stay on this computer. Uploaded files are copied to {towns}, reports are "
+        "saved in {reports}. The app sends nothing to the internet.",
+    ),
+    "need_town": (
+        "Najpierw wybierz albo utwórz miejscowość (krok 1).",
+        "First choose or create a town (step 1).",
+    ),
+    "internal": (
+        "Nieoczekiwany błąd programu ({kind}). To nie jest błąd w Twoich danych. Szczegóły są "
+        "w oknie, w którym uruchomiono aplikację; przekaż je autorom programu.",
+        "Unexpected program error ({kind}). This is not a problem with your data. The details "
+        "are in the window where the app was started; please pass them to the authors.",
+    ),
+    "cancel": ("Anuluj", "Cancel"),
+    # step 1: the town
+    "s1_title": ("1. Miejscowość", "1. The town"),
+    "s1_intro": (
+        "Wybierz miejscowość z listy albo utwórz nową.",
+        "Choose a town from the list or create a new one.",
+    ),
+    "town_label": ("Miejscowość:", "Town:"),
+    "open": ("Otwórz", "Open"),
+    "no_towns": (
+        "W folderze {towns} nie ma jeszcze żadnej miejscowości. Utwórz pierwszą poniżej.",
+        "There is no town in {towns} yet. Create the first one below.",
+    ),
+    "new_title": ("Nowa miejscowość", "A new town"),
+    "name_label": ("Nazwa:", "Name:"),
+    "name_placeholder": ("np. Kwidzyn", "e.g. Kwidzyn"),
+    "margins_intro": (
+        "Liczba mieszkańców w wieku 18+ według wieku i płci (np. z Banku Danych Lokalnych "
+        "GUS). Wpisz ją w tabelę albo wczytaj z pliku CSV lub Excel (kolumny age_band, sex, "
+        "population albo wiek w pierwszej kolumnie i kolumny Kobiety, Mężczyźni).",
+        "Residents aged 18+ by age and sex (e.g. from Statistics Poland's Local Data Bank). "
+        "Type them into the table or load them from a CSV or Excel file (columns age_band, sex, "
+        "population, or the age in the first column and columns Female, Male).",
+    ),
+    "age": ("Wiek", "Age"),
+    "sex_female": ("Kobiety", "Women"),
+    "sex_male": ("Mężczyźni", "Men"),
+    "total": ("Razem: {total} mieszkańców w wieku 18+", "In all: {total} residents aged 18+"),
+    "margins_upload": ("Wczytaj z pliku", "Load from a file"),
+    "margins_loaded": (
+        "Wczytano strukturę ludności z pliku {file}. Sprawdź liczby w tabeli.",
+        "The population structure was loaded from {file}. Check the numbers in the table.",
+    ),
+    "source_label": ("Źródło danych:", "Source:"),
+    "source_placeholder": ("np. GUS BDL, 2024", "e.g. GUS BDL, 2024"),
+    "start_label": ("Początek badania:", "Fieldwork starts:"),
+    "end_label": ("Koniec badania:", "Fieldwork ends:"),
+    "recruitment_label": ("Jak zbieracie ankiety:", "How surveys are collected:"),
+    "recruitment_placeholder": (
+        "opcjonalnie, np. ankieta w bibliotece i online",
+        "optional, e.g. a survey in the library and online",
+    ),
+    "create": ("Utwórz miejscowość", "Create the town"),
+    "created": (
+        "Utworzono miejscowość {name} (folder {folder}). Teraz wczytaj plik z odpowiedziami "
+        "(krok 2).",
+        "The town {name} was created (folder {folder}). Now upload a response file (step 2).",
+    ),
+    "current": (
+        "Wybrana miejscowość: <b>{name}</b> (folder {folder}). Pliki z odpowiedziami: {files}.",
+        "Chosen town: <b>{name}</b> (folder {folder}). Response files: {files}.",
+    ),
+    "no_files": ("jeszcze brak", "none yet"),
+    # step 2: the responses
+    "s2_title": ("2. Odpowiedzi z ankiet", "2. Survey responses"),
+    "s2_intro": (
+        "Wczytaj plik z odpowiedziami: eksport z KoboToolbox, Formularzy Google, LimeSurvey, "
+        "Excela, SPSS lub Staty ({formats}; najwyżej {limit}). Plik zostanie skopiowany do "
+        "folderu miejscowości; oryginał nie jest zmieniany.",
+        "Upload a response file: an export from KoboToolbox, Google Forms, LimeSurvey, Excel, "
+        "SPSS or Stata ({formats}; at most {limit}). The file is copied to the town's folder; "
+        "the original is not changed.",
+    ),
+    "upload": ("Wybierz plik z odpowiedziami", "Choose a response file"),
+    "conflict_same": (
+        "W folderze miejscowości jest już inny plik o nazwie {file}. Zastąpić go nowym? "
+        "Poprzednia wersja zostanie nadpisana.",
+        "The town folder already has a different file named {file}. Replace it with the new "
+        "one? The previous version will be overwritten.",
+    ),
+    "conflict_others": (
+        "Miejscowość ma już plik(i) z odpowiedziami: {files}. Dodać {file} jako kolejny plik "
+        "(odpowiedzi ze wszystkich plików zostaną połączone) czy analizować tylko nowy plik? "
+        "Dotychczasowe pliki zostaną w folderze.",
+        "The town already has response file(s): {files}. Add {file} as another file (the "
+        "answers of all files are combined) or analyse only the new file? The earlier files "
+        "stay in the folder.",
+    ),
+    "replace_file": ("Zastąp plik", "Replace the file"),
+    "add_file": ("Dodaj jako kolejny plik", "Add as another file"),
+    "only_new": ("Analizuj tylko nowy plik", "Analyse only the new file"),
+    "cancelled": ("Anulowano; nic nie zapisano.", "Cancelled; nothing was saved."),
+    "saved": (
+        "Zapisano {file} w folderze miejscowości ({rows}).",
+        "{file} was saved in the town folder ({rows}).",
+    ),
+    "rows": ("wierszy z odpowiedziami: {n}", "response rows: {n}"),
+    "valid_ok": (
+        "Dane są gotowe do analizy. Przejdź do kroku 3.",
+        "The data are ready for the analysis. Go on to step 3.",
+    ),
+    "valid_bad": (
+        "Dane mają błędy, które trzeba poprawić przed analizą (szczegóły niżej).",
+        "The data have errors to fix before the analysis (details below).",
+    ),
+    "mapping_hint": (
+        "Jeśli brakujące pytanie jest w pliku pod inną nazwą, wskaż je niżej w „Przypisaniu "
+        "kolumn”.",
+        "If a missing question is in the file under another name, point to it below in "
+        "'Column mapping'.",
+    ),
+    "check": ("Sprawdź dane ponownie", "Check the data again"),
+    "mapping_title": ("Przypisanie kolumn", "Column mapping"),
+    "mapping_intro": (
+        "Tych nagłówków nie dopasowano do żadnego pytania kwestionariusza. Wskaż, którym "
+        "pytaniom odpowiadają (pytania, których brakuje w pliku, są na początku listy). "
+        "Przypisanie zapisze się w ustawieniach miejscowości (town.yaml); plik z danymi się "
+        "nie zmieni.",
+        "These headers matched no question of the questionnaire. Say which questions they "
+        "are (questions missing from the file come first in the list). The mapping is saved "
+        "in the town's settings (town.yaml); the data file is not changed.",
+    ),
+    "mapping_file": ("Plik {file}", "File {file}"),
+    "mapping_save": ("Zapisz przypisanie kolumn", "Save the column mapping"),
+    "mapping_saved": (
+        "Zapisano przypisanie kolumn ({n}) i ponownie sprawdzono dane.",
+        "The column mapping ({n}) was saved and the data were checked again.",
+    ),
+    # step 3: key results
+    "s3_title": ("3. Najważniejsze wyniki", "3. Key results"),
+    "preview": ("Pokaż wyniki", "Show the results"),
+    "preview_intro": (
+        "Podgląd wyników przed raportem: kto odpowiedział i jakie potrzeby są najważniejsze.",
+        "A look at the results before the report: who answered and which needs come first.",
+    ),
+    "key_numbers": (
+        "Ankiet w analizie: <b>{n}</b>. Mieszkańców w wieku 18+: {population}. Margines błędu "
+        "(95%): ±{moe} pp.",
+        "Surveys analysed: <b>{n}</b>. Residents aged 18+: {population}. Margin of error "
+        "(95%): ±{moe} pp.",
+    ),
+    "pyramid_caption": (
+        "Próba a ludność według wieku i płci: obrys to ludność, słupek to ankiety",
+        "Sample against population by age and sex: the outline is the population, the bar "
+        "the surveys",
+    ),
+    "needs_caption": (
+        "Najczęściej wskazywane potrzeby (z 95% przedziałem ufności)",
+        "The needs named most often (with 95% confidence intervals)",
+    ),
+    "top_needs": ("Najważniejsze potrzeby", "The most pressing needs"),
+    "preview_note": (
+        "To podgląd; pełne wyniki są w raporcie (krok 4).",
+        "This is a preview; the full results are in the report (step 4).",
+    ),
+    # step 4: the report
+    "s4_title": ("4. Raport", "4. The report"),
+    "report_intro": (
+        "Raport PDF (ok. 30 stron) i arkusz wskaźników powstają na tym komputerze; trwa to "
+        "zwykle 20–60 sekund.",
+        "The PDF report (about 30 pages) and the indicators workbook are made on this "
+        "computer; it usually takes 20-60 seconds.",
+    ),
+    "report_lang": ("Język raportu:", "Report language:"),
+    "make_report": ("Utwórz raport (PDF)", "Make the report (PDF)"),
+    "stage": ("Krok {i} z {n}: {stage}…", "Step {i} of {n}: {stage}…"),
+    "report_done": (
+        "Raport gotowy ({seconds} s). Pliki zapisano w folderze {folder}.",
+        "The report is ready ({seconds} s). The files were saved in {folder}.",
+    ),
+    "download_pdf": ("Pobierz raport (PDF)", "Download the report (PDF)"),
+    "download_xlsx": ("Pobierz wskaźniki (Excel)", "Download the indicators (Excel)"),
+    # the command that starts the app
+    "starting": ("Uruchamiam aplikację…", "Starting the app…"),
+    "serving": (
+        "Aplikacja działa pod adresem {url}\nOtwórz ten adres w przeglądarce na tym komputerze. "
+        "Miejscowości: {towns}. Raporty: {reports}.\nAby zakończyć, naciśnij Ctrl+C.",
+        "The app is running at {url}\nOpen this address in a browser on this computer. "
+        "Towns: {towns}. Reports: {reports}.\nTo stop it, press Ctrl+C.",
+    ),
+    "stopped": ("Zatrzymano aplikację.", "The app was stopped."),
+    "port_busy": (
+        "Port {port} jest zajęty. Podaj inny (--port) albo pomiń tę opcję, a program sam "
+        "wybierze wolny.",
+        "Port {port} is in use. Give another (--port) or leave the option out and a free one "
+        "is chosen.",
+    ),
+    "not_started": (
+        "Nie udało się uruchomić aplikacji (Voilà zakończyła pracę z kodem {code}). Komunikaty "
+        "powyżej mówią dlaczego.",
+        "The app could not be started (Voilà exited with code {code}). The messages above say why.",
+    ),
+}
+
+_STAGES = (
+    ("sprawdzanie danych", "checking the data"),
+    ("obliczenia (notatnik)", "the analysis (notebook)"),
+    ("strona HTML", "the HTML page"),
+    ("plik PDF", "the PDF file"),
+)
+
+
+def say(lang: Language, key: str, **values: object) -> str:
+    """The text ``key`` in ``lang`` with ``values`` filled in.
+
+    Raises
+    ------
+    KeyError
+        For an unknown key (a programming error, caught by the tests).
+    """
+    pl, en = TEXTS[key]
+    text = pl if lang == "pl" else en
+    return text.format(**values) if values else text
+
+
+def stages(lang: Language) -> list[str]:
+    """The stages of making a report, as the progress line names them.
+
+    Examples
+    --------
+    >>> stages("pl")[-1]
+    'plik PDF'
+    """
+    return [pl if lang == "pl" else en for pl, en in _STAGES]

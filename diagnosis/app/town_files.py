@@ -1,0 +1,499 @@
+"""What the app writes into a towns folder: new towns, uploaded response files, column mappings.
+
+A town is the folder :mod:`diagnosis.town` reads (``<towns>/<slug>/town.yaml``
+and the files it names). The app only ever
+
+* creates a new town folder (never over an existing one),
+* copies an uploaded file into the town folder (an existing file is replaced
+  only with ``overwrite=True``, which the app passes after asking), and
+* edits ``town.yaml``'s ``responses`` list and its ``columns`` mappings,
+  keeping the comment lines at the top of the file.
+
+Uploaded files are written as received, byte for byte; nothing is edited in
+place. Writes go to a temporary file first and are then renamed, so a town is
+never left half-written.
+
+Examples
+--------
+>>> town_slug("Piotrków Trybunalski"), town_slug("Łęczyca")
+('piotrkow-trybunalski', 'leczyca')
+>>> safe_file_name("C:\\\\Users\\\\ewa\\\\Ankieta – maj.csv")
+'Ankieta – maj.csv'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tempfile
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from ..errors import TownConfigError
+from ..town import find_towns
+from .errors import AppError, UploadConflict
+from .uploads import file_size
+
+__all__ = [
+    "TownEntry",
+    "column_mapping",
+    "create_town",
+    "list_towns",
+    "read_config",
+    "response_names",
+    "safe_file_name",
+    "save_response_file",
+    "set_column_mapping",
+    "town_slug",
+    "write_config",
+]
+
+_FOLD = str.maketrans("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ", "acelnoszzACELNOSZZ")
+_CONFIG = "town.yaml"
+
+
+def town_slug(name: str) -> str:
+    """The folder name for a town: lower-case ASCII words joined by ``-``.
+
+    Examples
+    --------
+    >>> town_slug("  Sucha Beskidzka "), town_slug("Środa Wielkopolska")
+    ('sucha-beskidzka', 'sroda-wielkopolska')
+    """
+    folded = unicodedata.normalize("NFKD", str(name).translate(_FOLD))
+    ascii_text = folded.encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+
+
+def safe_file_name(name: str) -> str:
+    """An uploaded file's name without any folder, safe to write in the town folder.
+
+    Letters (Polish too), digits, spaces and ``. - _ ( ) –`` are kept; anything
+    else becomes ``_``; leading dots are dropped.
+
+    Examples
+    --------
+    >>> safe_file_name("../../etc/passwd"), safe_file_name("odp*owiedzi?.csv")
+    ('passwd', 'odp_owiedzi_.csv')
+    """
+    base = re.split(r"[\\/]", str(name))[-1].strip()
+    base = re.sub(r"[^\w .()\-–]", "_", base).lstrip(".").strip()
+    if not base:
+        raise AppError(
+            pl="Plik nie ma nazwy, której można użyć. Zmień nazwę pliku i wczytaj go ponownie.",
+            en="The file has no usable name. Rename the file and upload it again.",
+            value=name,
+        )
+    return base
+
+
+@dataclass(frozen=True)
+class TownEntry:
+    """A town folder as the app lists it (read leniently: a new town may lack responses).
+
+    Attributes
+    ----------
+    folder : Path
+    name : str
+        The display name from ``town.yaml`` (the folder name if it has none).
+    files : tuple of str
+        Response files named in ``town.yaml``.
+    """
+
+    folder: Path
+    name: str
+    files: tuple[str, ...]
+
+    @property
+    def slug(self) -> str:
+        """The folder name."""
+        return self.folder.name
+
+
+def list_towns(root: str | Path) -> list[TownEntry]:
+    """The towns under ``root``, sorted by display name.
+
+    A ``town.yaml`` that cannot be read is listed under its folder name; the
+    app then shows the loader's message when the town is opened.
+
+    Examples
+    --------
+    >>> entries = list_towns("surveys/towns")
+    >>> [e.name for e in entries if e.slug == "leczyca"]
+    ['Łęczyca']
+    """
+    entries = []
+    for folder in find_towns(root):
+        try:
+            raw = read_config(folder)
+        except TownConfigError:
+            raw = {}
+        name = raw.get("name") if isinstance(raw.get("name"), str) else folder.name
+        entries.append(TownEntry(folder, name.strip() or folder.name, tuple(response_names(raw))))
+    return sorted(entries, key=lambda e: (_sort_key(e.name), e.slug))
+
+
+def _sort_key(name: str) -> str:
+    return unicodedata.normalize("NFKD", name.translate(_FOLD)).lower()
+
+
+def read_config(folder: str | Path) -> dict[str, Any]:
+    """``town.yaml`` of ``folder`` as a plain dict, unchecked (``load_town`` checks it).
+
+    Raises
+    ------
+    TownConfigError
+        When the file is missing or is not YAML.
+    """
+    path = Path(folder) / _CONFIG
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise TownConfigError(
+            pl=f"W folderze {Path(folder).name} nie ma pliku town.yaml.",
+            en=f"Folder {Path(folder).name} has no town.yaml.",
+            file=path,
+        ) from None
+    except (yaml.YAMLError, UnicodeDecodeError):
+        raise TownConfigError(
+            pl="Nie da się odczytać pliku town.yaml (błąd składni lub kodowania).",
+            en="town.yaml cannot be read (a syntax or encoding error).",
+            file=path,
+        ) from None
+    return dict(raw) if isinstance(raw, Mapping) else {}
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".upload-", suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def write_config(folder: str | Path, raw: Mapping[str, Any]) -> Path:
+    """Write ``town.yaml``, keeping the comment lines at the top of the existing file.
+
+    Returns
+    -------
+    Path
+        The file written.
+    """
+    path = Path(folder) / _CONFIG
+    header = []
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.startswith("#"):
+                break
+            header.append(line)
+    body = yaml.safe_dump(dict(raw), allow_unicode=True, sort_keys=False, width=100)
+    text = "\n".join([*header, body]) if header else body
+    _atomic_write(path, text.encode("utf-8"))
+    return path
+
+
+def response_names(raw: Mapping[str, Any]) -> list[str]:
+    """File names of the ``responses`` list of a raw ``town.yaml``.
+
+    Examples
+    --------
+    >>> response_names({"responses": ["a.csv", {"file": "b.sav"}]})
+    ['a.csv', 'b.sav']
+    """
+    items = raw.get("responses") or []
+    names = []
+    for item in items if isinstance(items, list) else []:
+        if isinstance(item, str):
+            names.append(item)
+        elif isinstance(item, Mapping) and isinstance(item.get("file"), str):
+            names.append(item["file"])
+    return names
+
+
+def create_town(
+    root: str | Path,
+    name: str,
+    margins: pd.DataFrame,
+    *,
+    source: str,
+    fieldwork_start: dt.date | None,
+    fieldwork_end: dt.date | None,
+    recruitment: str | None = None,
+) -> Path:
+    """Create ``<root>/<slug>/town.yaml`` for a new town; it gets its response files later.
+
+    Parameters
+    ----------
+    root : str or Path
+        The towns folder.
+    name : str
+        The town's display name (its folder is :func:`town_slug` of it).
+    margins : DataFrame
+        ``age_band, sex, population`` (:func:`diagnosis.app.margins.margins_frame`);
+        ``population`` in ``town.yaml`` is their sum.
+    source : str
+        Where the figures come from (e.g. ``"GUS BDL, 2024"``).
+    fieldwork_start, fieldwork_end : date
+        When the survey runs; both required, the end not before the start.
+    recruitment : str, optional
+        How respondents are reached.
+
+    Returns
+    -------
+    Path
+        The new town folder.
+
+    Raises
+    ------
+    AppError
+        A required field is empty, the dates are wrong, or a town with this
+        folder already exists (it is never overwritten).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> cells = pd.DataFrame({"age_band": ["18_29"], "sex": ["female"], "population": [5]})
+    >>> root = tempfile.mkdtemp()
+    >>> folder = create_town(root, "Nowa Wieś", cells, source="GUS BDL, 2024",
+    ...                      fieldwork_start=dt.date(2026, 3, 1), fieldwork_end=dt.date(2026, 4, 1))
+    >>> folder.name, read_config(folder)["population"]
+    ('nowa-wies', 5)
+    """
+    name = (name or "").strip()
+    slug = town_slug(name)
+    if not slug:
+        raise AppError(
+            pl="Podaj nazwę miejscowości (litery lub cyfry).",
+            en="Give the town's name (letters or digits).",
+        )
+    if not (source or "").strip():
+        raise AppError(
+            pl="Podaj źródło danych o ludności, np. „GUS BDL, 2024”.",
+            en="Give the source of the population figures, e.g. 'GUS BDL, 2024'.",
+        )
+    if fieldwork_start is None or fieldwork_end is None:
+        raise AppError(
+            pl="Podaj daty początku i końca badania (mogą być planowane).",
+            en="Give the start and end dates of the fieldwork (planned dates will do).",
+        )
+    if fieldwork_end < fieldwork_start:
+        raise AppError(
+            pl="Koniec badania jest wcześniej niż jego początek.",
+            en="The fieldwork ends before it starts.",
+            value=f"{fieldwork_start} – {fieldwork_end}",
+        )
+    root = Path(root)
+    folder = root / slug
+    if folder.exists():
+        raise AppError(
+            pl=f"Miejscowość „{name}” (folder {slug}) już istnieje. Wybierz ją z listy "
+            "istniejących miejscowości albo podaj inną nazwę.",
+            en=f"The town '{name}' (folder {slug}) already exists. Choose it from the list of "
+            "towns or give another name.",
+            file=folder,
+        )
+    folder.mkdir(parents=True)
+    cells = [
+        {"age_band": str(r.age_band), "sex": str(r.sex), "population": int(r.population)}
+        for r in margins.itertuples()
+    ]
+    raw: dict[str, Any] = {
+        "name": name,
+        "population": int(sum(c["population"] for c in cells)),
+        "margins": {"source": source.strip(), "cells": cells},
+        "fieldwork": {"start": fieldwork_start, "end": fieldwork_end},
+    }
+    if recruitment and recruitment.strip():
+        raw["recruitment"] = recruitment.strip()
+    raw["responses"] = []
+    (folder / _CONFIG).write_text(
+        f"# Utworzono w aplikacji diagnosis / created in the diagnosis app, "
+        f"{dt.date.today().isoformat()}\n",
+        encoding="utf-8",
+    )
+    write_config(folder, raw)
+    return folder
+
+
+def _entries(raw: Mapping[str, Any]) -> list[dict[str, Any]]:
+    items = raw.get("responses") or []
+    out = []
+    for item in items if isinstance(items, list) else []:
+        if isinstance(item, str):
+            out.append({"file": item})
+        elif isinstance(item, Mapping):
+            out.append(dict(item))
+    return out
+
+
+def _reserved(raw: Mapping[str, Any]) -> set[str]:
+    workshop = raw.get("workshop") if isinstance(raw.get("workshop"), Mapping) else {}
+    names = {_CONFIG, raw.get("instrument"), *(workshop or {}).values()}
+    return {str(n) for n in names if n}
+
+
+def save_response_file(
+    folder: str | Path,
+    name: str,
+    content: bytes,
+    *,
+    overwrite: bool = False,
+    keep_others: bool = True,
+) -> Path:
+    """Copy an uploaded response file into the town folder and list it in ``town.yaml``.
+
+    Parameters
+    ----------
+    folder : str or Path
+        The town folder.
+    name : str
+        The uploaded file's name (made safe with :func:`safe_file_name`).
+    content : bytes
+        The file, written exactly as received.
+    overwrite : bool
+        Replace a different file of the same name (the app asks first).
+    keep_others : bool
+        Keep the town's other response files (their answers are analysed
+        together); ``False`` takes them off the list in ``town.yaml`` (their
+        files stay in the folder).
+
+    Returns
+    -------
+    Path
+        The file in the town folder.
+
+    Raises
+    ------
+    UploadConflict
+        A different file of this name is already in the folder and
+        ``overwrite`` is false. Nothing was written.
+    AppError
+        The name is that of the town's own configuration or workshop files.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "town.yaml").write_text("name: X\\nresponses: []\\n", encoding="utf-8")
+    >>> save_response_file(folder, "a.csv", b"sex\\nfemale\\n").name
+    'a.csv'
+    >>> save_response_file(folder, "a.csv", b"sex\\nmale\\n")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    diagnosis.app.errors.UploadConflict: a.csv: ...
+    >>> _ = save_response_file(folder, "a.csv", b"sex\\nmale\\n", overwrite=True)
+    >>> (folder / "a.csv").read_bytes(), response_names(read_config(folder))
+    (b'sex\\nmale\\n', ['a.csv'])
+    """
+    folder = Path(folder)
+    raw = read_config(folder)
+    file_name = safe_file_name(name)
+    if file_name in _reserved(raw):
+        raise AppError(
+            pl=f"Nazwa „{file_name}” jest zajęta przez plik konfiguracji lub warsztatów tej "
+            "miejscowości. Zmień nazwę pliku z odpowiedziami i wczytaj go ponownie.",
+            en=f"The name '{file_name}' belongs to this town's configuration or workshop file. "
+            "Rename the response file and upload it again.",
+            file=file_name,
+        )
+    target = folder / file_name
+    if target.exists() and target.read_bytes() != content:
+        if not overwrite:
+            raise UploadConflict(
+                pl="W folderze miejscowości jest już inny plik o tej nazwie "
+                f"({file_size(target.stat().st_size, 'pl')}). Potwierdź, że ma go zastąpić "
+                "nowy plik, albo zmień nazwę pliku.",
+                en="The town folder already has a different file of this name "
+                f"({file_size(target.stat().st_size, 'en')}). Confirm that the new file "
+                "replaces it, or rename the file.",
+                file=file_name,
+            )
+        _atomic_write(target, bytes(content))
+    elif not target.exists():
+        _atomic_write(target, bytes(content))
+    entries = _entries(raw)
+    same = [e for e in entries if e.get("file") == file_name]
+    if keep_others:
+        if not same:
+            entries.append({"file": file_name})
+    else:
+        entries = same or [{"file": file_name}]
+    raw["responses"] = entries
+    write_config(folder, raw)
+    return target
+
+
+def column_mapping(folder: str | Path, file_name: str) -> dict[str, str]:
+    """The ``columns`` mapping of one response file (header in the file -> question name).
+
+    Examples
+    --------
+    >>> column_mapping("surveys/towns/kwidzyn", "kobo_diagnoza_mieszkancow.csv")
+    {}
+    """
+    for entry in _entries(read_config(folder)):
+        if entry.get("file") == file_name:
+            columns = entry.get("columns")
+            return {str(k): str(v) for k, v in columns.items()} if columns else {}
+    return {}
+
+
+def set_column_mapping(folder: str | Path, file_name: str, mapping: Mapping[str, str]) -> Path:
+    """Save how one response file's headers are to be read (``columns:`` in ``town.yaml``).
+
+    Parameters
+    ----------
+    folder : str or Path
+        The town folder.
+    file_name : str
+        A response file listed in ``town.yaml``.
+    mapping : mapping header -> question name
+        Empty names are left out; an empty mapping removes ``columns``.
+
+    Returns
+    -------
+    Path
+        ``town.yaml``.
+
+    Raises
+    ------
+    AppError
+        The file is not one of the town's response files.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "town.yaml").write_text("name: X\\nresponses: [a.csv]\\n", encoding="utf-8")
+    >>> _ = set_column_mapping(folder, "a.csv", {"Wiek respondenta": "age_band", "Uwagi": ""})
+    >>> column_mapping(folder, "a.csv")
+    {'Wiek respondenta': 'age_band'}
+    """
+    raw = read_config(folder)
+    entries = _entries(raw)
+    clean = {str(k).strip(): str(v).strip() for k, v in mapping.items() if str(v).strip()}
+    for entry in entries:
+        if entry.get("file") == file_name:
+            if clean:
+                entry["columns"] = clean
+            else:
+                entry.pop("columns", None)
+            break
+    else:
+        raise AppError(
+            pl="Tego pliku nie ma na liście plików z odpowiedziami tej miejscowości.",
+            en="This file is not on the town's list of response files.",
+            file=file_name,
+        )
+    raw["responses"] = entries
+    return write_config(folder, raw)

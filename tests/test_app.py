@@ -1,0 +1,588 @@
+"""The librarian's app driven from Python: widgets set and buttons clicked as a user would.
+
+Everything is written to temporary towns and reports folders; the demo towns
+under surveys/towns are only read (a test checks they are unchanged). The
+browser walk-through is tests/test_browser.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import shutil
+import signal
+import socket
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from diagnosis.app import LibrarianApp
+from diagnosis.app.errors import AppError
+from diagnosis.app.margins import read_margins
+from diagnosis.app.server import serve
+from diagnosis.app.settings import AppSettings
+from diagnosis.app.texts import TEXTS, say
+from diagnosis.app.town_files import read_config, save_response_file, write_config
+from diagnosis.app.uploads import Upload, as_widget_value
+from diagnosis.cli import main
+from diagnosis.errors import TownConfigError
+from diagnosis.instrument import load_instrument
+from diagnosis.read import read_responses
+from diagnosis.town import STANDARD_INSTRUMENT, TOWNS_DIR, load_town
+from diagnosis.validate import validate_town
+
+KWIDZYN = TOWNS_DIR / "kwidzyn"
+KOBO = KWIDZYN / "kobo_diagnoza_mieszkancow.csv"
+RENAMED = "Grupa wiekowa respondenta"
+#: one demo town per format (surveys/towns/README.md), with its respondents
+FORMATS = {
+    "kobo_csv": ("kwidzyn", "kobo_diagnoza_mieszkancow.csv", 308),
+    "xlsx": ("sucha-beskidzka", "ankiety.xlsx", 171),
+    "cp1250_csv": ("krotoszyn", "ankiety_wprowadzone.csv", 244),
+    "google_forms_csv": ("cieszyn", "formularz_google_odpowiedzi.csv", 583),
+    "spss_sav": ("piotrkow-trybunalski", "ankieta_mieszkancow.sav", 267),
+}
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module", autouse=True)
+def demo_towns_untouched():
+    """Nothing here may change the repository's demo towns."""
+    before = {t: _digest(TOWNS_DIR / t) for t in ("kwidzyn", "sucha-beskidzka")}
+    yield
+    assert {t: _digest(TOWNS_DIR / t) for t in before} == before
+
+
+def _settings(tmp_path: Path, **changes) -> AppSettings:
+    return AppSettings(towns_dir=tmp_path / "towns", reports_dir=tmp_path / "reports", **changes)
+
+
+def _create(app: LibrarianApp, name: str = "Gródek Łąkowy") -> Path:
+    """Fill step 1 with Kwidzyn's margins and create the town."""
+    step = app.town
+    step.name.value = name
+    cells = yaml.safe_load((KWIDZYN / "town.yaml").read_text(encoding="utf-8"))["margins"]["cells"]
+    for cell in cells:
+        step.cells[(cell["age_band"], cell["sex"])].value = cell["population"]
+    step.source.value = "GUS BDL, 2024"
+    step.start.value = dt.date(2026, 3, 27)
+    step.end.value = dt.date(2026, 4, 26)
+    step.create_button.click()
+    assert app.session.town is not None, step.message.value
+    return app.session.town
+
+
+def _upload(app: LibrarianApp, name: str, content: bytes) -> None:
+    app.data.upload.value = as_widget_value([Upload(name, content)])
+
+
+@pytest.fixture
+def app(tmp_path) -> LibrarianApp:
+    return LibrarianApp(_settings(tmp_path))
+
+
+# ------------------------------------------------------------------ step 1: the town
+
+
+def test_create_town_writes_a_loadable_town_yaml(app, tmp_path):
+    folder = _create(app)
+    assert folder == (tmp_path / "towns" / "grodek-lakowy").resolve()
+    raw = read_config(folder)
+    assert raw["name"] == "Gródek Łąkowy"
+    assert raw["population"] == 31410  # the sum of Kwidzyn's margins
+    assert raw["margins"]["source"] == "GUS BDL, 2024"
+    assert {"age_band": "60_plus", "sex": "female", "population": 6440} in raw["margins"]["cells"]
+    assert raw["fieldwork"] == {"start": dt.date(2026, 3, 27), "end": dt.date(2026, 4, 26)}
+    assert raw["responses"] == []
+    assert (folder / "town.yaml").read_text(encoding="utf-8").startswith("# Utworzono w aplikacji")
+    assert app.town.towns.value == str(folder)
+    assert "Gródek Łąkowy" in app.town.current.value
+    assert "Utworzono miejscowość Gródek Łąkowy" in app.town.message.value
+    assert app.town.name.value == "" and app.town.cells[("18_29", "female")].value == 0
+    # with a response file the package's own loader accepts it
+    _upload(app, "odpowiedzi.csv", KOBO.read_bytes())
+    town = load_town(folder)
+    assert town.name == "Gródek Łąkowy" and town.population == 31410
+    assert town.margins["population"].sum() == 31410
+
+
+def test_an_existing_town_is_never_overwritten(app):
+    folder = _create(app)
+    before = (folder / "town.yaml").read_bytes()
+    _create_again = app.town
+    _create_again.name.value = "Grodek  Lakowy"  # same folder name
+    for box in _create_again.cells.values():
+        box.value = 1
+    _create_again.source.value = "x"
+    _create_again.start.value = _create_again.end.value = dt.date(2026, 1, 1)
+    _create_again.create_button.click()
+    assert "już istnieje" in app.town.message.value
+    assert (folder / "town.yaml").read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ("zeros", "wszystkie pola są puste albo równe zero"),
+        ("no_source", "Podaj źródło danych o ludności"),
+        ("no_dates", "Podaj daty początku i końca badania"),
+        ("backwards", "Koniec badania jest wcześniej niż jego początek"),
+        ("no_name", "Podaj nazwę miejscowości"),
+    ],
+)
+def test_create_town_says_what_is_missing(app, tmp_path, change, expected):
+    step = app.town
+    step.name.value = "" if change == "no_name" else "Nowa Wieś"
+    for box in step.cells.values():
+        box.value = 0 if change == "zeros" else 100
+    step.source.value = "" if change == "no_source" else "GUS BDL"
+    step.start.value = None if change == "no_dates" else dt.date(2026, 5, 1)
+    step.end.value = dt.date(2026, 4, 1) if change == "backwards" else dt.date(2026, 6, 1)
+    step.create_button.click()
+    assert expected in step.message.value
+    assert "dg-error" in step.message.value
+    assert not (tmp_path / "towns" / "nowa-wies").exists()
+    assert app.session.town is None
+
+
+def test_margins_from_a_wide_cp1250_csv_fill_the_table(app):
+    text = "Wiek;Kobiety;Mężczyźni;Razem\n18-29 lat;2 430;2420;4850\n30-44;4360;4510;8870\n"
+    text += "45-59 lat;3300;3100;6400\n60+;6440;4850;11290\nRazem;16530;14880;31410\n"
+    app.town.margins_upload.value = as_widget_value([Upload("ludność.csv", text.encode("cp1250"))])
+    assert app.town.cells[("18_29", "female")].value == 2430
+    assert app.town.cells[("60_plus", "male")].value == 4850
+    assert sum(b.value for b in app.town.cells.values()) == 31410
+    assert "Wczytano strukturę ludności z pliku ludność.csv" in app.town.message.value
+    assert "Razem: 31\u202f410 mieszkańców w wieku 18+" in app.town.total.value
+
+
+def test_margins_long_form_and_a_bad_group(tmp_path):
+    ins = load_instrument(STANDARD_INSTRUMENT)
+    good = tmp_path / "long.csv"
+    rows = [f"{a},{s},{10 * i + j}" for i, a in enumerate(["18_29", "30_44", "45_59", "60_plus"])
+            for j, s in enumerate(["female", "male"])]  # fmt: skip
+    good.write_text("age_band,sex,population\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    assert read_margins(good, ins)["population"].tolist() == [0, 1, 10, 11, 20, 21, 30, 31]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("age_band,sex,population\n18_29,female,5\n90+,male,3\n", encoding="utf-8")
+    with pytest.raises(AppError) as caught:
+        read_margins(bad, ins)
+    assert caught.value.message("pl").startswith("bad.csv, wiersz 3, kolumna 'age_band'")
+    assert "Nie rozpoznano grupy" in caught.value.message("pl")
+    assert "was not recognised" in caught.value.message("en")
+
+
+def test_open_an_existing_town(tmp_path):
+    towns = tmp_path / "towns"
+    shutil.copytree(KWIDZYN, towns / "kwidzyn", ignore=shutil.ignore_patterns("wave*"))
+    app = LibrarianApp(_settings(tmp_path))
+    assert app.town.towns.options == (("Kwidzyn (kwidzyn)", str(towns / "kwidzyn")),)
+    app.town.open_button.click()
+    assert app.session.town == (towns / "kwidzyn").resolve()
+    assert "kobo_diagnoza_mieszkancow.csv" in app.town.current.value
+    assert "Dane są gotowe do analizy" in app.data.status.value
+    assert app.data.mapping_box.layout.display == "none"
+
+
+def test_a_broken_town_yaml_is_one_readable_message(tmp_path):
+    folder = tmp_path / "towns" / "zepsuta"
+    folder.mkdir(parents=True)
+    (folder / "town.yaml").write_text("name: Zepsuta\nresponses: [brak.csv]\n", encoding="utf-8")
+    app = LibrarianApp(_settings(tmp_path))
+    app.town.open_button.click()
+    message = app.town.message.value
+    assert "town.yaml" in message and "Podaj liczbę mieszkańców" in message
+    assert "Traceback" not in message and app.session.town is None
+
+
+# ------------------------------------------------------------------ step 2: uploads
+
+
+@pytest.mark.parametrize("kind", sorted(FORMATS))
+def test_demo_files_in_every_format_upload_and_validate(tmp_path, kind):
+    slug, file, n = FORMATS[kind]
+    app = LibrarianApp(_settings(tmp_path))
+    folder = _create(app)
+    content = (TOWNS_DIR / slug / file).read_bytes()
+    _upload(app, file, content)
+    assert (folder / file).read_bytes() == content  # copied byte for byte
+    assert read_config(folder)["responses"] == [{"file": file}]
+    assert f"(wierszy z odpowiedziami: {n})" in app.data.message.value
+    assert app.data.validation is not None and app.data.validation.ok
+    assert app.data.validation.n_respondents == n
+    assert "Dane są gotowe do analizy" in app.data.status.value
+
+
+def test_renamed_header_needs_the_mapping_step(app):
+    folder = _create(app)
+    content = KOBO.read_bytes().replace(b"metryczka/age_band", RENAMED.encode(), 1)
+    _upload(app, "eksport.csv", content)
+    data = app.data
+    # plain-language validation, in Polish, locating the problem
+    assert "Dane mają błędy" in data.status.value
+    assert "wskaż je niżej w „Przypisaniu kolumn”" in data.status.value
+    assert "BŁĘDY — trzeba je poprawić przed analizą" in data.report.value
+    assert "Pytania bez kolumny w pliku: 1 przypadek." in data.report.value
+    assert "kolumna &#x27;age_band&#x27;" in data.report.value
+    # the same in English after the switch
+    assert "<b>Plik eksport.csv</b>" in data.mapping_rows.children[0].value
+    app.lang.value = "en"
+    assert "<b>File eksport.csv</b>" in data.mapping_rows.children[0].value
+    assert "The data have errors" in data.status.value
+    assert "ERRORS — fix these before the analysis" in data.report.value
+    assert "Questions with no column in the file: 1 case." in data.report.value
+    app.lang.value = "pl"
+    # the mapping offers the unmatched header, with the missing question first
+    assert data.mapping_box.layout.display is None
+    [(row, drop, missing)] = data.choices
+    assert (row.file, row.header, drop.value) == ("eksport.csv", RENAMED, "")
+    assert drop.options[1] == ("age_band: Wiek — brak w pliku", "age_band")
+    assert missing == ["age_band"]
+    drop.value = "age_band"
+    data.save_mapping_button.click()
+    assert "Zapisano przypisanie kolumn (1)" in data.message.value
+    entry = read_config(folder)["responses"][0]
+    assert entry == {"file": "eksport.csv", "columns": {RENAMED: "age_band"}}
+    assert data.validation.ok and "Dane są gotowe do analizy" in data.status.value
+    assert (folder / "eksport.csv").read_bytes() == content  # the file itself is not edited
+    # the package reads the town with the mapping: age bands are there
+    checked = validate_town(folder)
+    ages = checked.files[0].responses.data["age_band"].value_counts().to_dict()
+    assert ages == {"60_plus": 170, "30_44": 61, "45_59": 54, "18_29": 23}
+    # and the mapping can be undone
+    data.choices[0][1].value = ""
+    data.save_mapping_button.click()
+    assert read_config(folder)["responses"][0] == {"file": "eksport.csv"}
+    assert not data.validation.ok
+
+
+def test_same_name_is_not_overwritten_without_confirmation(app):
+    folder = _create(app)
+    first = KOBO.read_bytes()
+    _upload(app, "ankiety.csv", first)
+    second = first.replace(b"metryczka/sex", b"Plec respondenta", 1)
+    _upload(app, "ankiety.csv", second)
+    assert app.data.confirm_box.layout.display is None
+    assert "Zastąpić go nowym?" in app.data.question.value
+    assert [b.description for b in app.data.buttons.children] == ["Zastąp plik", "Anuluj"]
+    assert (folder / "ankiety.csv").read_bytes() == first
+    app.data.cancel_button.click()
+    assert "Anulowano; nic nie zapisano." in app.data.message.value
+    assert app.data.confirm_box.layout.display == "none"
+    assert (folder / "ankiety.csv").read_bytes() == first
+    _upload(app, "ankiety.csv", second)
+    app.data.replace_button.click()
+    assert (folder / "ankiety.csv").read_bytes() == second
+    assert read_config(folder)["responses"] == [{"file": "ankiety.csv"}]
+    assert [r.header for r, _, _ in app.data.choices] == ["Plec respondenta"]
+
+
+def test_a_second_file_is_added_or_replaces_the_list_only_when_asked(app):
+    folder = _create(app)
+    _upload(app, "pierwszy.csv", KOBO.read_bytes())
+    _upload(app, "drugi.csv", KOBO.read_bytes())
+    assert "pierwszy.csv" in app.data.question.value
+    assert not (folder / "drugi.csv").exists()
+    app.data.add_button.click()
+    assert [e["file"] for e in read_config(folder)["responses"]] == ["pierwszy.csv", "drugi.csv"]
+    assert app.data.validation.n_respondents == 2 * 308
+    _upload(app, "trzeci.csv", KOBO.read_bytes())
+    app.data.only_new_button.click()
+    assert read_config(folder)["responses"] == [{"file": "trzeci.csv"}]
+    assert (folder / "pierwszy.csv").exists() and (folder / "drugi.csv").exists()
+    assert app.data.validation.n_respondents == 308
+
+
+def test_too_large_file_is_refused(tmp_path):
+    app = LibrarianApp(_settings(tmp_path, max_upload_bytes=100_000))
+    folder = _create(app)
+    _upload(app, "duzy.csv", KOBO.read_bytes())  # 128 KB
+    message = app.data.message.value
+    assert "duzy.csv: Plik jest za duży (125,2 KB; największy dopuszczalny: 97,7 KB)" in message
+    assert not (folder / "duzy.csv").exists() and read_config(folder)["responses"] == []
+    app.lang.value = "en"
+    assert (
+        "The file is too large (125.2 KB; the largest allowed: 97.7 KB)" in app.data.message.value
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "pl", "en"),
+    [
+        ("ankieta.pdf", b"%PDF-1.7", "Nie można wczytać pliku typu .pdf", "of type .pdf cannot"),
+        ("ankiety.xlsx", b"sex;age\nfemale;30_44\n", "nie jest plikiem Excel", "not a Excel file"),
+        ("dane.sav", b"not spss at all", "nie jest plikiem SPSS", "not a SPSS file"),
+        ("dane.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00", "nie jest plikiem tekstowym", "not a text"),
+        ("pusty.csv", b"", "Plik jest pusty (0 bajtów)", "The file is empty (0 bytes)"),
+        ("puste.csv", b"\r\n\r\n", "nie ma w nim wiersza nagłówka", "has no header row"),
+    ],
+)
+def test_wrong_files_get_a_clear_message(app, name, content, pl, en):
+    folder = _create(app)
+    _upload(app, name, content)
+    message = app.data.message.value
+    assert "dg-error" in message and f"{name}: " in message and pl in message
+    assert "Traceback" not in message
+    assert not (folder / name).exists() and read_config(folder)["responses"] == []
+    app.lang.value = "en"
+    assert en in app.data.message.value
+
+
+def test_upload_before_a_town_is_chosen(app):
+    assert app.data.upload.disabled
+    assert "Najpierw wybierz albo utwórz miejscowość" in app.data.message.value
+    _upload(app, "a.csv", KOBO.read_bytes())
+    assert "Najpierw wybierz albo utwórz miejscowość" in app.data.message.value
+
+
+def test_unexpected_errors_show_no_traceback(app, monkeypatch, capfd):
+    _create(app)
+
+    def broken(folder):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("diagnosis.app.data_step.validate_town", broken)
+    _upload(app, "ankiety.csv", KOBO.read_bytes())
+    message = app.data.message.value
+    assert "Nieoczekiwany błąd programu (RuntimeError)" in message
+    assert "boom" not in message and "Traceback" not in message
+    assert "RuntimeError: boom" in capfd.readouterr().err  # for the person who runs the app
+
+
+def test_uploads_never_edit_the_source_and_names_are_made_safe(tmp_path):
+    folder = tmp_path / "t"
+    folder.mkdir()
+    (folder / "town.yaml").write_text(
+        "# komentarz zostaje\nname: T\nworkshop: {ideas: pomysly.csv}\nresponses: []\n",
+        encoding="utf-8",
+    )
+    path = save_response_file(folder, "..\\..\\Ankieta – maj?.csv", b"sex\nfemale\n")
+    assert path == folder / "Ankieta – maj_.csv"
+    with pytest.raises(AppError, match=r"pomysly\.csv"):
+        save_response_file(folder, "pomysly.csv", b"x")
+    text = (folder / "town.yaml").read_text(encoding="utf-8")
+    assert text.startswith("# komentarz zostaje\n")
+    write_config(folder, {**read_config(folder), "name": "Ta"})
+    assert (folder / "town.yaml").read_text(encoding="utf-8").startswith("# komentarz zostaje\n")
+
+
+# ------------------------------------------------------------------ steps 3 and 4
+
+
+def test_preview_shows_sample_and_top_needs(app):
+    folder = _create(app)
+    _upload(app, "ankiety.csv", KOBO.read_bytes())
+    app.preview.button.click()
+    results = app.preview.results.value
+    assert "Ankiet w analizie: <b>308</b>" in results
+    assert "Mieszkańców w wieku 18+: 31\u202f410" in results
+    assert results.count('<img src="data:image/svg+xml;base64,') == 2
+    top = app.preview.analysis.needs.sort_values("share", ascending=False).iloc[0]
+    assert f"<li><b>{top['label_pl']}</b>" in results
+    app.lang.value = "en"
+    assert "Surveys analysed: <b>308</b>" in app.preview.results.value
+    assert f"<li><b>{top['label_en']}</b>" in app.preview.results.value
+    # new data make the old preview go away
+    _upload(app, "drugi.csv", KOBO.read_bytes())
+    app.data.add_button.click()
+    assert app.preview.results.value == "" and app.preview.analysis is None
+    assert folder.exists()
+
+
+def test_preview_of_data_with_errors_is_one_message(app):
+    _create(app)
+    content = KOBO.read_bytes().replace(b"metryczka/age_band", RENAMED.encode(), 1)
+    _upload(app, "eksport.csv", content)
+    app.preview.button.click()
+    message = app.preview.message.value
+    assert "dg-error" in message and "age_band" in message
+    assert "W danych miejscowości jest błędów: 1" in message
+    assert app.preview.results.value == ""
+
+
+def test_report_step_shows_progress_and_offers_downloads(app, monkeypatch, tmp_path):
+    from diagnosis.report import ReportFiles
+
+    folder = _create(app)
+    _upload(app, "ankiety.csv", KOBO.read_bytes())
+    seen = []
+
+    def fake_render(town, out, *, lang, progress):
+        out.mkdir(parents=True)
+        for stage in range(1, 5):
+            progress(f"[{town.name}] {stage}/4")
+            seen.append((app.report.progress.value, app.report.stage.value))
+        (out / "diagnosis.pdf").write_bytes(b"%PDF-1.7 raport")
+        (out / "indicators.xlsx").write_bytes(b"PK\x03\x04 wskazniki")
+        return ReportFiles(out, out / "d.ipynb", out / "d.html", out / "diagnosis.pdf",
+                           out / "e.json", out / "i.csv", out / "indicators.xlsx")  # fmt: skip
+
+    monkeypatch.setattr("diagnosis.app.report_step.render_town", fake_render)
+    app.report.report_lang.value = "en"
+    app.report.button.click()
+    assert [v for v, _ in seen] == [1, 2, 3, 4]
+    assert "Krok 2 z 4: obliczenia (notatnik)…" in seen[1][1]
+    links = app.report.downloads.value
+    assert (
+        'download="diagnosis.pdf" href="data:application/pdf;base64,JVBERi0xLjcgcmFwb3J0"' in links
+    )
+    assert 'download="indicators.xlsx"' in links and "Pobierz wskaźniki (Excel)" in links
+    assert "Raport gotowy" in app.report.message.value
+    assert str(tmp_path / "reports" / "grodek-lakowy") in app.report.message.value
+    app.lang.value = "en"
+    assert "Download the report (PDF)" in app.report.downloads.value
+    assert folder.name == "grodek-lakowy"
+
+
+def test_report_errors_are_one_readable_message(app, monkeypatch):
+    from diagnosis.evidence import ReportError
+
+    _create(app)
+    _upload(app, "ankiety.csv", KOBO.read_bytes())
+
+    def failing(*args, **kwargs):
+        raise ReportError(pl="Notatnik zatrzymał się.", en="The notebook stopped.", file="x.ipynb")
+
+    monkeypatch.setattr("diagnosis.app.report_step.render_town", failing)
+    app.report.button.click()
+    assert "x.ipynb: Notatnik zatrzymał się." in app.report.message.value
+    assert app.report.downloads.value == "" and not app.report.button.disabled
+
+
+# ------------------------------------------------------------------ language, settings, command
+
+
+def test_every_text_exists_in_both_languages_with_polish_letters():
+    for key, (pl, en) in TEXTS.items():
+        assert pl.strip() and en.strip(), key
+    polish = "".join(pl for pl, _ in TEXTS.values())
+    assert set("ąćęłńóśźż") <= set(polish)
+    assert say("pl", "s4_title") == "4. Raport" and say("en", "s4_title") == "4. The report"
+
+
+def test_language_switch_relabels_the_whole_app(app):
+    buttons = [app.town.open_button, app.town.create_button, app.data.save_mapping_button,
+               app.data.recheck_button, app.preview.button, app.report.button]  # fmt: skip
+    polish = [b.description for b in buttons]
+    titles = [s.title.value for s in (app.town, app.data, app.preview, app.report)]
+    app.lang.value = "en"
+    assert [b.description for b in buttons] == [
+        "Open", "Create the town", "Save the column mapping", "Check the data again",
+        "Show the results", "Make the report (PDF)",
+    ]  # fmt: skip
+    assert polish == [
+        "Otwórz", "Utwórz miejscowość", "Zapisz przypisanie kolumn", "Sprawdź dane ponownie",
+        "Pokaż wyniki", "Utwórz raport (PDF)",
+    ]  # fmt: skip
+    assert "Your data stay on this computer" in app.privacy.value
+    assert "Women" in app.town._sex_labels[0].value
+    assert app.report.report_lang.value == "en"
+    app.lang.value = "pl"
+    assert [s.title.value for s in (app.town, app.data, app.preview, app.report)] == titles
+    assert "Dane zostają na tym komputerze" in app.privacy.value
+    assert "Aplikacja niczego nie wysyła do internetu" in app.privacy.value
+
+
+def test_settings_come_from_the_environment(tmp_path):
+    env = {"DIAGNOSIS_TOWNS_DIR": str(tmp_path / "m"), "DIAGNOSIS_REPORTS_DIR": str(tmp_path / "r"),
+           "DIAGNOSIS_LANG": "en", "DIAGNOSIS_MAX_UPLOAD_MB": "0.5"}  # fmt: skip
+    s = AppSettings.from_environment(env)
+    assert (s.towns_dir, s.reports_dir, s.lang) == (tmp_path / "m", tmp_path / "r", "en")
+    assert s.max_upload_bytes == 524288
+    assert AppSettings.from_environment(s.environment()) == s
+    with pytest.raises(AppError, match="DIAGNOSIS_MAX_UPLOAD_MB"):
+        AppSettings.from_environment({"DIAGNOSIS_MAX_UPLOAD_MB": "dużo"})
+    assert AppSettings.from_environment({}).towns_dir == TOWNS_DIR
+
+
+def test_app_command_help_and_a_busy_port(tmp_path, capsys):
+    with pytest.raises(SystemExit) as done:
+        main(["app", "--help"])
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    assert "--towns-dir" in out and "--port" in out and "127.0.0.1" in out
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        code = main(["app", "--port", str(port), "--towns-dir", str(tmp_path / "t")])
+    assert code == 2
+    assert f"Port {port} jest zajęty" in capsys.readouterr().err
+    assert not (tmp_path / "t").exists()
+
+
+def _fake_voila(code: str):
+    """A stand-in for Voilà: a Python one-liner run with the port as its argument."""
+
+    def command(port, *, config_dir, notebook=None):
+        assert (Path(config_dir) / "voila.json").exists()
+        return [sys.executable, "-c", code, str(port)]
+
+    return command
+
+
+def test_serve_prints_the_address_in_the_chosen_language(tmp_path, monkeypatch):
+    listen = (
+        "import socket, sys, time; s = socket.socket(); "
+        "s.bind(('127.0.0.1', int(sys.argv[1]))); s.listen(); time.sleep(1.5)"
+    )
+    monkeypatch.setattr("diagnosis.app.server.voila_command", _fake_voila(listen))
+    lines: list[str] = []
+    handler = signal.getsignal(signal.SIGTERM)
+    settings = _settings(tmp_path, lang="en")
+    assert serve(settings, port=None, say_line=lines.append) == 0
+    assert lines[0] == "Starting the app…"
+    assert re.match(r"The app is running at http://127\.0\.0\.1:\d+/\n", lines[1])
+    assert f"Towns: {tmp_path / 'towns'}." in lines[1] and "press Ctrl+C" in lines[1]
+    assert signal.getsignal(signal.SIGTERM) is handler  # put back afterwards
+    monkeypatch.setattr("diagnosis.app.server.voila_command", _fake_voila("raise SystemExit(3)"))
+    lines.clear()
+    assert serve(_settings(tmp_path), say_line=lines.append) == 1
+    assert lines[-1].startswith(
+        "Nie udało się uruchomić aplikacji (Voilà zakończyła pracę z kodem 3)"
+    )
+
+
+# ------------------------------------------------------------------ columns: in town.yaml
+
+
+def test_reader_applies_a_column_mapping(tmp_path):
+    ins = load_instrument(STANDARD_INSTRUMENT)
+    path = tmp_path / "k.csv"
+    path.write_bytes(KOBO.read_bytes().replace(b"metryczka/age_band", RENAMED.encode(), 1))
+    plain = read_responses(path, ins)
+    assert plain.unmatched() == (RENAMED,) and "age_band" not in plain.data
+    mapped = read_responses(path, ins, columns={RENAMED: "age_band", "Nie ma": "sex"})
+    assert mapped.unmatched() == ()
+    assert mapped.data["age_band"].notna().sum() == 308
+    [header] = [h for h in mapped.headers if h.column == "age_band"]
+    assert (header.source, header.how) == (RENAMED, "name")  # the header as written
+    assert mapped.warnings[-1][0].startswith("Przypisanie kolumn: w pliku nie ma nagłówka „Nie ma”")
+    unchanged = read_responses(KOBO, ins, columns={})
+    assert unchanged.headers == read_responses(KOBO, ins).headers
+
+
+def test_town_yaml_columns_are_read_and_checked(tmp_path):
+    folder = tmp_path / "t"
+    shutil.copytree(KWIDZYN, folder, ignore=shutil.ignore_patterns("wave*"))
+    raw = read_config(folder)
+    raw["responses"] = [{"file": raw["responses"][0]["file"], "columns": {" A ": "age_band"}}]
+    write_config(folder, raw)
+    assert load_town(folder).responses[0].columns == (("A", "age_band"),)
+    assert load_town(KWIDZYN).responses[0].columns == ()
+    raw["responses"][0]["columns"] = ["age_band"]
+    write_config(folder, raw)
+    with pytest.raises(TownConfigError) as caught:
+        load_town(folder)
+    assert "responses[1].columns" in caught.value.message("pl")
+    assert "Pole columns to słownik" in caught.value.message("pl")

@@ -1,0 +1,218 @@
+"""The librarian's app in a real browser: ``diagnosis app`` under Voilà, driven by Chromium.
+
+One walk through the four steps, as a librarian would do it: switch the
+language and back, create a town (typed-in margins), upload a demo export whose
+age header was renamed (so the column-mapping step is needed), map it, see the
+key results, make the report and download the PDF and the indicators. The PDF
+is read back with pdftotext.
+
+A screenshot per step is kept in ``reports/test-artifacts/browser/`` (git
+ignores ``reports/``); the path is printed. Debian's Chromium is used
+(``/usr/bin/chromium``; ``make test`` installs it): without it this test fails,
+it does not skip. See ../shared/BROWSER.md for what works here.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+from openpyxl import load_workbook
+
+from diagnosis.app.server import free_port
+from diagnosis.town import TOWNS_DIR
+
+CHROMIUM = Path("/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "reports" / "test-artifacts" / "browser"
+DEMO = TOWNS_DIR / "kwidzyn"
+DEMO_FILE = DEMO / "kobo_diagnoza_mieszkancow.csv"
+TOWN_NAME = "Gródek Łąkowy"
+RENAMED = "Grupa wiekowa respondenta"
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Path:
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"{CHROMIUM} is missing: the browser test needs Debian's Chromium. Install it with "
+            "'apt-get install -y chromium' (make test does this).",
+            pytrace=False,
+        )
+    return CHROMIUM
+
+
+@pytest.fixture(scope="module")
+def app_server(tmp_path_factory):
+    """``diagnosis app`` on a free port, writing into temporary towns and reports folders."""
+    base = tmp_path_factory.mktemp("app")
+    towns, reports = base / "towns", base / "reports"
+    port = free_port()
+    log = base / "app.log"
+    env = {**os.environ, "DIAGNOSIS_LANG": "pl"}
+    with open(log, "w", encoding="utf-8") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "diagnosis.cli", "app", "--port", str(port),
+             "--towns-dir", str(towns), "--reports-dir", str(reports)],
+            stdout=out, stderr=subprocess.STDOUT, env=env, cwd=ROOT,
+        )  # fmt: skip
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 90
+    while f"Aplikacja działa pod adresem {url}" not in log.read_text(encoding="utf-8"):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"diagnosis app did not start:\n{log.read_text(encoding='utf-8')}")
+        time.sleep(0.2)
+    yield {"url": url, "towns": towns, "reports": reports, "log": log, "process": process}
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)  # what Ctrl+C does
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _shot(page, name: str, step: str | None = None) -> None:
+    """The whole page, or only one step of the app (``.dg-step-<step>``)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = str(ARTIFACTS / f"{name}.png")
+    if step is None:
+        page.screenshot(path=path, full_page=True)
+    else:
+        page.locator(f".dg-step-{step}").screenshot(path=path)
+
+
+def _pdf_text(path: Path) -> str:
+    return subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def test_librarian_makes_a_report_in_the_browser(chromium, app_server, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    started = time.monotonic()
+    print(f"\nscreenshots: {ARTIFACTS}")
+    log_text = app_server["log"].read_text(encoding="utf-8")
+    assert "Aplikacja działa pod adresem" in log_text and "Ctrl+C" in log_text
+    upload = tmp_path / "eksport_kobo.csv"
+    original = DEMO_FILE.read_bytes()
+    upload.write_bytes(original.replace(b"metryczka/age_band", RENAMED.encode(), 1))
+    margins = yaml.safe_load((DEMO / "town.yaml").read_text(encoding="utf-8"))["margins"]
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(chromium),
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )  # fmt: skip
+        page = browser.new_page(
+            viewport={"width": 1200, "height": 1400}, locale="pl-PL", accept_downloads=True
+        )
+        page.set_default_timeout(30_000)
+        page.goto(app_server["url"])
+        expect(page.locator(".dg-create")).to_be_visible(timeout=60_000)
+
+        # the language switch relabels the whole app, and back
+        page.locator(".dg-lang").get_by_role("button", name="English").click()
+        expect(page.locator(".dg-step-data h2")).to_have_text("2. Survey responses")
+        expect(page.locator(".dg-create")).to_have_text(re.compile("Create the town"))
+        _shot(page, "00-english")
+        page.locator(".dg-lang").get_by_role("button", name="Polski").click()
+        expect(page.locator(".dg-step-data h2")).to_have_text("2. Odpowiedzi z ankiet")
+
+        # step 1: a new town with its margins typed in
+        page.locator(".dg-new-name input").fill(TOWN_NAME)
+        for cell in margins["cells"]:
+            box = page.locator(f".dg-cell-{cell['age_band']}-{cell['sex']} input")
+            box.fill(str(cell["population"]))
+            box.press("Tab")
+        page.locator(".dg-source input").fill("GUS BDL, 2024")
+        page.locator(".dg-start input").fill("2026-03-27")
+        page.locator(".dg-end input").fill("2026-04-26")
+        expect(page.get_by_text("Razem: 31\u202f410 mieszkańców w wieku 18+")).to_be_visible()
+        page.locator(".dg-create").click()
+        expect(page.locator(".dg-current")).to_contain_text(TOWN_NAME)
+        _shot(page, "01-town-created", "town")
+
+        # step 2: upload; the renamed header is not recognised
+        with page.expect_file_chooser() as chooser:
+            page.locator(".dg-upload").click()
+        chooser.value.set_files(str(upload))
+        expect(page.locator(".dg-step-data .dg-message")).to_contain_text(
+            "Zapisano eksport_kobo.csv"
+        )
+        expect(page.locator(".dg-status")).to_contain_text("błędy")
+        expect(page.locator(".dg-validation")).to_contain_text("age_band")
+        expect(page.locator(".dg-mapping")).to_be_visible()
+        expect(page.locator(".dg-map-header")).to_have_text(RENAMED)
+        _shot(page, "02-uploaded-needs-mapping", "data")
+        page.locator(".dg-lang").get_by_role("button", name="English").click()
+        expect(page.locator(".dg-status")).to_contain_text("The data have errors")
+        expect(page.locator(".dg-validation")).to_contain_text("Questions with no column")
+        _shot(page, "02-uploaded-needs-mapping-english", "data")
+        page.locator(".dg-lang").get_by_role("button", name="Polski").click()
+        expect(page.locator(".dg-status")).to_contain_text("Dane mają błędy")
+
+        # the mapping fixes it
+        page.locator(".dg-map-choice select").select_option(label="age_band: Wiek — brak w pliku")
+        page.locator(".dg-map-save").click()
+        expect(page.locator(".dg-status")).to_contain_text("gotowe do analizy")
+        _shot(page, "03-mapped", "data")
+
+        # step 3: key results with two charts
+        page.locator(".dg-preview").click()
+        expect(page.locator(".dg-results img")).to_have_count(2, timeout=60_000)
+        expect(page.locator(".dg-results")).to_contain_text("Ankiet w analizie: 308")
+        _shot(page, "04-preview", "preview")
+
+        # step 4: the report, with visible progress, then downloads
+        page.locator(".dg-make-report").click()
+        expect(page.locator(".dg-stage")).to_contain_text("z 4", timeout=60_000)
+        _shot(page, "05-report-progress", "report")
+        expect(page.locator(".dg-download-pdf")).to_be_visible(timeout=150_000)
+        _shot(page, "06-report-ready", "report")
+        with page.expect_download() as download:
+            page.locator(".dg-download-pdf").click()
+        pdf = tmp_path / download.value.suggested_filename
+        download.value.save_as(pdf)
+        with page.expect_download() as download:
+            page.locator(".dg-download-xlsx").click()
+        xlsx = tmp_path / download.value.suggested_filename
+        download.value.save_as(xlsx)
+        browser.close()
+
+    assert pdf.name == "diagnosis.pdf" and pdf.read_bytes().startswith(b"%PDF")
+    text = _pdf_text(pdf)
+    assert TOWN_NAME in text
+    for heading in ("Diagnoza potrzeb mieszkańców", "Podsumowanie", "Jakość danych", "Priorytety"):
+        assert heading in text, heading
+    assert xlsx.name == "indicators.xlsx"
+    sheet = load_workbook(io.BytesIO(xlsx.read_bytes()), read_only=True).worksheets[0]
+    assert sheet.max_row > 100
+    # what the app wrote: the upload byte for byte, the mapping in town.yaml; the input untouched
+    folder = app_server["towns"] / "grodek-lakowy"
+    assert (folder / "eksport_kobo.csv").read_bytes() == upload.read_bytes()
+    config = yaml.safe_load((folder / "town.yaml").read_text(encoding="utf-8"))
+    assert config["responses"] == [{"file": "eksport_kobo.csv", "columns": {RENAMED: "age_band"}}]
+    assert DEMO_FILE.read_bytes() == original
+    assert (app_server["reports"] / "grodek-lakowy" / "diagnosis.pdf").exists()
+    print(f"browser walk-through: {time.monotonic() - started:.1f} s")
+
+
+def test_ctrl_c_stops_the_app(app_server):
+    process = app_server["process"]
+    assert process.poll() is None
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=30) == 0
+    assert "Zatrzymano aplikację." in app_server["log"].read_text(encoding="utf-8")
