@@ -177,7 +177,12 @@ class ComparisonReport:
         return dict(zip(self.pooled.towns["town"], self.pooled.towns["name"], strict=False))
 
     def _label(self, indicator: str) -> str:
-        return self.pooled.indicator(indicator).label(self.lang)
+        ind = self.pooled.indicator(indicator)
+        if ind.theme == "needs":  # a need's label alone reads like the service
+            return ind.label(self.lang) + (
+                " — wskazana potrzeba" if self.lang == "pl" else " — named as a need"
+            )
+        return ind.label(self.lang)
 
     def _is_share(self, indicator: str) -> bool:
         return self.pooled.indicator(indicator).kind == "share"
