@@ -10,6 +10,7 @@ from diagnosis.estimate import Design
 from diagnosis.evidence import (
     ReportError,
     analyse_town,
+    category_shares,
     check_no_small_cells,
     importance_satisfaction,
     rank_needs,
@@ -187,6 +188,36 @@ def test_group_differences_are_holm_corrected_and_name_only_published_groups(kwi
                         & (table["group_level"] == level)]  # fmt: skip
             assert len(row) == 1 and not row["suppressed"].iloc[0]
         assert r["high_estimate"] >= r["low_estimate"]
+
+
+def test_group_differences_name_the_highest_and_lowest_published_groups(kwidzyn):
+    shown = kwidzyn.indicators[~kwidzyn.indicators["suppressed"]]
+    described = kwidzyn.differences.dropna(subset=["high_level"])
+    assert len(described) > 50
+    for _, r in described.iterrows():
+        part = shown[(shown["indicator"] == r["indicator"]) & (shown["group"] == r["group"])]
+        assert len(part) >= 2
+        assert r["high_estimate"] == part["estimate"].max()
+        assert r["low_estimate"] == part["estimate"].min()
+        assert r["difference"] == pytest.approx(r["high_estimate"] - r["low_estimate"])
+
+
+def test_category_shares_equal_one_estimate_per_question(kwidzyn):
+    """Estimated one category at a time over all items; checked item by item."""
+    design = kwidzyn.design
+    items = [f"lik_{q.name}" for q in kwidzyn.instrument.by_construct("importance")]
+    got = category_shares(design, items, threshold=10)
+    assert got["variable"].unique().tolist() == items
+    columns = ["estimate", "se", "ci_low", "ci_high", "n"]
+    for item in items:
+        want = design.proportion(item, ci="mean")
+        part = got[got["variable"] == item]
+        assert part["level"].tolist() == want["level"].tolist()  # sorted, only those given
+        np.testing.assert_allclose(part[columns].to_numpy(float), want[columns].to_numpy(float),
+                                   rtol=1e-12)  # fmt: skip
+        counts = design.data[item].value_counts()
+        assert part["n_numerator"].tolist() == [float(counts[c]) for c in part["level"]]
+    assert (got.loc[got["n_numerator"] < 10, "suppressed"]).all()
 
 
 def test_a_singular_comparison_gets_no_test_instead_of_an_error():

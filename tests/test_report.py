@@ -12,8 +12,10 @@ import pytest
 
 from diagnosis.cli import main
 from diagnosis.demo import planted_personal_data
-from diagnosis.report import SECTIONS, TEMPLATE, TownReport, render_town
+from diagnosis.report import SECTIONS, TEMPLATE, TownReport, render_town, standalone_html, write_pdf
+from diagnosis.report.document import _collect_new_objects_only
 from diagnosis.report.texts import SECTION_TITLES
+from diagnosis.report.town_report import _columns
 from diagnosis.town import TOWNS_DIR
 
 TOWN = "nowy-tomysl"  # an XLSX town with seven pieces of planted personal data
@@ -89,6 +91,69 @@ def test_no_small_cell_is_published(rendered):
     shown = table[~table["suppressed"]]
     assert (shown["n"] >= 10).all()
     assert (shown.loc[shown["kind"] == "share", "n_numerator"] >= 10).all()
+
+
+def test_annex_puts_each_n_under_its_value(rendered):
+    _, html, text = rendered
+    assert html.count("<table class='data bygroup'><colgroup>") == 3
+    under = [line for line in text.splitlines() if re.fullmatch(r"(\s+n = \d+)+\s*", line)]
+    assert len(under) > 30
+    assert re.search(r"\d%[ \t]+n = \d", text) is None  # never side by side on one line
+
+
+@pytest.mark.parametrize("levels", range(1, 11))
+def test_by_group_columns_fill_the_width_and_leave_room_for_labels(levels):
+    widths = [float(w) for w in re.findall(r"width:([\d.]+)%", _columns(levels))]
+    assert len(widths) == levels + 1
+    assert sum(widths) == pytest.approx(100, abs=0.01)
+    assert widths[0] >= 30 and len(set(widths[1:])) == 1 and widths[1] <= 16
+
+
+def test_the_collector_helper_frees_its_garbage_and_keeps_a_callers_freeze(tmp_path):
+    import gc
+    import weakref
+
+    class Node:
+        pass
+
+    with _collect_new_objects_only():
+        a, b = Node(), Node()
+        a.other, b.other = b, a  # a reference cycle: only the cyclic collector frees it
+        probe = weakref.ref(a)
+        del a, b
+        assert gc.get_freeze_count() > 0
+    assert probe() is None and gc.get_freeze_count() == 0
+    write_pdf(standalone_html("<h2 id='x'>Łódź</h2>", title="T"), tmp_path / "t.pdf")
+    assert gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with _collect_new_objects_only():
+            pass
+        assert gc.get_freeze_count() == frozen  # the caller's freeze is left alone
+    finally:
+        gc.unfreeze()
+
+
+def test_the_collector_helper_collects_old_garbage_once_the_heap_has_grown(monkeypatch):
+    import gc
+    import weakref
+
+    from diagnosis.report import document
+
+    class Node:
+        pass
+
+    a, b = Node(), Node()
+    a.other, b.other = b, a
+    probe = weakref.ref(a)
+    del a, b  # garbage from before the block: frozen with everything else during it
+    monkeypatch.setitem(document._HEAP, "blocks", 1)  # as if the heap had grown since
+    with _collect_new_objects_only():
+        pass
+    assert probe() is None  # a full collection ran after the block
+    assert document._HEAP["blocks"] > 1  # and the heap's size was noted again
+    assert gc.get_freeze_count() == 0
 
 
 def test_evidence_files_agree_with_the_analysis(rendered):

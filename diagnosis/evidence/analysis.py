@@ -35,7 +35,13 @@ from ..validate import TownValidation, validate_town
 from ..weight import effective_n, kish_deff
 from .disclosure import suppress
 from .groups import group_differences
-from .indicators import Indicator, define_indicators, estimate_indicators, indicator_data
+from .indicators import (
+    Indicator,
+    construct_columns,
+    define_indicators,
+    estimate_indicators,
+    indicator_data,
+)
 from .priorities import importance_satisfaction, rank_needs
 
 __all__ = [
@@ -349,7 +355,9 @@ def analyse_town(
         themes=themes,
         quotes=quotes,
         differences=group_differences(design, defs, table, groups),
-        reliability=scale_reliability(cleaned.data, instrument, scales, conf_level),
+        reliability=scale_reliability(
+            construct_columns(cleaned.data, instrument, scales), instrument, scales, conf_level
+        ),
         ideas=ideas,
         assets=assets,
     )

@@ -54,10 +54,7 @@ def group_differences(
         sorted with the significant ones first (smallest adjusted p first).
     """
     data = design.data
-    published = {
-        key: part
-        for key, part in table[~table["suppressed"]].groupby(["indicator", "group"], sort=False)
-    }
+    published = _published_extremes(table)
     rows = []
     for group in groups:
         if group not in data or data[group].nunique(dropna=True) < 2:
@@ -71,35 +68,38 @@ def group_differences(
             if not chosen:
                 continue
             result = compare_domains(design, [i.column for i in chosen], group, kind=kind)
-            tests = result.tests.set_index("variable")
-            pairs = result.differences.assign(
-                domain=lambda d: d["domain"].astype(str), versus=lambda d: d["versus"].astype(str)
-            ).set_index(["variable", "domain", "versus"])
+            # plain dicts: one lookup per indicator instead of a pandas .loc each
+            tests = {
+                v: (float(f), float(p))
+                for v, f, p in zip(result.tests["variable"], result.tests["value"],
+                                   result.tests["p_value"], strict=True)
+            }  # fmt: skip
+            d = result.differences
+            pairs = {
+                (v, str(a), str(b)): (float(abs(e)), str(m))
+                for v, a, b, e, m in zip(d["variable"], d["domain"], d["versus"],
+                                         d["effect_size"], d["effect_measure"], strict=True)
+            }  # fmt: skip
             for ind in chosen:
+                f_value, p_value = tests[ind.column]
                 row = {
                     "indicator": ind.id,
                     "kind": ind.kind,
                     "group": group,
-                    "F": float(tests.loc[ind.column, "value"]),
-                    "p_value": float(tests.loc[ind.column, "p_value"]),
+                    "F": f_value,
+                    "p_value": p_value,
                 }
-                shown = published.get((ind.id, group))
-                if shown is not None and len(shown) >= 2:
-                    hi = shown.loc[shown["estimate"].idxmax()]
-                    lo = shown.loc[shown["estimate"].idxmin()]
-                    a, b = sorted((hi["group_level"], lo["group_level"]))
-                    key = (ind.column, a, b)
-                    effect, measure = np.nan, ""
-                    if key in pairs.index:
-                        pair = pairs.loc[key]
-                        effect = float(abs(pair["effect_size"]))
-                        measure = str(pair["effect_measure"])
+                extremes = published.get((ind.id, group))
+                if extremes is not None:
+                    (hi_level, hi_estimate), (lo_level, lo_estimate) = extremes
+                    a, b = sorted((hi_level, lo_level))
+                    effect, measure = pairs.get((ind.column, a, b), (np.nan, ""))
                     row.update(
-                        high_level=hi["group_level"],
-                        high_estimate=float(hi["estimate"]),
-                        low_level=lo["group_level"],
-                        low_estimate=float(lo["estimate"]),
-                        difference=float(hi["estimate"] - lo["estimate"]),
+                        high_level=hi_level,
+                        high_estimate=hi_estimate,
+                        low_level=lo_level,
+                        low_estimate=lo_estimate,
+                        difference=hi_estimate - lo_estimate,
                         effect_size=effect,
                         effect_measure=measure,
                     )
@@ -113,3 +113,31 @@ def group_differences(
     out["significant"] = adjusted["reject"].to_numpy(dtype=bool) & out["high_level"].notna()
     out = out.sort_values(["significant", "p_holm"], ascending=[False, True], kind="stable")
     return out.reset_index(drop=True)
+
+
+def _published_extremes(
+    table: pd.DataFrame,
+) -> dict[tuple[str, str], tuple[tuple[object, float], tuple[object, float]]]:
+    """(indicator, group) -> ((level, estimate) highest, (level, estimate) lowest).
+
+    Only published rows count, and only pairs with at least two of them. Ties
+    go to the first row, as ``idxmax``/``idxmin`` do.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"indicator": ["a"] * 3, "group": ["sex"] * 2 + ["total"],
+    ...                   "group_level": ["female", "male", "total"],
+    ...                   "estimate": [0.4, 0.6, 0.5], "suppressed": [False, False, False]})
+    >>> _published_extremes(t)
+    {('a', 'sex'): (('male', 0.6), ('female', 0.4))}
+    """
+    shown = table[~table["suppressed"]]
+    out = {}
+    for key, part in shown.groupby(["indicator", "group"], sort=False):
+        if len(part) < 2:
+            continue
+        levels = part["group_level"].tolist()
+        values = part["estimate"].to_numpy(dtype=float)
+        hi, lo = int(np.nanargmax(values)), int(np.nanargmin(values))
+        out[key] = ((levels[hi], float(values[hi])), (levels[lo], float(values[lo])))
+    return out

@@ -40,7 +40,14 @@ from ..clean import scale_score, scored
 from ..estimate import Design
 from ..instrument import Instrument
 
-__all__ = ["COLUMNS", "Indicator", "define_indicators", "estimate_indicators", "indicator_data"]
+__all__ = [
+    "COLUMNS",
+    "Indicator",
+    "construct_columns",
+    "define_indicators",
+    "estimate_indicators",
+    "indicator_data",
+]
 
 #: columns of the indicator table (the evidence files have the same)
 COLUMNS = [
@@ -248,7 +255,10 @@ def indicator_data(data: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
         out["trust"] = num["trust"]
         out["ind_trust_high"] = _top(num["trust"], 6.0)
     if instrument.by_construct("cohesion"):
-        out["score_cohesion"] = scale_score(data, instrument, "cohesion", min_items=3)
+        # only the scale's columns: scale_score scores every numeric question it is given
+        out["score_cohesion"] = scale_score(
+            construct_columns(data, instrument, ["cohesion"]), instrument, "cohesion", min_items=3
+        )
     if "influence" in num:
         out["ind_influence"] = _top(num["influence"], 3.0)
     for q in instrument.by_construct("participation"):
@@ -273,6 +283,26 @@ def indicator_data(data: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
                     num[q.name], _substantive_codes(instrument, q.name)
                 )
     return out
+
+
+def construct_columns(
+    data: pd.DataFrame, instrument: Instrument, constructs: Sequence[str]
+) -> pd.DataFrame:
+    """The columns of ``data`` that hold the items of ``constructs`` (same index).
+
+    Scale scores and reliability need only these; scoring the whole frame for
+    them repeats the work on every other question.
+
+    Examples
+    --------
+    >>> from diagnosis import load_instrument
+    >>> ins = load_instrument("surveys/instruments/resident_survey.xlsx")
+    >>> df = pd.DataFrame({"coh_belong": ["4"], "coh_self": ["1"], "sex": ["male"]})
+    >>> list(construct_columns(df, ins, ["cohesion"]).columns)
+    ['coh_belong', 'coh_self']
+    """
+    names = [q.name for c in constructs for q in instrument.by_construct(c)]
+    return data[[n for n in dict.fromkeys(names) if n in data.columns]]
 
 
 #: batteries drawn as diverging bars

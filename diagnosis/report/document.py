@@ -16,8 +16,12 @@ True
 
 from __future__ import annotations
 
+import gc
 import html as html_lib
 import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
@@ -56,6 +60,10 @@ thead { display: table-header-group; }
 th, td { border-bottom: 1px solid #ddd; padding: 1.2mm 1.5mm; text-align: left;
          vertical-align: top; overflow-wrap: break-word; }
 td.num, th.num { text-align: right; white-space: nowrap; }
+tr { page-break-inside: avoid; }
+table.bygroup { table-layout: fixed; }
+table.bygroup th.num { white-space: normal; hyphens: auto; hyphenate-limit-chars: 9 5 4; }
+table.bygroup td.num { white-space: pre-line; }
 figure { margin: 3mm 0; page-break-inside: avoid; }
 figure svg, figure img, .jp-RenderedSVG svg, .jp-RenderedImage img { max-width: 100%;
          height: auto; }
@@ -191,8 +199,60 @@ def standalone_html(
     )
 
 
+#: interpreter memory blocks in use after the last full collection made by the helper below
+#: (0: none yet)
+_HEAP = {"blocks": 0}
+
+
+@contextmanager
+def _collect_new_objects_only() -> Iterator[None]:
+    """In the block, the cyclic garbage collector looks only at objects made in it.
+
+    A warm process (a batch worker and its forks, a Jupyter kernel) holds half
+    a million long-lived objects from its imports. Laying out a report
+    allocates enough to set off one or two full collections, and each walks
+    all of them again: 0.2-0.3 s apiece, and in a fork it also copies the
+    parent's memory pages it touches. ``gc.freeze`` sets what exists aside
+    for the block; at its end one collection over the block's own objects
+    frees its garbage, and ``gc.unfreeze`` gives the rest back. Garbage that
+    existed before the block (objects that outlived an earlier block, then
+    died in a cycle) waits for a full collection, which runs here once the
+    heap has grown by a quarter since the last one, as CPython's own rule
+    would. When something is frozen already (the caller manages the
+    collector) or the collector is off, nothing is changed.
+
+    Examples
+    --------
+    >>> import gc
+    >>> with _collect_new_objects_only():
+    ...     gc.get_freeze_count() > 0
+    True
+    >>> gc.get_freeze_count()
+    0
+    """
+    if gc.get_freeze_count() or not gc.isenabled():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.collect()  # the block's own garbage; the frozen objects are not looked at
+        gc.unfreeze()
+        blocks = sys.getallocatedblocks()
+        if not _HEAP["blocks"]:
+            _HEAP["blocks"] = blocks
+        elif blocks > 1.25 * _HEAP["blocks"]:
+            gc.collect()
+            _HEAP["blocks"] = sys.getallocatedblocks()
+
+
 def write_pdf(html: str, path: str | Path, base_url: str | Path | None = None) -> Path:
     """Lay out ``html`` on A4 with WeasyPrint and write the PDF to ``path``.
+
+    The garbage collector looks only at the layout's own objects meanwhile
+    (see ``_collect_new_objects_only``): in a warm batch worker that saves
+    about a sixth of the time.
 
     Examples
     --------
@@ -208,5 +268,6 @@ def write_pdf(html: str, path: str | Path, base_url: str | Path | None = None) -
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     path = Path(path)
-    HTML(string=html, base_url=str(base_url) if base_url else None).write_pdf(path)
+    with _collect_new_objects_only():
+        HTML(string=html, base_url=str(base_url) if base_url else None).write_pdf(path)
     return path

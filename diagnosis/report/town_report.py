@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import html
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +40,7 @@ from ..present import (
     priority_matrix,
     pyramid,
 )
+from .document import _collect_new_objects_only
 from .texts import SECTION_TITLES, text
 
 __all__ = ["SECTIONS", "TownReport"]
@@ -100,13 +102,14 @@ class TownReport:
         conf_level: float = 0.95,
     ) -> TownReport:
         """Analyse ``town`` (a name under surveys/towns or a path) and prepare its report."""
-        analysis = analyse_town(
-            town, lang=lang, threshold=threshold, weighting=weighting, conf_level=conf_level
-        )
-        labels = _level_labels(analysis, lang)
-        sheets = evidence_sheets(
-            analysis.indicators, analysis.needs, analysis.town, analysis.assets, labels, lang
-        )
+        with _collect_new_objects_only():
+            analysis = analyse_town(
+                town, lang=lang, threshold=threshold, weighting=weighting, conf_level=conf_level
+            )
+            labels = _level_labels(analysis, lang)
+            sheets = evidence_sheets(
+                analysis.indicators, analysis.needs, analysis.town, analysis.assets, labels, lang
+            )
         return cls(analysis, sheets, labels)
 
     @property
@@ -130,7 +133,8 @@ class TownReport:
         if name not in SECTIONS:
             raise KeyError(f"unknown section {name!r}; sections: {', '.join(SECTIONS)}")
         title = SECTION_TITLES[name][0 if self.lang == "pl" else 1]
-        body = getattr(self, f"_{name}")()
+        with _collect_new_objects_only():
+            body = getattr(self, f"_{name}")()
         return _HTML(f'<section><h2 id="sec-{name}">{_esc(title)}</h2>{body}</section>')
 
     def html(self) -> str:
@@ -567,9 +571,10 @@ class TownReport:
         )
 
     def _cell(self, row: pd.Series) -> str:
+        """``52%`` over ``n = 123`` (a newline that ``table.bygroup`` keeps); ``–`` if hidden."""
         if row["suppressed"] or pd.isna(row["estimate"]):
             return "–"
-        return f"{self._point(row)}<br><span class='note'>n = {int(row['n'])}</span>"
+        return f"{self._point(row)}\n<span class='note'>n = {int(row['n'])}</span>"
 
     def _by_group(self, group: str) -> str:
         rows = self.analysis.indicators[self.analysis.indicators["group"] == group]
@@ -577,7 +582,9 @@ class TownReport:
             return ""
         levels = list(dict.fromkeys(rows["group_level"]))
         names = self.level_labels.get(group, {})
-        head = "".join(f"<th class='num'>{_esc(names.get(v, v))}</th>" for v in levels)
+        # district names come from town.yaml in Polish: hyphenate them as Polish words
+        lang = " lang='pl'" if group == "district" else ""
+        head = "".join(f"<th class='num'{lang}>{_esc(names.get(v, v))}</th>" for v in levels)
         body = []
         for _, ind in rows.groupby("indicator", sort=False):
             cells = {r["group_level"]: self._cell(r) for _, r in ind.iterrows()}
@@ -586,8 +593,9 @@ class TownReport:
             body.append(f"<tr><td>{label}</td>{tds}</tr>")
         title = self.t(f"by_{group}")
         return (
-            f"<h3>{title}</h3><table class='data'><thead><tr><th>{self.t('indicator')}</th>"
-            f"{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+            f"<h3>{title}</h3><table class='data bygroup'>{_columns(len(levels))}<thead><tr>"
+            f"<th>{self.t('indicator')}</th>{head}</tr></thead><tbody>{''.join(body)}</tbody>"
+            "</table>"
         )
 
     def _annex(self) -> str:
@@ -608,6 +616,27 @@ class TownReport:
 
 
 _SCALE_KEYS = {"scale_cohesion"}
+
+
+def _columns(levels: int) -> str:
+    """Column widths of a by-group table: the labels, then ``levels`` equal value columns.
+
+    A value column gets 16% of the width, less when there are more than four
+    levels, so that the labels keep at least 30%. Fixed widths let WeasyPrint
+    lay a long table out without measuring every cell first
+    (``table-layout: fixed`` in the report CSS).
+
+    Examples
+    --------
+    >>> _columns(2)
+    "<colgroup><col style='width:68%'><col style='width:16%'><col style='width:16%'></colgroup>"
+    >>> _columns(5).count("width:14%")
+    5
+    """
+    each = math.floor(min(16.0, 70.0 / max(levels, 1)) * 100) / 100  # 2 decimals, rounded down
+    first = round(100.0 - levels * each, 2)
+    value = f"<col style='width:{each:g}%'>"
+    return f"<colgroup><col style='width:{first:g}%'>{value * levels}</colgroup>"
 
 
 def _effect_word(size: float) -> str:
