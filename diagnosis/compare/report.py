@@ -9,7 +9,6 @@ has passed the same disclosure control as the town reports.
 
 from __future__ import annotations
 
-import base64
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ import pandas as pd
 from ..errors import DiagnosisError, Language
 from ..present.figures import dot_interval
 from ..present.formatting import format_interval, format_number, format_percent
-from ..present.style import figure_svg
+from ..report.document import HTMLFragment, figure_html
 from ..report.render import REPORTS_DIR
 from ..town import TOWNS_DIR, find_towns
 from .adjusted import AdjustedComparison, adjusted_comparison
@@ -74,23 +73,8 @@ _T = {
 }  # fmt: skip
 
 
-class _HTML(str):
-    """A string that Jupyter displays as HTML."""
-
-    def _repr_html_(self) -> str:
-        return str(self)
-
-
 def _esc(value: object) -> str:
     return html.escape(str(value))
-
-
-def _figure(fig, caption: str) -> str:
-    svg = base64.b64encode(figure_svg(fig).encode("utf-8")).decode("ascii")
-    return (
-        f'<figure><img src="data:image/svg+xml;base64,{svg}" alt="{_esc(caption)}">'
-        f"<figcaption>{_esc(caption)}</figcaption></figure>"
-    )
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
@@ -205,7 +189,7 @@ class ComparisonReport:
         )  # fmt: skip
 
     # ----------------------------------------------------------------- sections
-    def section(self, name: str) -> _HTML:
+    def section(self, name: str) -> HTMLFragment:
         """One section as HTML (displayed by Jupyter), e.g. ``"indicators"``."""
         if name not in SECTIONS:
             raise DiagnosisError(
@@ -214,7 +198,7 @@ class ComparisonReport:
                 value=name,
             )
         body = getattr(self, f"_{name}")()
-        return _HTML(f'<section><h2 id="{name}">{_esc(self.t(name))}</h2>{body}</section>')
+        return HTMLFragment(f'<section><h2 id="{name}">{_esc(self.t(name))}</h2>{body}</section>')
 
     def html(self) -> str:
         """All sections, in order."""
@@ -284,7 +268,7 @@ class ComparisonReport:
             above = [names[t] for t in v.index[v["verdict"] == "above"]]
             below = [names[t] for t in v.index[v["verdict"] == "below"]]
             parts.append(f"<h3>{_esc(self._label(ind))}</h3>")
-            parts.append(_figure(fig, self._label(ind)))
+            parts.append(figure_html(fig, self._label(ind)))
             parts.append(
                 f"<p>Średnia miast: {self._value(ind, mean)}. Powyżej: "
                 f"{', '.join(above) or 'żadna'}. Poniżej: {', '.join(below) or 'żadna'}.</p>"
@@ -397,7 +381,7 @@ class ComparisonReport:
             for r in self.ideas.itertuples()
         ]  # fmt: skip
         header = [self.t(k) for k in ("town", "top_need", "idea", "from_town", "votes")]
-        return intro + _figure(fig, self.t("profiles")) + ideas_intro + _table(header, rows)
+        return intro + figure_html(fig, self.t("profiles")) + ideas_intro + _table(header, rows)
 
     def _evaluation(self) -> str:
         pl = self.lang == "pl"
@@ -439,10 +423,10 @@ class ComparisonReport:
                 self._p(r.p_adjusted),
             ])  # fmt: skip
         header = [self.t(k) for k in ("indicator", "naive", "trend", "effect", "p_adj")]
-        figures = [self._change_figure(i) for i in did["indicator"].head(2)]
+        figures = [self._changefigure_html(i) for i in did["indicator"].head(2)]
         return intro + _table(header, rows) + "".join(figures)
 
-    def _change_figure(self, indicator: str) -> str:
+    def _changefigure_html(self, indicator: str) -> str:
         """Each town's change between the waves, innovation towns against comparison towns."""
         assert self.changes is not None
         pl = self.lang == "pl"
@@ -473,7 +457,7 @@ class ComparisonReport:
             if pl
             else f"{title}: change between the waves in each town (95% confidence interval)"
         )
-        return _figure(fig, caption)
+        return figure_html(fig, caption)
 
     def _exports(self) -> str:
         pl = self.lang == "pl"

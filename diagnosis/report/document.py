@@ -16,6 +16,7 @@ True
 
 from __future__ import annotations
 
+import base64
 import gc
 import html as html_lib
 import re
@@ -25,8 +26,18 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
+from matplotlib.figure import Figure
 
-__all__ = ["REPORT_CSS", "notebook_html", "standalone_html", "write_pdf"]
+from ..present.style import figure_svg
+
+__all__ = [
+    "REPORT_CSS",
+    "HTMLFragment",
+    "figure_html",
+    "notebook_html",
+    "standalone_html",
+    "write_pdf",
+]
 
 REPORT_CSS = """
 @page {
@@ -86,6 +97,42 @@ _TEXT = {
            "badania"},
     "en": {"toc": "Contents", "synthetic": "Synthetic data — not the results of a real survey"},
 }  # fmt: skip
+
+
+class HTMLFragment(str):
+    """A string that Jupyter displays as HTML (no IPython import needed).
+
+    Examples
+    --------
+    >>> HTMLFragment("<p>Łódź</p>")._repr_html_()
+    '<p>Łódź</p>'
+    """
+
+    def _repr_html_(self) -> str:
+        return str(self)
+
+
+def figure_html(fig: Figure, caption: str) -> str:
+    """The figure as an SVG image (vector in the PDF) with its caption.
+
+    Embedded as a data URI rather than inline ``<svg>``: WeasyPrint then lays
+    the SVG out once as an image instead of cascading the page's CSS over each
+    of its thousands of elements.
+
+    Examples
+    --------
+    >>> from diagnosis.present.style import house_style, new_figure
+    >>> with house_style():
+    ...     fig, ax = new_figure(4)
+    >>> figure_html(fig, "Łódź & okolice")[-50:]
+    'igcaption>Łódź &amp; okolice</figcaption></figure>'
+    """
+    svg = base64.b64encode(figure_svg(fig).encode("utf-8")).decode("ascii")
+    caption = html_lib.escape(caption)
+    return (
+        f'<figure><img src="data:image/svg+xml;base64,{svg}" alt="{caption}">'
+        f"<figcaption>{caption}</figcaption></figure>"
+    )
 
 
 def notebook_html(notebook: nbformat.NotebookNode | str | Path) -> str:

@@ -9,7 +9,6 @@ disclosure control there.
 
 from __future__ import annotations
 
-import base64
 import html
 import math
 from collections.abc import Mapping
@@ -32,7 +31,6 @@ from ..evidence import (
 )
 from ..present import (
     dot_interval,
-    figure_svg,
     format_number,
     format_table,
     likert_bars,
@@ -40,7 +38,7 @@ from ..present import (
     priority_matrix,
     pyramid,
 )
-from .document import _collect_new_objects_only
+from .document import HTMLFragment, _collect_new_objects_only, figure_html
 from .texts import SECTION_TITLES, text
 
 __all__ = ["SECTIONS", "TownReport"]
@@ -52,29 +50,8 @@ SECTIONS = (
 )  # fmt: skip
 
 
-class _HTML(str):
-    """A string that Jupyter displays as HTML (no IPython import needed)."""
-
-    def _repr_html_(self) -> str:
-        return str(self)
-
-
 def _esc(value: object) -> str:
     return html.escape(str(value))
-
-
-def _figure(fig, caption: str) -> str:
-    """The figure as an SVG image (vector in the PDF) with its caption.
-
-    Embedded as a data URI rather than inline ``<svg>``: WeasyPrint then lays
-    the SVG out once as an image instead of cascading the page's CSS over each
-    of its thousands of elements.
-    """
-    svg = base64.b64encode(figure_svg(fig).encode("utf-8")).decode("ascii")
-    return (
-        f'<figure><img src="data:image/svg+xml;base64,{svg}" alt="{_esc(caption)}">'
-        f"<figcaption>{_esc(caption)}</figcaption></figure>"
-    )
 
 
 @dataclass(frozen=True)
@@ -128,14 +105,14 @@ class TownReport:
         write_evidence(self.analysis, self.sheets, target)
         return target
 
-    def section(self, name: str) -> _HTML:
+    def section(self, name: str) -> HTMLFragment:
         """One section as HTML, headed by an ``<h2>`` that the table of contents lists."""
         if name not in SECTIONS:
             raise KeyError(f"unknown section {name!r}; sections: {', '.join(SECTIONS)}")
         title = SECTION_TITLES[name][0 if self.lang == "pl" else 1]
         with _collect_new_objects_only():
             body = getattr(self, f"_{name}")()
-        return _HTML(f'<section><h2 id="sec-{name}">{_esc(title)}</h2>{body}</section>')
+        return HTMLFragment(f'<section><h2 id="sec-{name}">{_esc(title)}</h2>{body}</section>')
 
     def html(self) -> str:
         """All sections, in order (for scripts that do not use the notebook)."""
@@ -244,7 +221,7 @@ class TownReport:
         )
         return (
             f"<p>{intro}</p>"
-            + _figure(fig, t("pyramid_caption"))
+            + figure_html(fig, t("pyramid_caption"))
             + self._table(
                 table,
                 ["age", "sex_label", "population_share", "sample_share", "weighted_share"],
@@ -323,7 +300,7 @@ class TownReport:
             freq, order, labels, item_labels=item_labels, sort=True,
             threshold=a.settings.threshold, lang=self.lang,
         )  # fmt: skip
-        return _figure(fig, self.t(title_key))
+        return figure_html(fig, self.t(title_key))
 
     def _findings(self) -> str:
         a, t = self.analysis, self.t
@@ -337,7 +314,7 @@ class TownReport:
         )
         needs = needs.assign(label=needs[f"label_{self.lang}"])
         fig = needs_ranking(needs, label="label", threshold=a.settings.threshold, lang=self.lang)
-        parts += [f"<h3>{t('needs')}</h3>", _figure(fig, t("needs_caption"))]
+        parts += [f"<h3>{t('needs')}</h3>", figure_html(fig, t("needs_caption"))]
         parts += [f"<h3>{t('trust_participation')}</h3>",
                   self._likert("cohesion", "cohesion_caption")]  # fmt: skip
         total = self._total()
@@ -347,7 +324,7 @@ class TownReport:
                 part.assign(label=part[f"label_{self.lang}"]), "label",
                 threshold=a.settings.threshold, lang=self.lang,
             )  # fmt: skip
-            parts.append(_figure(fig, t("participation_caption")))
+            parts.append(figure_html(fig, t("participation_caption")))
         parts.append(self._indicator_table(total[total["kind"] == "mean"]))
         return "".join(parts)
 
@@ -380,7 +357,7 @@ class TownReport:
         )
         return (
             f"<p>{t('ipa_intro')}</p>"
-            + _figure(fig, t("ipa_caption"))
+            + figure_html(fig, t("ipa_caption"))
             + self._table(
                 pri.assign(n=a.n),
                 ["label", "quadrant_label", "clear_label"],
@@ -488,7 +465,7 @@ class TownReport:
             rows, "label", group="group_label", threshold=a.settings.threshold, lang=self.lang,
             sort=False,
         )  # fmt: skip
-        return f"<p>{t('library_intro')}</p>" + _figure(fig, t("library_caption"))
+        return f"<p>{t('library_intro')}</p>" + figure_html(fig, t("library_caption"))
 
     def _ideas(self) -> str:
         from ..clean import theme_labels
