@@ -386,6 +386,16 @@ def test_pyramid_hides_small_sample_cells():
     assert any("fewer than 10 respondents" in t for t in texts(fig))
 
 
+def test_pyramid_shares_are_of_the_whole_sample_when_cells_are_blanked():
+    """Suppressed cells come blank: shares and n must still be of all respondents."""
+    counts = [30, np.nan, 40, 30, 90, np.nan]  # two hidden cells of 4 and 6 people
+    sample = POPULATION.rename(columns={"population": "n"}).assign(n=counts, suppressed=False)
+    fig = pyramid(sample, POPULATION, threshold=10, sample_total=200, lang="en")
+    filled = [p for p in fig.axes[0].patches if p.get_fill()]
+    assert sorted(abs(p.get_width()) for p in filled) == pytest.approx([0.15, 0.15, 0.2, 0.45])
+    assert "Sample (n = 200): women" in texts(fig)
+
+
 # ------------------------------------------------------------ needs_ranking
 def needs_frame() -> pd.DataFrame:
     return pd.DataFrame(

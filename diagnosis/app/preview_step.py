@@ -117,6 +117,7 @@ class PreviewStep(Step):
             age_order=list(ages),
             age_labels=ages,
             threshold=a.settings.threshold,
+            sample_total=a.n,
             lang=lang,
         )
         parts = [notice("info", numbers), figure_html(figure_svg(fig), self.t("pyramid_caption"))]

@@ -847,6 +847,7 @@ def pyramid(
     age_order: Sequence[object] | None = None,
     age_labels: Mapping[object, str] | None = None,
     threshold: int | None = None,
+    sample_total: float | None = None,
     title: str | None = None,
     lang: str = "pl",
 ) -> Figure:
@@ -874,6 +875,9 @@ def pyramid(
     threshold : int, optional
         Sample cells with fewer respondents, or marked ``suppressed``, are not
         drawn (only the population outline, and "—").
+    sample_total : float, optional
+        The whole sample's size, when ``sample`` has suppressed (blank) cells:
+        shares are of it, and the legend's n is it. Default: the sum of the counts.
     title : str, optional
         Title.
     lang : {"pl", "en"}
@@ -909,10 +913,11 @@ def pyramid(
     gone = _hidden(sample, [sample_value])
     if threshold is not None:
         gone = gone | (counts < threshold).to_numpy()
-    sample_share = counts.groupby([sample[age], sample[sex]]).sum() / counts.sum()
+    total = float(counts.sum()) if sample_total is None else float(sample_total)
+    sample_share = counts.groupby([sample[age], sample[sex]]).sum() / total
     gone_cells = set(zip(sample.loc[gone, age], sample.loc[gone, sex], strict=True))
     integer_counts = bool(np.allclose(counts.dropna(), counts.dropna().round()))
-    sample_n = int(counts.sum()) if integer_counts and counts.sum() > 1 else None
+    sample_n = int(total) if integer_counts and total > 1 else None
     colours = {male: OKABE_ITO["blue"], female: OKABE_ITO["orange"]}
     y = np.arange(len(bands), dtype=float)
     with house_style():

@@ -205,6 +205,7 @@ class TownReport:
             prof,
             age_labels=self.level_labels.get("age_band"),
             threshold=a.settings.threshold,
+            sample_total=a.n,
             lang=self.lang,
         )
         table = prof.assign(
