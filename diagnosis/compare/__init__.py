@@ -15,7 +15,7 @@ from .adjusted import COVARIATES, AdjustedComparison, adjusted_comparison
 from .change import difference_in_differences, wave_changes
 from .export import ExportFiles, export_pooled, sav_codes
 from .indicators import indicator_matrix, town_indicators, versus_mean
-from .pooled import Pooled, Skipped, pool_towns, pooled_design
+from .pooled import Pooled, Skipped, for_formula, pool_towns, pooled_design
 from .profiles import Profiles, borrowable_ideas, needs_profiles
 from .render import ComparisonFiles, render_comparison
 from .report import KEY_INDICATORS, SECTIONS, ComparisonReport
@@ -35,6 +35,7 @@ __all__ = [
     "borrowable_ideas",
     "difference_in_differences",
     "export_pooled",
+    "for_formula",
     "indicator_matrix",
     "needs_profiles",
     "pool_towns",

@@ -36,7 +36,7 @@ import pandas as pd
 from scipy import stats
 
 from ..errors import DiagnosisError, Language
-from .pooled import Pooled, pooled_design
+from .pooled import Pooled, for_formula, pooled_design
 
 __all__ = ["COVARIATES", "AdjustedComparison", "adjusted_comparison"]
 
@@ -207,10 +207,8 @@ def adjusted_comparison(
 
     ind = pooled.indicator(indicator)
     sub = pooled.wave(wave)
-    data = sub.data.copy()
+    data = for_formula(sub.data, ("town", *covariates))
     data["y"] = pd.to_numeric(data[ind.column], errors="coerce").astype(float)
-    for c in ("town", *covariates):  # patsy: plain objects, None for missing
-        data[c] = data[c].astype(object).where(data[c].notna(), None)
     towns = sorted(pd.unique(data["town"]))
     if len(towns) < 3:
         raise DiagnosisError(

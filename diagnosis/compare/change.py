@@ -23,7 +23,7 @@ from scipy import stats
 
 from ..errors import DiagnosisError
 from ..estimate import adjust_pvalues
-from .pooled import Pooled, pooled_design
+from .pooled import Pooled, for_formula, pooled_design
 
 __all__ = ["difference_in_differences", "wave_changes"]
 
@@ -130,20 +130,10 @@ def difference_in_differences(
             en="Difference-in-differences needs towns with an innovation and comparison towns, "
             "both surveyed twice (waves 1 and 2).",
         )
-    keep = pooled.data["town"].isin(twice) & pooled.data["wave"].isin([1, 2])
-    sub = Pooled(
-        data=pooled.data[keep].reset_index(drop=True),
-        towns=towns[towns["town"].isin(twice)],
-        designs={k: v for k, v in pooled.designs.items() if k[0] in twice and k[1] in (1, 2)},
-        indicators=pooled.indicators,
-        instrument=pooled.instrument,
-        weighting=pooled.weighting,
-    )
-    data = sub.data.copy()
-    data["town"] = data["town"].astype(object)
+    sub = pooled.subset(towns=sorted(twice), waves=[1, 2])
+    data = for_formula(sub.data, ["town"])
     data["post"] = (data["wave"] == 2).astype(float)
-    data["did"] = (data["post"] == 1) & data["town"].isin(treated)
-    data["did"] = data["did"].astype(float)
+    data["did"] = data["post"] * data["town"].isin(treated)
     group = np.where(data["town"].isin(treated), "t", "c")
     chosen = indicators or [i.id for i in pooled.indicators]
     for ind in pooled.indicators:  # outcomes as numbers; every model uses the same design

@@ -131,7 +131,7 @@ def export_pooled(pooled: Pooled, folder: str | Path, lang: Language = "pl") -> 
                 missing[column] = gaps
             column_labels[column] = q.label(lang)
             book += [(column, c.name, codes[c.name], c.label(lang)) for c in q.choices]
-        elif values.dtype.kind in "biufc" or pd.api.types.is_numeric_dtype(values):
+        elif pd.api.types.is_numeric_dtype(values):
             sav[column] = pd.to_numeric(values, errors="coerce").astype(float)
             if "__" in column and q is not None:
                 choice = column.split("__", 1)[1]

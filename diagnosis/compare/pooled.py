@@ -31,7 +31,7 @@ from ..instrument import Instrument, load_instrument
 from ..town import STANDARD_INSTRUMENT, TOWNS_DIR, Town, find_towns, find_waves, load_town
 from ..validate import validate_town
 
-__all__ = ["Pooled", "Skipped", "pool_towns", "pooled_design"]
+__all__ = ["Pooled", "Skipped", "for_formula", "pool_towns", "pooled_design"]
 
 #: respondent columns a pooled table keeps besides the answers (identifiers are dropped)
 DEMOGRAPHICS = ("age_band", "sex", "education", "employment", "district", "years_in_town")
@@ -86,11 +86,36 @@ class Pooled:
 
     def wave(self, wave: int = 1) -> Pooled:
         """The same pooled data restricted to one survey wave."""
-        keep = self.data["wave"] == wave
+        return self.subset(waves=[wave])
+
+    def subset(
+        self, towns: Sequence[str] | None = None, waves: Sequence[int] | None = None
+    ) -> Pooled:
+        """The same pooled data restricted to some towns (slugs) and/or waves.
+
+        Examples
+        --------
+        >>> pooled = pool_towns(["kwidzyn", "leczyca"])
+        >>> pooled.subset(towns=["kwidzyn"]).towns["wave"].tolist()
+        [1, 2]
+        """
+
+        def keep(frame: pd.DataFrame) -> pd.Series:
+            chosen = pd.Series(True, index=frame.index)
+            if towns is not None:
+                chosen &= frame["town"].isin(towns)
+            if waves is not None:
+                chosen &= frame["wave"].isin(waves)
+            return chosen
+
         return Pooled(
-            data=self.data[keep].reset_index(drop=True),
-            towns=self.towns[self.towns["wave"] == wave].reset_index(drop=True),
-            designs={k: v for k, v in self.designs.items() if k[1] == wave},
+            data=self.data[keep(self.data)].reset_index(drop=True),
+            towns=self.towns[keep(self.towns)].reset_index(drop=True),
+            designs={
+                (t, w): d
+                for (t, w), d in self.designs.items()
+                if (towns is None or t in towns) and (waves is None or w in waves)
+            },
             indicators=self.indicators,
             instrument=self.instrument,
             weighting=self.weighting,
@@ -253,13 +278,12 @@ def pooled_design(pooled: Pooled, data: pd.DataFrame | None = None) -> Design:
     True
     """
     data = (pooled.data if data is None else data).reset_index(drop=True)
-    design = Design(data, strata="stratum")
     if pooled.weighting == "none":
-        return design
+        return Design(data, strata="stratum")
     margins = _stratum_margins(pooled, data)
     if pooled.weighting == "poststratify":
         cells = margins.set_index(["stratum", "age_band", "sex"])["population"].astype(float)
-        return design.poststratify(["stratum", "age_band", "sex"], cells)
+        return Design(data, strata="stratum").poststratify(["stratum", "age_band", "sex"], cells)
     keyed = data.assign(
         stratum_age=data["stratum"].astype(str) + "|" + data["age_band"].astype(str),
         stratum_sex=data["stratum"].astype(str) + "|" + data["sex"].astype(str),
@@ -288,3 +312,20 @@ def _stratum_margins(pooled: Pooled, data: pd.DataFrame) -> pd.DataFrame:
         cells.insert(0, "stratum", stratum)
         frames.append(cells)
     return pd.concat(frames, ignore_index=True)
+
+
+def for_formula(data: pd.DataFrame, factors: Sequence[str]) -> pd.DataFrame:
+    """A copy of ``data`` whose ``factors`` patsy reads as categories with None for missing.
+
+    patsy does not take pandas' ``NA`` for missing; plain objects with None it does.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"g": pd.array(["a", None], dtype="string")})
+    >>> for_formula(df, ["g"])["g"].tolist()
+    ['a', None]
+    """
+    out = data.copy()
+    for c in factors:
+        out[c] = out[c].astype(object).where(out[c].notna(), None)
+    return out

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import DiagnosisError, Language
-from ..report.document import notebook_html, standalone_html, write_pdf
-from ..report.render import REPORTS_DIR
+from ..report.render import REPORTS_DIR, execute_template, publish
+from ..town import TOWNS_DIR, find_towns, load_town, town_folder
 
 __all__ = ["TEMPLATE", "ComparisonFiles", "render_comparison"]
 
@@ -70,11 +70,9 @@ def render_comparison(
 
     Raises
     ------
-    DiagnosisError
+    ReportError
         A failure inside the notebook, as one readable message.
     """
-    import papermill as pm
-
     out = Path(out_dir) if out_dir else REPORTS_DIR / "compare"
     out.mkdir(parents=True, exist_ok=True)
     notebook = out / "compare_towns.ipynb"
@@ -84,60 +82,41 @@ def render_comparison(
             progress(f"[{step}/3] {_STAGES[lang][step - 1]}")
 
     say(1)
-    try:
-        executed = pm.execute_notebook(
-            str(template),
-            str(notebook),
-            parameters={
-                "towns": [str(t) for t in towns],
-                "lang": lang,
-                "threshold": int(threshold),
-                "weighting": weighting,
-                "conf_level": float(conf_level),
-                "adjusted_indicator": adjusted_indicator,
-                "output_dir": str(out.resolve()),
-            },
-            progress_bar=False,
-            execution_timeout=timeout,
-            cwd=str(_ROOT),
-        )
-    except pm.PapermillExecutionError as exc:
-        raise DiagnosisError(
-            pl=f"Porównanie: notatnik zatrzymał się w komórce {exc.exec_count} "
-            f"({exc.ename}: {exc.evalue}). Szczegóły w {notebook}.",
-            en=f"Comparison: the notebook stopped in cell {exc.exec_count} "
-            f"({exc.ename}: {exc.evalue}). Details in {notebook}.",
-        ) from None
+    executed = execute_template(
+        template,
+        notebook,
+        {
+            "towns": [str(t) for t in towns],
+            "lang": lang,
+            "threshold": int(threshold),
+            "weighting": weighting,
+            "conf_level": float(conf_level),
+            "adjusted_indicator": adjusted_indicator,
+            "output_dir": str(out.resolve()),
+        },
+        who=("Porównanie", "Comparison"),
+        progress_bar=False,
+        execution_timeout=timeout,
+    )
     say(2)
     today = dt.date.today().isoformat()
-    meta = f"Raport z dnia {today}." if lang == "pl" else f"Report of {today}."
-    subtitle = "i ocena zmian" if lang == "pl" else "and evaluating change"
-    html = standalone_html(
-        notebook_html(executed),
+    html, pdf = publish(
+        executed,
+        out / "compare",
         title=_TITLE[lang],
-        subtitle=subtitle,
-        meta=meta,
+        subtitle="i ocena zmian" if lang == "pl" else "and evaluating change",
+        meta=f"Raport z dnia {today}." if lang == "pl" else f"Report of {today}.",
         lang=lang,
-        synthetic=_synthetic(out),
+        synthetic=_synthetic(towns),
+        before_pdf=lambda: say(3),
     )
-    html_path = out / "compare.html"
-    html_path.write_text(html, encoding="utf-8")
-    say(3)
-    pdf = write_pdf(html, out / "compare.pdf", base_url=out)
-    return ComparisonFiles(folder=out, notebook=notebook, html=html_path, pdf=pdf)
+    return ComparisonFiles(folder=out, notebook=notebook, html=html, pdf=pdf)
 
 
-def _synthetic(out: Path) -> bool:
-    """Whether the pooled data written by the notebook come from synthetic towns."""
-    import pandas as pd
-
-    towns = out / "town_indicators.csv"
-    if not towns.exists():
-        return False
-    names = pd.read_csv(towns, usecols=["town"], encoding="utf-8-sig")["town"].unique()
-    from ..town import TOWNS_DIR, load_town
-
+def _synthetic(towns: Sequence[str | Path]) -> bool:
+    """Whether every town compared is synthetic demo data (the cover says so)."""
+    folders = [town_folder(t) for t in towns] if towns else find_towns(TOWNS_DIR)
     try:
-        return all(load_town(TOWNS_DIR / n).synthetic for n in names)
-    except DiagnosisError:
+        return bool(folders) and all(load_town(f).synthetic for f in folders)
+    except DiagnosisError:  # the notebook leaves such a town out; the cover stays unmarked
         return False

@@ -24,6 +24,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import nbformat
+
 from ..errors import Language
 from ..evidence import ReportError, Settings
 from ..town import load_town
@@ -34,7 +36,9 @@ __all__ = [
     "REPORTS_DIR",
     "TEMPLATE",
     "ReportFiles",
+    "execute_template",
     "print_progress",
+    "publish",
     "render_town",
     "report_title",
 ]
@@ -74,6 +78,87 @@ def _say(progress: Callable[[str], None] | None, lang: Language, step: int, town
     if progress is not None:
         stages = _STAGES[lang]
         progress(f"[{town}] {step}/{len(stages)} {stages[step - 1]}")
+
+
+def execute_template(
+    template: str | Path,
+    notebook: Path,
+    parameters: Mapping[str, object],
+    *,
+    who: tuple[str, str],
+    **papermill_options: object,
+) -> nbformat.NotebookNode:
+    """Run a report template with papermill; a failing cell becomes one readable error.
+
+    Parameters
+    ----------
+    template : str or Path
+        The notebook to execute (from the checkout's root, as JupyterLab would).
+    notebook : Path
+        Where the executed notebook is written.
+    parameters : mapping
+        Injected after the template's ``parameters`` cell.
+    who : (str, str)
+        What the notebook was for, in Polish and English (e.g. the town), to
+        start the error message with.
+    **papermill_options
+        Passed to :func:`papermill.execute_notebook` (kernel, engine, timeout ...).
+
+    Raises
+    ------
+    ReportError
+        Naming ``who``, the cell, the reason and the executed notebook.
+    """
+    import papermill as pm
+
+    try:
+        return pm.execute_notebook(
+            str(template),
+            str(notebook),
+            parameters=dict(parameters),
+            cwd=str(_ROOT),
+            **papermill_options,  # type: ignore[arg-type]
+        )
+    except pm.PapermillExecutionError as exc:
+        raise ReportError(
+            pl=f"{who[0]}: notatnik zatrzymał się w komórce {exc.exec_count} "
+            f"({exc.ename}: {exc.evalue}). Szczegóły w {notebook}.",
+            en=f"{who[1]}: the notebook stopped in cell {exc.exec_count} "
+            f"({exc.ename}: {exc.evalue}). Details in {notebook}.",
+        ) from None
+
+
+def publish(
+    executed: nbformat.NotebookNode,
+    stem: Path,
+    *,
+    title: str,
+    subtitle: str,
+    meta: str,
+    lang: Language,
+    synthetic: bool,
+    before_pdf: Callable[[], None] | None = None,
+) -> tuple[Path, Path]:
+    """Write an executed report notebook as ``<stem>.html`` (no code) and ``<stem>.pdf`` (A4).
+
+    Returns
+    -------
+    (Path, Path)
+        The HTML and the PDF.
+    """
+    html = standalone_html(
+        notebook_html(executed),
+        title=title,
+        subtitle=subtitle,
+        meta=meta,
+        lang=lang,
+        synthetic=synthetic,
+    )
+    html_path = stem.with_suffix(".html")
+    html_path.write_text(html, encoding="utf-8")
+    if before_pdf is not None:
+        before_pdf()
+    return html_path, write_pdf(html, stem.with_suffix(".pdf"), base_url=stem.parent)
 
 
 def render_town(
@@ -127,8 +212,6 @@ def render_town(
         Bad input (located), invalid settings, or a notebook failure
         (:class:`ReportError` naming the town, the cell and the reason).
     """
-    import papermill as pm
-
     folder = Path(folder).resolve()
     Settings(lang, int(threshold), weighting, float(conf_level)).check()  # type: ignore[arg-type]
     _say(progress, lang, 1, folder.name)
@@ -148,46 +231,35 @@ def render_town(
     out.mkdir(parents=True, exist_ok=True)
     notebook = out / "diagnosis.ipynb"
     _say(progress, lang, 2, town.slug)
-    try:
-        executed = pm.execute_notebook(
-            str(template),
-            str(notebook),
-            parameters={
-                "town": str(folder),
-                "lang": lang,
-                "threshold": int(threshold),
-                "weighting": weighting,
-                "conf_level": float(conf_level),
-                "output_dir": str(out),
-            },
-            kernel_name=kernel_name,
-            progress_bar=progress_bar,
-            execution_timeout=timeout,
-            cwd=str(_ROOT),
-            engine_name=engine_name,
-            **dict(engine_options or {}),
-        )
-    except pm.PapermillExecutionError as exc:
-        raise ReportError(
-            pl=f"Miejscowość {town.name}: notatnik zatrzymał się w komórce {exc.exec_count} "
-            f"({exc.ename}: {exc.evalue}). Szczegóły w {notebook}.",
-            en=f"Town {town.name}: the notebook stopped in cell {exc.exec_count} "
-            f"({exc.ename}: {exc.evalue}). Details in {notebook}.",
-        ) from None
+    executed = execute_template(
+        template,
+        notebook,
+        {
+            "town": str(folder),
+            "lang": lang,
+            "threshold": int(threshold),
+            "weighting": weighting,
+            "conf_level": float(conf_level),
+            "output_dir": str(out),
+        },
+        who=(f"Miejscowość {town.name}", f"Town {town.name}"),
+        kernel_name=kernel_name,
+        progress_bar=progress_bar,
+        execution_timeout=timeout,
+        engine_name=engine_name,
+        **dict(engine_options or {}),
+    )
     _say(progress, lang, 3, town.slug)
-    meta = _cover_meta(town, lang)
-    html = standalone_html(
-        notebook_html(executed),
+    html_path, pdf_path = publish(
+        executed,
+        out / "diagnosis",
         title=report_title(lang),
         subtitle=town.name,
-        meta=meta,
+        meta=_cover_meta(town, lang),
         lang=lang,
         synthetic=town.synthetic,
+        before_pdf=lambda: _say(progress, lang, 4, town.slug),
     )
-    html_path = out / "diagnosis.html"
-    html_path.write_text(html, encoding="utf-8")
-    _say(progress, lang, 4, town.slug)
-    pdf_path = write_pdf(html, out / "diagnosis.pdf", base_url=out)
     return ReportFiles(
         folder=out,
         notebook=notebook,

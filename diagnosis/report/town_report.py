@@ -38,7 +38,7 @@ from ..present import (
     priority_matrix,
     pyramid,
 )
-from .document import HTMLFragment, _collect_new_objects_only, figure_html
+from .document import HTMLFragment, collect_new_objects_only, figure_html
 from .texts import SECTION_TITLES, text
 
 __all__ = ["SECTIONS", "TownReport"]
@@ -79,7 +79,7 @@ class TownReport:
         conf_level: float = 0.95,
     ) -> TownReport:
         """Analyse ``town`` (a name under surveys/towns or a path) and prepare its report."""
-        with _collect_new_objects_only():
+        with collect_new_objects_only():
             analysis = analyse_town(
                 town, lang=lang, threshold=threshold, weighting=weighting, conf_level=conf_level
             )
@@ -110,7 +110,7 @@ class TownReport:
         if name not in SECTIONS:
             raise KeyError(f"unknown section {name!r}; sections: {', '.join(SECTIONS)}")
         title = SECTION_TITLES[name][0 if self.lang == "pl" else 1]
-        with _collect_new_objects_only():
+        with collect_new_objects_only():
             body = getattr(self, f"_{name}")()
         return HTMLFragment(f'<section><h2 id="sec-{name}">{_esc(title)}</h2>{body}</section>')
 
