@@ -13,7 +13,7 @@ import pytest
 from diagnosis.cli import main
 from diagnosis.demo import planted_personal_data
 from diagnosis.report import SECTIONS, TEMPLATE, TownReport, render_town, standalone_html, write_pdf
-from diagnosis.report.document import _collect_new_objects_only
+from diagnosis.report.document import collect_new_objects_only
 from diagnosis.report.texts import SECTION_TITLES
 from diagnosis.report.town_report import _columns
 from diagnosis.town import TOWNS_DIR
@@ -116,7 +116,7 @@ def test_the_collector_helper_frees_its_garbage_and_keeps_a_callers_freeze(tmp_p
     class Node:
         pass
 
-    with _collect_new_objects_only():
+    with collect_new_objects_only():
         a, b = Node(), Node()
         a.other, b.other = b, a  # a reference cycle: only the cyclic collector frees it
         probe = weakref.ref(a)
@@ -128,7 +128,7 @@ def test_the_collector_helper_frees_its_garbage_and_keeps_a_callers_freeze(tmp_p
     gc.freeze()
     try:
         frozen = gc.get_freeze_count()
-        with _collect_new_objects_only():
+        with collect_new_objects_only():
             pass
         assert gc.get_freeze_count() == frozen  # the caller's freeze is left alone
     finally:
@@ -149,7 +149,7 @@ def test_the_collector_helper_collects_old_garbage_once_the_heap_has_grown(monke
     probe = weakref.ref(a)
     del a, b  # garbage from before the block: frozen with everything else during it
     monkeypatch.setitem(document._HEAP, "blocks", 1)  # as if the heap had grown since
-    with _collect_new_objects_only():
+    with collect_new_objects_only():
         pass
     assert probe() is None  # a full collection ran after the block
     assert document._HEAP["blocks"] > 1  # and the heap's size was noted again
