@@ -252,3 +252,34 @@ def test_diagnosis_compare_writes_html_pdf_and_exports(tmp_path, capsys):
     assert (shown[["n", "n_numerator"]].min(axis=1) >= 10).all()
     assert published[published["suppressed"]]["estimate"].isna().all()
     assert "raw_estimate" not in published
+
+
+def test_the_all_town_mean_gives_no_hidden_town_away():
+    # town c is hidden: with a mean over all three, mean and the shown values and
+    # populations would give c's value by subtraction. Its value must change nothing.
+    from diagnosis.compare import versus_mean
+
+    towns = pd.DataFrame({"town": ["a", "b", "c"], "wave": 1, "population": [300, 100, 50]})
+
+    def table(c_value):
+        return pd.DataFrame({"town": ["a", "b", "c"], "wave": 1, "indicator": "x",
+                             "raw_estimate": [0.2, 0.4, c_value], "raw_se": [0.01, 0.02, 0.05],
+                             "suppressed": [False, False, True]})  # fmt: skip
+
+    one, other = versus_mean(table(0.9), towns), versus_mean(table(0.1), towns)
+    pd.testing.assert_frame_equal(one, other)
+    assert one["mean"].iloc[0] == pytest.approx(0.75 * 0.2 + 0.25 * 0.4)
+    assert one.set_index("town").loc["c", ["difference", "se", "p_value"]].isna().all()
+
+
+def test_town_indicators_publish_no_numerator_or_small_complement():
+    from diagnosis.compare import pool_towns, town_indicators
+
+    table = town_indicators(pool_towns(["kwidzyn", "sopot"], waves=False))
+    hidden = table[table["suppressed"]]
+    assert len(hidden) > 0
+    assert hidden[["estimate", "se", "ci_low", "ci_high", "n", "n_numerator"]].isna().all().all()
+    shown = table[~table["suppressed"] & table["n_numerator"].notna()]
+    complement = shown["n"] - shown["n_numerator"]
+    assert not ((complement >= 1) & (complement < 10)).any()
+    assert (shown["n_numerator"] >= 10).all()

@@ -8,6 +8,8 @@ row), worked out in the comments.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -49,7 +51,8 @@ def test_primary_hides_rows_below_the_threshold_and_blanks_every_published_value
     out = suppress(table, threshold=10, within=[])
     # 9 and 3 are below 10; 10 itself is allowed ("at least 10")
     assert hidden(out) == [False, True, False, True]
-    for column in PUBLISHED_COLUMNS:
+    assert "n_numerator" in PUBLISHED_COLUMNS  # a numerator is a count: never left in a hidden row
+    for column in [c for c in PUBLISHED_COLUMNS if c in table]:
         assert out[column].isna().tolist() == [False, True, False, True], column
     # labels stay, so the reader sees the cell exists
     assert out["level"].tolist() == ["l0", "l1", "l2", "l3"]
@@ -242,7 +245,7 @@ def test_check_accepts_hidden_rows_and_rows_that_show_nothing():
     table = frame([50, 4, 30], suppressed=[False, True, False])
     check_no_small_cells(table, threshold=10)  # the small row is marked hidden
     blank = frame([50, 4])
-    blank.loc[1, [*PUBLISHED_COLUMNS]] = np.nan
+    blank.loc[1, [c for c in PUBLISHED_COLUMNS if c in blank]] = np.nan
     check_no_small_cells(blank, threshold=10)  # row 1 shows nothing at all
 
 
@@ -263,3 +266,177 @@ def test_check_raises_on_a_published_value_whose_count_is_unknown():
 def test_check_passes_on_what_suppress_returns():
     out = suppress(frame([50, 4, 30, 12, 9]), threshold=10)
     check_no_small_cells(out, threshold=10)
+
+
+# ------------------------------------------------ complement and differencing
+def test_a_small_complement_is_hidden_like_a_small_cell():
+    # 87 of 88 men said yes: the one other man's answer is known; 88 of 88 and 70 of 88 are fine
+    table = frame([88, 88, 88], n_numerator=[87, 88, 70])
+    out = suppress(table, threshold=10, n_col=["n", "n_numerator"], within=[],
+                   complement=("n", "n_numerator"))  # fmt: skip
+    assert hidden(out) == [True, False, False]
+    assert np.isnan(out.loc[0, "n_numerator"]) and out.loc[2, "n_numerator"] == 70
+    # without the complement rule the row is shown (what the report did before)
+    assert hidden(suppress(table, n_col=["n", "n_numerator"], within=[])) == [False, False, False]
+    with pytest.raises(DisclosureError):
+        check_no_small_cells(table, 10, n_col=["n", "n_numerator"], complement=("n", "n_numerator"))
+    check_no_small_cells(out, 10, n_col=["n", "n_numerator"], complement=("n", "n_numerator"))
+
+
+def test_hidden_cells_together_must_pass_the_rule_as_one_cell():
+    # districts of one indicator: the total (226) is published elsewhere. Hiding the two
+    # small districts (4 and 5) would leave 226 - 217 = 9 for them together: a third goes.
+    table = frame([4, 5, 34, 183], district=["a", "b", "c", "d"])
+    out = suppress(table, threshold=10, within=["variable"])
+    assert hidden(out) == [True, True, True, False]
+    # two hidden districts of 6 and 7 are 13 together: nothing more is needed
+    out = suppress(frame([6, 7, 34, 183]), threshold=10, within=["variable"])
+    assert hidden(out) == [True, True, False, False]
+
+
+def test_numerators_of_hidden_cells_together_must_pass_too():
+    # n of the two hidden groups is 25 together, but 3 + 4 = 7 of them said yes:
+    # the total's numerator minus the shown ones gives 7
+    table = frame([12, 13, 40, 50], n_numerator=[3, 4, 20, 25])
+    out = suppress(table, threshold=10, n_col=["n", "n_numerator"], within=["variable"],
+                   complement=("n", "n_numerator"))  # fmt: skip
+    assert hidden(out) == [True, True, True, False]
+
+
+def test_a_remainder_row_counts_as_a_hidden_member_and_is_never_shown():
+    # 226 respondents: 34 + 151 + 35 in listed districts, 6 with no district.
+    # The 6 are a hidden cell by subtraction: the smallest district goes with them.
+    table = frame([34, 151, 35, 6], rest=[False, False, False, True])
+    out = suppress(table, threshold=10, within=["variable"], remainder="rest")
+    assert hidden(out) == [True, False, False, True]
+    # an empty remainder (everybody has a district) is no member: nothing to hide
+    table = frame([34, 151, 41, 0], rest=[False, False, False, True])
+    out = suppress(table, threshold=10, within=["variable"], remainder="rest")
+    assert hidden(out) == [False, False, False, True]
+    # a large remainder covers a single small cell: 4 + 20 people together
+    table = frame([4, 151, 51, 20], rest=[False, False, False, True])
+    out = suppress(table, threshold=10, within=["variable"], remainder="rest")
+    assert hidden(out) == [True, False, False, True]
+
+
+def test_only_additive_counts_are_summed_over_hidden_cells():
+    # a distribution of one question: n (the denominator) is the same in every row,
+    # the numerators add up. Hidden "c" (4) and "b" (8) give 12 together: enough.
+    table = frame([60, 60, 60], n_numerator=[48, 8, 4])
+    out = suppress(table, threshold=10, n_col=["n", "n_numerator"], within=["variable"],
+                   additive=["n_numerator"])  # fmt: skip
+    assert hidden(out) == [False, True, True]
+    # summing n too would call 4 + 8 "120 respondents", which is not what they are
+    table = frame([60, 60, 60], n_numerator=[51, 6, 3])
+    out = suppress(table, threshold=10, n_col=["n", "n_numerator"], within=["variable"],
+                   additive=["n_numerator"])  # fmt: skip
+    assert hidden(out) == [True, True, True]
+
+
+def test_a_row_published_elsewhere_is_taken_last_as_a_partner():
+    # "mid" (4) is hidden; "pos" has the fewest respondents after it, but the indicator
+    # table publishes pos's share anyway, so hiding it would protect nothing: neg goes
+    table = frame([80, 80, 80], n_numerator=[30, 4, 26], shown=[False, False, True])
+    kwargs = dict(threshold=10, n_col=["n", "n_numerator"], within=["variable"],
+                  additive=["n_numerator"])  # fmt: skip
+    assert hidden(suppress(table, **kwargs)) == [False, True, True]
+    assert hidden(suppress(table, **kwargs, protected="shown")) == [True, True, False]
+
+
+# ---------------------------------------- every demo town, recomputed from the data
+TOWNS = sorted(p.parent.name for p in Path("surveys/towns").glob("*/town.yaml"))
+
+
+def _recount(data: pd.DataFrame, column: str, kind: str) -> tuple[int, float]:
+    """Respondents behind an indicator in ``data``: (denominator, numerator or NaN)."""
+    values = pd.to_numeric(data[column], errors="coerce")
+    n = int(values.notna().sum())
+    return n, float((values == 1).sum()) if kind == "share" else np.nan
+
+
+def _small(n: float, num: float, threshold: int) -> bool:
+    if n < threshold:
+        return True
+    if np.isnan(num):
+        return False
+    return num < threshold or 0 < n - num < threshold
+
+
+def assert_town_is_protected(analysis, threshold: int) -> int:
+    """The property: no published cell or complement, and no differenced hidden set, is small.
+
+    Returns the number of hidden cells checked (so the caller can see the test bites).
+    """
+    data = analysis.design.data
+    table = analysis.indicators
+    columns = {d.id: d.column for d in analysis.indicator_defs}
+    values = ["estimate", "se", "ci_low", "ci_high", "n", "n_numerator", "n_weighted"]
+    hidden_seen = 0
+    for (indicator, group), rows in table.groupby(["indicator", "group"], sort=False):
+        column, kind = columns[indicator], rows["kind"].iloc[0]
+        if group == "total":
+            domains = {"total": data}
+        else:
+            key = data[group].astype("string")
+            domains = {level: data[key == level] for level in rows["group_level"]}
+        for row in rows.itertuples():
+            n, num = _recount(domains[row.group_level], column, kind)
+            if row.suppressed:
+                hidden_seen += 1
+                # nothing of a hidden cell is published
+                assert all(pd.isna(getattr(row, v)) for v in values), (indicator, row.group_level)
+                continue
+            assert not _small(n, num, threshold), (analysis.town.slug, indicator, group, n, num)
+            assert row.n == n
+            if kind == "share":
+                assert row.n_numerator == num
+        total_row = table[(table["indicator"] == indicator) & (table["group"] == "total")]
+        if group == "total" or total_row["suppressed"].all():
+            continue  # nothing to subtract from
+        # differencing: the total minus the shown groups is what the hidden ones (and the
+        # respondents with no group) have together; it must be empty or publishable
+        n_all, num_all = _recount(data, column, kind)
+        shown = rows[~rows["suppressed"]]
+        n_rest = n_all - shown["n"].sum()
+        num_rest = num_all - shown["n_numerator"].sum() if kind == "share" else np.nan
+        assert n_rest == 0 or not _small(n_rest, num_rest, threshold), (
+            analysis.town.slug, indicator, group, n_rest, num_rest,
+        )  # fmt: skip
+        members = int(rows["suppressed"].sum()) + int(
+            n_rest - rows.loc[rows["suppressed"], "n"].fillna(0).sum() > 0
+        )
+        assert members != 1 or n_rest == 0
+    # the sample profile (age band x sex): shown cells, and per row and column what is hidden
+    cells = data.groupby(["age_band", "sex"]).size()
+    prof = analysis.profile.set_index(["age_band", "sex"])
+    for key, row in prof.iterrows():
+        true = int(cells.get(key, 0))
+        if row["suppressed"]:
+            assert pd.isna(row["sample_n"]) and pd.isna(row["weighted_share"])
+        else:
+            assert row["sample_n"] == true and true >= threshold
+    for level in (0, 1):
+        for _, part in prof.groupby(level=level):
+            rest = sum(int(cells.get(k, 0)) for k in part.index[part["suppressed"]])
+            assert rest == 0 or rest >= threshold
+    return hidden_seen
+
+
+@pytest.mark.parametrize("slug", TOWNS)
+def test_every_demo_town_publishes_no_small_cell_complement_or_difference(slug):
+    from diagnosis.evidence import analyse_town
+
+    analysis = analyse_town(slug)
+    assert assert_town_is_protected(analysis, 10) > 0
+
+
+def test_a_group_of_exactly_threshold_minus_one_is_protected():
+    from diagnosis.evidence import analyse_town
+
+    # Kwidzyn's smallest district has 38 respondents: at a threshold of 39 it is one short
+    sizes = analyse_town("kwidzyn").design.data["district"].value_counts()
+    threshold = int(sizes.min()) + 1
+    analysis = analyse_town("kwidzyn", threshold=threshold)
+    rows = analysis.indicators.query(f"group == 'district' and group_level == '{sizes.idxmin()}'")
+    assert len(rows) and rows["suppressed"].all()
+    assert assert_town_is_protected(analysis, threshold) > 0

@@ -72,9 +72,15 @@ def test_no_published_number_rests_on_a_small_group(kwidzyn):
     check_no_small_cells(shown, 10)
     hidden = t[t["suppressed"]]
     assert len(hidden) > 0 and hidden["estimate"].isna().all() and hidden["n"].isna().all()
-    # secondary suppression: no group of an indicator with exactly one hidden row
+    # secondary suppression: a group of an indicator with exactly one hidden row only where
+    # respondents without that group (no district given) hide with it
     counts = t.groupby(["indicator", "group"])["suppressed"].agg(["sum", "size"])
-    assert not ((counts["sum"] == 1) & (counts["size"] > 1)).any()
+    lonely = counts[(counts["sum"] == 1) & (counts["size"] > 1)]
+    data = kwidzyn.design.data
+    columns = {d.id: d.column for d in kwidzyn.indicator_defs}
+    for indicator, group in lonely.index:
+        answered = data[columns[indicator]].notna()
+        assert (answered & data[group].isna()).sum() > 0, (indicator, group)
 
 
 def test_a_higher_threshold_hides_more():
@@ -237,3 +243,23 @@ def test_cohesion_reliability(kwidzyn):
     assert 0.5 < rel.loc["alpha", "estimate"] < 0.95
     assert rel.loc["alpha", "ci_low"] < rel.loc["alpha", "estimate"] < rel.loc["alpha", "ci_high"]
     assert rel.loc["omega", "estimate"] == pytest.approx(rel.loc["alpha", "estimate"], abs=0.1)
+
+
+def test_the_evidence_files_publish_nothing_of_a_hidden_cell(kwidzyn, tmp_path):
+    import json
+
+    from diagnosis.evidence import write_evidence
+
+    files = write_evidence(kwidzyn, (), tmp_path)
+    numbers = ["estimate", "se", "ci_low", "ci_high", "n", "n_numerator", "n_weighted"]
+    csv = pd.read_csv(files.csv, encoding="utf-8-sig")
+    xlsx = pd.read_excel(files.xlsx, sheet_name="indicators")
+    records = pd.DataFrame(json.loads(files.json.read_text(encoding="utf-8"))["indicators"])
+    for table in (csv, xlsx, records):
+        hidden = table[table["suppressed"].astype(bool)]
+        # Kwidzyn has small cells (e.g. sat_transport in a district): they are all blank
+        assert len(hidden) > 100
+        assert hidden[numbers].isna().all().all()
+        shown = table[~table["suppressed"].astype(bool) & table["n_numerator"].notna()]
+        assert (shown["n_numerator"] >= 10).all()
+        assert not (shown["n"] - shown["n_numerator"]).between(1, 9).any()

@@ -2,9 +2,11 @@
 
 Each town's numbers come from its own calibrated design, exactly as in its
 report. The all-town mean of an indicator is the population-weighted average
-of the town estimates, :math:`\\bar\\mu = \\sum_j a_j \\hat y_j` with
-:math:`a_j = N_j / N` (adult residents): "the average resident of these
-towns". Towns are sampled independently, so the difference of town *j* from
+of the estimates of the towns whose value is published (a mean over hidden
+towns too would give a hidden value away by subtraction),
+:math:`\\bar\\mu = \\sum_j a_j \\hat y_j` with :math:`a_j = N_j / N`
+(adult residents): "the average resident of these towns". Towns are sampled
+independently, so the difference of town *j* from
 that mean, :math:`d_j = (1 - a_j)\\hat y_j - \\sum_{k \\ne j} a_k \\hat y_k`,
 has variance :math:`(1 - a_j)^2 V_j + \\sum_{k \\ne j} a_k^2 V_k` (R:
 ``svycontrast`` on ``svyby(..., covmat = TRUE)`` of the pooled stratified
@@ -65,11 +67,13 @@ def town_indicators(pooled: Pooled, conf_level: float = 0.95, threshold: int = 1
     table = pd.concat(frames, ignore_index=True)
     table["raw_estimate"] = table["estimate"]
     table["raw_se"] = table["se"]
-    table["n_disclosure"] = table[["n", "n_numerator"]].min(axis=1)
-    table = suppress(table, threshold=threshold, n_col="n_disclosure", within=[])
-    return table.drop(columns="n_disclosure").sort_values(
-        ["wave", "indicator", "town"], kind="stable", ignore_index=True
-    )
+    # each town-wave is its own sample: nothing adds up across rows, but the numerator and
+    # the complement (all but a few) are cells too
+    table = suppress(
+        table, threshold=threshold, n_col=["n", "n_numerator"], within=[],
+        complement=("n", "n_numerator"),
+    )  # fmt: skip
+    return table.sort_values(["wave", "indicator", "town"], kind="stable", ignore_index=True)
 
 
 def indicator_matrix(table: pd.DataFrame, wave: int = 1, column: str = "estimate") -> pd.DataFrame:
@@ -114,8 +118,8 @@ def versus_mean(
     DataFrame
         Per indicator x town: ``mean`` (all towns), ``difference``, ``se``,
         ``ci_low``, ``ci_high``, ``p_value``, ``p_adjusted``, ``verdict``
-        (``"above"``, ``"below"``, ``"no_difference"``); towns whose own value
-        is suppressed get no row values (``suppressed`` True).
+        (``"above"``, ``"below"``, ``"no_difference"``). Towns whose own value
+        is suppressed are left out of the mean and get no values.
 
     Examples
     --------
@@ -130,17 +134,21 @@ def versus_mean(
     out = []
     for indicator, rows in table[table["wave"] == wave].groupby("indicator", sort=False):
         rows = rows[rows["raw_estimate"].notna() & rows["raw_se"].notna()]
-        if len(rows) < 2:
+        # the mean is of the published towns only: a mean over all of them, with the shown
+        # towns' values and populations, would give a hidden town's value by subtraction
+        shown = ~rows["suppressed"].to_numpy(dtype=bool)
+        if shown.sum() < 2:
             continue
-        a = pop.reindex(rows["town"]).to_numpy()
+        a = np.where(shown, pop.reindex(rows["town"]).to_numpy(), 0.0)
         a = a / a.sum()
-        y = rows["raw_estimate"].to_numpy(dtype=float)
-        v = rows["raw_se"].to_numpy(dtype=float) ** 2
+        y = np.where(shown, rows["raw_estimate"].to_numpy(dtype=float), 0.0)
+        v = np.where(shown, rows["raw_se"].to_numpy(dtype=float) ** 2, 0.0)
         mean = float(a @ y)
         diff = y - mean
         # Var(d_j) = (1 - a_j)^2 V_j + sum_{k != j} a_k^2 V_k
         se = np.sqrt((1 - a) ** 2 * v + (a**2 * v).sum() - a**2 * v)
-        p = 2 * stats.norm.sf(np.abs(diff / se))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            p = 2 * stats.norm.sf(np.abs(diff / se))
         frame = pd.DataFrame(
             {
                 "indicator": indicator,
@@ -151,7 +159,7 @@ def versus_mean(
                 "ci_low": diff - z * se,
                 "ci_high": diff + z * se,
                 "p_value": p,
-                "suppressed": rows["suppressed"].to_numpy(dtype=bool),
+                "suppressed": ~shown,
             }
         )
         hidden = frame["suppressed"]
@@ -164,4 +172,8 @@ def versus_mean(
         )
         frame.loc[hidden, "verdict"] = "suppressed"
         out.append(frame)
+    if not out:
+        columns = ["indicator", "town", "mean", "difference", "se", "ci_low", "ci_high",
+                   "p_value", "suppressed", "p_adjusted", "verdict"]  # fmt: skip
+        return pd.DataFrame(columns=columns)
     return pd.concat(out, ignore_index=True)

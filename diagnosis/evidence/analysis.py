@@ -226,11 +226,58 @@ def _profile(design: Design, town: Town, threshold: int) -> pd.DataFrame:
     out["population_share"] = out["population"] / out["population"].sum()
     out["sample_share"] = out["sample_n"] / out["sample_n"].sum()
     out["weighted_share"] = out["weighted"] / out["weighted"].sum()
-    # the sample's cells add up to n: a small cell is hidden with a partner (secondary)
+    # the sample's cells add up to n, and each age band and each sex to the group sizes the
+    # indicator table shows: a small cell is hidden with partners in its row and column
     return suppress(
-        out, threshold, n_col="sample_n", within=None,
+        out, threshold, n_col="sample_n", within=[[], ["age_band"], ["sex"]],
         columns=["sample_n", "weighted", "sample_share", "weighted_share"],
     )  # fmt: skip
+
+
+def protect_indicators(table: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """Disclosure control of the indicator table: cells, complements and differences.
+
+    A row is hidden when its denominator ``n`` or numerator ``n_numerator`` is
+    below ``threshold`` or its complement ``n - n_numerator`` is between 1 and
+    ``threshold - 1``. The groups of one grouping (the districts of an
+    indicator) add up to its published total, so respondents outside every
+    listed group (no district given) are a hidden remainder, and groups are
+    hidden until no hidden cell, alone or together with the others, can be
+    had by subtracting the shown ones from the total.
+
+    Parameters
+    ----------
+    table : DataFrame
+        From :func:`~diagnosis.evidence.indicators.estimate_indicators`.
+    threshold : int
+
+    Returns
+    -------
+    DataFrame
+        The same rows with ``suppressed``; hidden rows carry no estimate, CI,
+        count or weighted count.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"indicator": "x", "group": ["total", "sex", "sex"],
+    ...     "group_level": ["total", "f", "m"], "estimate": [0.5, 0.5, 0.5],
+    ...     "n": [40.0, 34, 4], "n_numerator": [20.0, 17, 2]})
+    >>> protect_indicators(t, 10)["suppressed"].tolist()  # 2 without a sex: 4 + 2 < 10
+    [False, True, True]
+    """
+    counts = ["n", "n_numerator"]
+    parts = table[table["group"] != "total"]
+    totals = table[table["group"] == "total"].set_index("indicator")[counts]
+    listed = parts.groupby(["indicator", "group"], sort=False)[counts].sum(min_count=1)
+    rest = totals.reindex(listed.index.get_level_values("indicator")).to_numpy() - listed
+    rest = rest.reset_index().assign(group_level="", _remainder=True)
+    full = pd.concat([table.assign(_remainder=False), rest], ignore_index=True)
+    out = suppress(
+        full, threshold=threshold, n_col=counts, within=["indicator", "group"],
+        complement=("n", "n_numerator"), remainder="_remainder",
+    )  # fmt: skip
+    out = out[~out["_remainder"].astype(bool)].drop(columns="_remainder")
+    return out.astype({"suppressed": bool}).reset_index(drop=True)
 
 
 def _themes_and_quotes(
@@ -252,7 +299,8 @@ def _themes_and_quotes(
                     "count": count,
                     "answered": answered,
                     "share": count / answered if answered else np.nan,
-                    "suppressed": count < threshold,
+                    # a theme of 1..threshold-1 answers, or all but that few, is hidden
+                    "suppressed": count < threshold or 0 < answered - count < threshold,
                 }
             )
         # quotes: the longest answers of the most common themes, already redacted in cleaning;
@@ -330,10 +378,7 @@ def analyse_town(
     design = weight_design(data, town, weighting)
     defs = define_indicators(instrument)
     table = estimate_indicators(design, defs, [g for g in GROUPS if g in data], conf_level)
-    table["n_disclosure"] = table[["n", "n_numerator"]].min(axis=1)
-    table = suppress(table, threshold=threshold, n_col="n_disclosure",
-                     within=["indicator", "group"])  # fmt: skip
-    table = table.drop(columns="n_disclosure")
+    table = protect_indicators(table, threshold)
     ideas = read_table(town.workshop_ideas) if town.workshop_ideas else None
     assets = read_table(town.assets) if town.assets else None
     themes, quotes = _themes_and_quotes(cleaned.data, instrument, lang, threshold)

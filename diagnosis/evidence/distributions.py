@@ -3,12 +3,14 @@
 A distribution's categories add up to 100%, so a hidden category could be
 recovered by subtraction: every category resting on fewer respondents than
 the threshold (in the numerator) is hidden, and so is a partner category
-(secondary suppression within the question).
+(secondary suppression within the question), until the hidden categories
+together rest on at least the threshold. A category answered by all but a few
+is hidden too (the few others are a small cell).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
@@ -19,7 +21,11 @@ __all__ = ["category_shares"]
 
 
 def category_shares(
-    design: Design, variables: Sequence[str], threshold: int = 10, conf_level: float = 0.95
+    design: Design,
+    variables: Sequence[str],
+    threshold: int = 10,
+    conf_level: float = 0.95,
+    published: Mapping[str, object] | None = None,
 ) -> pd.DataFrame:
     """Weighted share of every answer category of each variable, suppressed where small.
 
@@ -31,6 +37,11 @@ def category_shares(
     threshold : int
         Smallest number of respondents behind a published share.
     conf_level : float
+    published : mapping variable -> level, optional
+        A category whose share another table publishes anyway (the "satisfied"
+        side of a battery is also an indicator). Secondary suppression does not
+        pick it as the partner of a hidden category, since the other table
+        would give it away; it picks another category.
 
     Returns
     -------
@@ -68,4 +79,13 @@ def category_shares(
         float(counts[v].get(str(c), 0))
         for v, c in zip(table["variable"], table["level"], strict=True)
     ]
-    return suppress(table, threshold, n_col=["n", "n_numerator"], within=["variable"])
+    # the categories' numerators add up to the shared denominator n; "all but a few" is a cell too
+    shown = dict(published or {})
+    table["_published"] = [
+        shown.get(v) == c for v, c in zip(table["variable"], table["level"], strict=True)
+    ]
+    out = suppress(
+        table, threshold, n_col=["n", "n_numerator"], within=["variable"],
+        complement=("n", "n_numerator"), additive=["n_numerator"], protected="_published",
+    )  # fmt: skip
+    return out.drop(columns="_published")
