@@ -38,6 +38,22 @@ Relative paths are relative to the town folder. Margin keys must be codes of
 the instrument's ``age_band`` and ``sex`` questions (checked by
 :func:`diagnosis.validate.validate_town`).
 
+Every file named in ``town.yaml`` must lie inside the town folder (the folder
+that holds that ``town.yaml``; for a later wave, the wave's subfolder), after
+symbolic links are resolved: ``../other/file.csv``, an absolute path elsewhere
+or a link pointing out of the folder is refused with a located error. The one
+exception is ``instrument``, which may also name a questionnaire in a shared
+instruments folder: the project's ``surveys/instruments`` (:data:`INSTRUMENTS_DIR`)
+or the ``instruments`` folder next to the folder of towns (for
+``<root>/towns/<slug>/town.yaml`` that is ``<root>/instruments``, so
+``instrument: ../../instruments/resident_survey.xlsx`` works).
+
+``town.yaml`` is read with a strict YAML loader (:func:`read_yaml`): at most
+1 MB (:data:`MAX_CONFIG_BYTES`), no anchors or aliases (``&name``, ``*name``),
+no nesting deeper than :data:`MAX_DEPTH`. ``population`` and each margin cell
+are at most :data:`MAX_POPULATION`; texts and lists are capped too (see the
+``MAX_*`` constants).
+
 Examples
 --------
 >>> town = load_town("surveys/towns/kwidzyn")
@@ -48,6 +64,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,6 +77,11 @@ import yaml
 from .errors import TownConfigError
 
 __all__ = [
+    "INSTRUMENTS_DIR",
+    "MAX_CONFIG_BYTES",
+    "MAX_DEPTH",
+    "MAX_DISTRICTS",
+    "MAX_POPULATION",
     "STANDARD_INSTRUMENT",
     "TOWNS_DIR",
     "ResponseFile",
@@ -67,13 +89,34 @@ __all__ = [
     "find_towns",
     "find_waves",
     "load_town",
+    "read_yaml",
 ]
 
 _ROOT = Path(__file__).resolve().parent.parent
 #: the standard resident survey shipped with the project
 STANDARD_INSTRUMENT = _ROOT / "surveys" / "instruments" / "resident_survey.xlsx"
+#: the shared questionnaires of the project; ``instrument:`` may point here
+INSTRUMENTS_DIR = STANDARD_INSTRUMENT.parent
 #: where towns live in a checkout
 TOWNS_DIR = _ROOT / "surveys" / "towns"
+
+#: largest town.yaml read (a real one is about 2 kB)
+MAX_CONFIG_BYTES = 1_000_000
+#: deepest nesting of lists and mappings (a real town.yaml needs 4)
+MAX_DEPTH = 10
+#: largest ``population`` and margin cell: above Warsaw, the largest Polish gmina
+#: (about 1.86 million residents of all ages in 2024, about 1.55 million adults)
+MAX_POPULATION = 2_000_000
+#: most districts (Warsaw has 18 dzielnice; a town's osiedla are far fewer than this)
+MAX_DISTRICTS = 200
+#: most margin cells and response files (the standard survey has 8 cells)
+MAX_CELLS = 500
+MAX_FILES = 100
+#: longest texts: a name, a district code or name, a file name; a source or title;
+#: the recruitment description
+MAX_NAME = 200
+MAX_TITLE = 500
+MAX_TEXT = 2000
 
 
 @dataclass(frozen=True)
@@ -137,6 +180,160 @@ def _fail(path: Path, key: str | None, pl: str, en: str, value: Any = None) -> T
     return TownConfigError(pl=pl, en=en, file=path, column=key, value=value)
 
 
+class _Refused(yaml.YAMLError):
+    """A YAML construct the town loader does not accept, with where it is."""
+
+    def __init__(self, kind: str, key: str | None, line: int) -> None:
+        super().__init__(kind)
+        self.kind, self.key, self.line = kind, key, line
+
+
+class _TownLoader(yaml.SafeLoader):
+    """SafeLoader without anchors and aliases and with a nesting limit.
+
+    An alias (``*a``) can make a few hundred bytes stand for billions of
+    values ("billion laughs"); a town.yaml never needs one.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._keys: list[str] = []
+        self._depth = 0
+
+    def _where(self) -> str | None:
+        key = ""
+        for part in self._keys:
+            key += part if part.startswith("[") or not key else f".{part}"
+        return key or None
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        event = self.peek_event()
+        if isinstance(index, yaml.ScalarNode):
+            part: str | None = str(index.value)
+        elif isinstance(index, int):
+            part = f"[{index + 1}]"
+        else:  # the document, or a mapping's key
+            part = None
+        if part is not None:
+            self._keys.append(part)
+        self._depth += 1  # the document is level 0; keys count too (``? [complex key]``)
+        try:
+            line = event.start_mark.line + 1 if event.start_mark else 0
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                raise _Refused("alias", self._where(), line)
+            if self._depth > MAX_DEPTH + 1:
+                raise _Refused("depth", self._keys[0] if self._keys else None, line)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+            if part is not None:
+                self._keys.pop()
+
+
+def read_yaml(path: str | Path) -> Any:
+    """Read a ``town.yaml`` strictly: size-capped, no YAML anchors or aliases.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+
+    Returns
+    -------
+    object
+        What the YAML holds (a dict for a usable town.yaml), built with
+        :class:`yaml.SafeLoader` types only.
+
+    Raises
+    ------
+    TownConfigError
+        When the file is larger than :data:`MAX_CONFIG_BYTES`, is not UTF-8,
+        has a syntax error (with its line), uses an anchor or alias or nests
+        deeper than :data:`MAX_DEPTH` (with its line and key).
+
+    Examples
+    --------
+    >>> read_yaml("surveys/towns/kwidzyn/town.yaml")["name"]
+    'Kwidzyn'
+    """
+    path = Path(path)
+    with path.open("rb") as handle:
+        data = handle.read(MAX_CONFIG_BYTES + 1)
+    if len(data) > MAX_CONFIG_BYTES:
+        raise _fail(
+            path,
+            None,
+            "Plik town.yaml jest większy niż 1 MB; prawdziwy opis miejscowości ma kilka kB. "
+            "Sprawdź, czy to właściwy plik.",
+            "town.yaml is larger than 1 MB; a real town description is a few kB. Check that "
+            "this is the right file.",
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _fail(
+            path,
+            None,
+            "Plik town.yaml musi być zapisany w UTF-8.",
+            "town.yaml must be saved as UTF-8.",
+        ) from None
+    loader = _TownLoader(text)
+    try:
+        return loader.get_single_data()
+    except _Refused as exc:
+        if exc.kind == "alias":
+            pl = (
+                "W pliku town.yaml nie wolno używać kotwic i odwołań YAML (& i *). Wpisz każdą "
+                "wartość wprost."
+            )
+            en = "town.yaml may not use YAML anchors or aliases (& and *). Write every value out."
+        else:
+            pl = (
+                f"Wartości w pliku town.yaml są zagnieżdżone głębiej niż na {MAX_DEPTH} "
+                "poziomów; opis miejscowości tego nie potrzebuje."
+            )
+            en = f"town.yaml has values nested deeper than {MAX_DEPTH} levels; a town needs none."
+        raise TownConfigError(
+            pl=pl, en=en, file=path, row=exc.line or None, column=exc.key
+        ) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise TownConfigError(
+            pl=f"Plik town.yaml ma błąd składni ({getattr(exc, 'problem', exc)}). Sprawdź wcięcia "
+            "i dwukropki.",
+            en=f"town.yaml has a syntax error ({getattr(exc, 'problem', exc)}). Check indentation "
+            "and colons.",
+            file=path,
+            row=mark.line + 1 if mark else None,
+        ) from None
+    finally:
+        loader.dispose()
+
+
+def _text(path: Path, key: str, value: Any, limit: int, *, required: bool = False) -> str | None:
+    """A text value of town.yaml, stripped: at most ``limit`` characters."""
+    if value is None and not required:
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise _fail(
+            path,
+            key,
+            "Tu powinien być tekst (jedna wartość, nie lista ani słownik).",
+            "A text is expected here (one value, not a list or a mapping).",
+            value,
+        )
+    text = str(value).strip()
+    if len(text) > limit:
+        raise _fail(
+            path,
+            key,
+            f"Ten tekst jest za długi: może mieć najwyżej {limit} znaków.",
+            f"This text is too long: it may have at most {limit} characters.",
+            text,
+        )
+    return text
+
+
 def _date(path: Path, key: str, value: Any) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value
@@ -152,8 +349,21 @@ def _date(path: Path, key: str, value: Any) -> dt.date | None:
         ) from None
 
 
-def _relative(folder: Path, path: Path, key: str, value: Any, *, must_exist: bool = True) -> Path:
-    if not isinstance(value, str) or not value.strip():
+def _relative(
+    folder: Path,
+    path: Path,
+    key: str,
+    value: Any,
+    *,
+    must_exist: bool = True,
+    shared: tuple[Path, ...] = (),
+) -> Path:
+    """The resolved path of a file named in town.yaml, which must stay inside ``folder``.
+
+    ``shared`` are further folders the file may be in (the instruments folders).
+    Symbolic links are resolved first, so a link out of the folder is refused.
+    """
+    if not isinstance(value, str) or not value.strip() or len(value) > MAX_TITLE:
         raise _fail(
             path,
             key,
@@ -162,7 +372,29 @@ def _relative(folder: Path, path: Path, key: str, value: Any, *, must_exist: boo
             value,
         )
     target = (folder / value).resolve()
-    if must_exist and not target.exists():
+    if not any(target.is_relative_to(root) for root in (folder, *shared)):
+        also_pl = (
+            f" Kwestionariusz może też leżeć we wspólnym folderze {INSTRUMENTS_DIR.name}."
+            if shared
+            else ""
+        )
+        also_en = (
+            f" A questionnaire may also be in the shared {INSTRUMENTS_DIR.name} folder."
+            if shared
+            else ""
+        )
+        raise _fail(
+            path,
+            key,
+            f"Ścieżka '{value}' prowadzi poza folder miejscowości {folder.name} (także przez "
+            "dowiązanie symboliczne), a pliki spoza niego nie są czytane. Skopiuj plik do "
+            f"folderu {folder.name} i wpisz tu samą jego nazwę.{also_pl}",
+            f"The path '{value}' leads outside the town folder {folder.name} (a symbolic link "
+            "counts too), and files outside it are not read. Copy the file into "
+            f"{folder.name} and give just its name here.{also_en}",
+            value,
+        )
+    if must_exist and not target.is_file():
         raise _fail(
             path,
             key,
@@ -190,6 +422,14 @@ def _margins(path: Path, raw: Any) -> tuple[pd.DataFrame, str]:
             "Podaj źródło danych o ludności (np. 'GUS BDL, 2024').",
             "Give the source of the population figures (e.g. 'GUS BDL, 2024').",
         )
+    if len(source) > MAX_TITLE:
+        raise _fail(
+            path,
+            "margins.source",
+            f"Opis źródła jest za długi: może mieć najwyżej {MAX_TITLE} znaków.",
+            f"The source is too long: it may have at most {MAX_TITLE} characters.",
+            source,
+        )
     cells = raw.get("cells")
     if not isinstance(cells, list) or not cells:
         raise _fail(
@@ -197,6 +437,14 @@ def _margins(path: Path, raw: Any) -> tuple[pd.DataFrame, str]:
             "margins.cells",
             "Podaj komórki struktury ludności: age_band, sex, population.",
             "List the population cells: age_band, sex, population.",
+        )
+    if len(cells) > MAX_CELLS:
+        raise _fail(
+            path,
+            "margins.cells",
+            f"Komórek struktury ludności może być najwyżej {MAX_CELLS}.",
+            f"There may be at most {MAX_CELLS} population cells.",
+            len(cells),
         )
     rows = []
     for i, cell in enumerate(cells, start=1):
@@ -210,7 +458,12 @@ def _margins(path: Path, raw: Any) -> tuple[pd.DataFrame, str]:
                 cell,
             )
         pop = cell["population"]
-        if isinstance(pop, bool) or not isinstance(pop, int | float) or pop < 0:
+        if (
+            isinstance(pop, bool)
+            or not isinstance(pop, int | float)
+            or not math.isfinite(pop)
+            or pop < 0
+        ):
             raise _fail(
                 path,
                 key,
@@ -218,8 +471,40 @@ def _margins(path: Path, raw: Any) -> tuple[pd.DataFrame, str]:
                 "The population must be a non-negative number.",
                 pop,
             )
-        rows.append((str(cell["age_band"]), str(cell["sex"]), int(pop)))
+        if pop > MAX_POPULATION:
+            raise _fail(
+                path,
+                key,
+                "Ta liczba ludności jest niemożliwa: żadna gmina w Polsce nie ma więcej niż "
+                "2 000 000 mieszkańców (największa, Warszawa, ma ok. 1,9 mln).",
+                "This population is impossible: no Polish gmina has more than 2,000,000 "
+                "residents (the largest, Warsaw, has about 1.9 million).",
+                pop,
+            )
+        age = _text(path, f"{key}.age_band", cell["age_band"], MAX_NAME, required=True)
+        sex = _text(path, f"{key}.sex", cell["sex"], MAX_NAME, required=True)
+        rows.append((age, sex, int(pop)))
     frame = pd.DataFrame(rows, columns=["age_band", "sex", "population"])
+    total = int(frame["population"].sum())
+    if total == 0:
+        raise _fail(
+            path,
+            "margins.cells",
+            "Wszystkie liczby ludności w strukturze to same zera, więc nie da się do niej ważyć "
+            "wyników. Wpisz liczby mieszkańców z GUS BDL.",
+            "The population cells are all zero, so the results cannot be weighted to them. "
+            "Enter the numbers of residents from GUS BDL.",
+        )
+    if total > MAX_POPULATION:
+        raise _fail(
+            path,
+            "margins.cells",
+            "Suma struktury ludności jest niemożliwa: żadna gmina w Polsce nie ma więcej niż "
+            "2 000 000 mieszkańców (największa, Warszawa, ma ok. 1,9 mln).",
+            "The margins add up to an impossible population: no Polish gmina has more than "
+            "2,000,000 residents (the largest, Warsaw, has about 1.9 million).",
+            total,
+        )
     dup = frame.duplicated(["age_band", "sex"])
     if dup.any():
         first = frame[dup].iloc[0]
@@ -236,9 +521,18 @@ def _columns(path: Path, key: str, raw: Any) -> tuple[tuple[str, str], ...]:
     """A response file's ``columns:`` (header in the file -> name to read it as)."""
     if raw is None:
         return ()
-    if not isinstance(raw, Mapping) or not all(
-        isinstance(k, str) and k.strip() and isinstance(v, str) and v.strip()
-        for k, v in raw.items()
+    if (
+        not isinstance(raw, Mapping)
+        or len(raw) > MAX_CELLS
+        or not all(
+            isinstance(k, str)
+            and k.strip()
+            and isinstance(v, str)
+            and v.strip()
+            and len(k) <= MAX_TITLE
+            and len(v) <= MAX_NAME
+            for k, v in raw.items()
+        )
     ):
         raise _fail(
             path,
@@ -294,32 +588,23 @@ def load_town(folder: str | Path) -> Town:
     """
     folder = town_folder(folder).resolve()
     path = folder / "town.yaml"
-    if not path.exists():
+    if not path.is_file():
         raise _fail(
             path,
             None,
             f"W folderze {folder} nie ma pliku town.yaml z opisem miejscowości.",
             f"Folder {folder} has no town.yaml describing the town.",
         )
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise TownConfigError(
-            pl=f"Plik town.yaml ma błąd składni ({getattr(exc, 'problem', exc)}). Sprawdź wcięcia "
-            "i dwukropki.",
-            en=f"town.yaml has a syntax error ({getattr(exc, 'problem', exc)}). Check indentation "
-            "and colons.",
-            file=path,
-            row=mark.line + 1 if mark else None,
-        ) from None
-    except UnicodeDecodeError:
+    if not path.resolve().is_relative_to(folder):
         raise _fail(
             path,
             None,
-            "Plik town.yaml musi być zapisany w UTF-8.",
-            "town.yaml must be saved as UTF-8.",
-        ) from None
+            f"Plik town.yaml to dowiązanie symboliczne prowadzące poza folder miejscowości "
+            f"{folder.name}. Zapisz w tym folderze zwykły plik town.yaml.",
+            f"town.yaml is a symbolic link leading outside the town folder {folder.name}. Save "
+            "a regular town.yaml in the folder.",
+        )
+    raw = read_yaml(path)
     if not isinstance(raw, Mapping):
         raise _fail(
             path, None, "Plik town.yaml jest pusty.", "town.yaml is empty or not a mapping."
@@ -330,6 +615,7 @@ def load_town(folder: str | Path) -> Town:
         raise _fail(
             path, "name", "Podaj nazwę miejscowości (name).", "Give the town's name (name)."
         )
+    name = _text(path, "name", name, MAX_NAME, required=True)
     population = raw.get("population")
     if isinstance(population, bool) or not isinstance(population, int) or population <= 0:
         raise _fail(
@@ -339,11 +625,36 @@ def load_town(folder: str | Path) -> Town:
             "Give the population as a whole number above zero.",
             population,
         )
+    if population > MAX_POPULATION:
+        raise _fail(
+            path,
+            "population",
+            "Ta liczba mieszkańców jest niemożliwa: żadna gmina w Polsce nie ma więcej niż "
+            "2 000 000 mieszkańców (największa, Warszawa, ma ok. 1,9 mln). Wpisz liczbę dorosłych "
+            "mieszkańców (18+) z GUS BDL.",
+            "This population is impossible: no Polish gmina has more than 2,000,000 residents "
+            "(the largest, Warsaw, has about 1.9 million). Give the number of adult residents "
+            "(18+) from GUS BDL.",
+            population,
+        )
     margins, source = _margins(path, raw.get("margins"))
+
+    wave = raw.get("wave", 1)
+    if isinstance(wave, bool) or not isinstance(wave, int) or not 1 <= wave <= 99:
+        raise _fail(
+            path,
+            "wave",
+            "Numer fali badania (wave) to liczba całkowita: 1, 2, 3...",
+            "The survey wave (wave) must be a whole number: 1, 2, 3...",
+            wave,
+        )
 
     instrument = STANDARD_INSTRUMENT
     if raw.get("instrument") is not None:
-        instrument = _relative(folder, path, "instrument", raw["instrument"])
+        # a later wave's folder is <root>/towns/<town>/wave2: the towns root is one level up
+        towns_root = folder.parent.parent if wave > 1 else folder.parent
+        shared = (INSTRUMENTS_DIR.resolve(), (towns_root.parent / "instruments").resolve())
+        instrument = _relative(folder, path, "instrument", raw["instrument"], shared=shared)
 
     responses_raw = raw.get("responses")
     if not isinstance(responses_raw, list) or not responses_raw:
@@ -352,6 +663,14 @@ def load_town(folder: str | Path) -> Town:
             "responses",
             "Podaj co najmniej jeden plik z odpowiedziami (responses: - file: ...).",
             "List at least one response file (responses: - file: ...).",
+        )
+    if len(responses_raw) > MAX_FILES:
+        raise _fail(
+            path,
+            "responses",
+            f"Plików z odpowiedziami może być najwyżej {MAX_FILES}.",
+            f"There may be at most {MAX_FILES} response files.",
+            len(responses_raw),
         )
     responses = []
     for i, item in enumerate(responses_raw, start=1):
@@ -365,7 +684,7 @@ def load_town(folder: str | Path) -> Town:
         responses.append(
             ResponseFile(
                 path=_relative(folder, path, f"{key}.file", item["file"]),
-                sheet=item.get("sheet"),
+                sheet=_text(path, f"{key}.sheet", item.get("sheet"), MAX_NAME),
                 columns=_columns(path, f"{key}.columns", item.get("columns")),
             )
         )
@@ -412,16 +731,20 @@ def load_town(folder: str | Path) -> Town:
             "Pole districts to słownik kod: nazwa.",
             "districts must map codes to names.",
         )
-
-    wave = raw.get("wave", 1)
-    if isinstance(wave, bool) or not isinstance(wave, int) or wave < 1:
+    if len(districts) > MAX_DISTRICTS:
         raise _fail(
             path,
-            "wave",
-            "Numer fali badania (wave) to liczba całkowita: 1, 2, 3...",
-            "The survey wave (wave) must be a whole number: 1, 2, 3...",
-            wave,
+            "districts",
+            f"Osiedli (districts) może być najwyżej {MAX_DISTRICTS}.",
+            f"There may be at most {MAX_DISTRICTS} districts.",
+            len(districts),
         )
+    district_names = {}
+    for code, label in districts.items():
+        code = _text(path, "districts", code, MAX_NAME, required=True)
+        district_names[code] = _text(path, f"districts.{code}", label, MAX_NAME, required=True)
+
+    recruitment = _text(path, "recruitment", raw.get("recruitment"), MAX_TEXT)
     innovation = raw.get("innovation") or {}
     if not isinstance(innovation, Mapping) or (innovation and not innovation.get("title")):
         raise _fail(
@@ -444,12 +767,14 @@ def load_town(folder: str | Path) -> Town:
         synthetic=bool(raw.get("synthetic", False)),
         fieldwork_start=start,
         fieldwork_end=end,
-        recruitment=raw.get("recruitment"),
-        districts=MappingProxyType({str(k): str(v) for k, v in districts.items()}),
+        recruitment=recruitment or None,
+        districts=MappingProxyType(district_names),
         workshop_ideas=ideas,
         assets=assets,
         wave=wave,
-        innovation=str(innovation["title"]).strip() if innovation else None,
+        innovation=_text(path, "innovation.title", innovation["title"], MAX_TITLE)
+        if innovation
+        else None,
         innovation_start=_date(path, "innovation.start", innovation.get("start")),
     )
 

@@ -131,3 +131,168 @@ def test_bad_wave_or_innovation_names_the_key(tmp_path, extra, key):
     with pytest.raises(TownConfigError) as info:
         load_town(_town(tmp_path, GOOD + extra))
     assert info.value.column == key
+
+
+# ------------------------------------------------------------ paths and hostile configuration
+
+
+def _refused(folder, key):
+    with pytest.raises(TownConfigError) as info:
+        load_town(folder)
+    err = info.value
+    assert err.column == key and str(err.file).endswith("town.yaml")
+    assert "poza folder miejscowości" in err.message("pl")
+    assert "outside the town folder" in err.message("en")
+    return err
+
+
+@pytest.mark.parametrize(
+    ("change", "key"),
+    [
+        (("- file: odpowiedzi.csv", "- file: ../../../../../../../../etc/passwd"),
+         "responses[1].file"),
+        (("- file: odpowiedzi.csv", "- file: /etc/passwd"), "responses[1].file"),
+        (("ideas: pomysly.csv", "ideas: ../sekret.csv"), "workshop.ideas"),
+        (("ideas: pomysly.csv", "ideas: pomysly.csv\n  assets: ../sekret.csv"), "workshop.assets"),
+        (("recruitment:", "instrument: ../sekret.csv\nrecruitment:"), "instrument"),
+    ],
+)  # fmt: skip
+def test_a_path_leading_outside_the_town_folder_is_refused(tmp_path, change, key):
+    (tmp_path / "sekret.csv").write_text("root:x:0:0:tajne\n", encoding="utf-8")
+    err = _refused(_town(tmp_path, GOOD.replace(*change)), key)
+    assert "tajne" not in err.message("pl") and "root:x" not in err.message("en")
+
+
+def test_a_symlink_inside_the_folder_pointing_outside_is_refused(tmp_path):
+    secret = tmp_path / "sekret.csv"
+    secret.write_text("tajne\n", encoding="utf-8")
+    folder = _town(tmp_path, files=("arkusz.xlsx", "pomysly.csv"))
+    (folder / "odpowiedzi.csv").symlink_to(secret)
+    _refused(folder, "responses[1].file")
+    # a symlink that stays inside the folder is fine
+    (folder / "odpowiedzi.csv").unlink()
+    (folder / "dane.csv").write_text("x\n", encoding="utf-8")
+    (folder / "odpowiedzi.csv").symlink_to(folder / "dane.csv")
+    assert load_town(folder).responses[0].path == folder / "dane.csv"
+
+
+def test_a_town_yaml_that_is_a_symlink_to_elsewhere_is_refused(tmp_path):
+    folder = _town(tmp_path)
+    (tmp_path / "inny.yaml").write_text((folder / "town.yaml").read_text(encoding="utf-8"))
+    (folder / "town.yaml").unlink()
+    (folder / "town.yaml").symlink_to(tmp_path / "inny.yaml")
+    with pytest.raises(TownConfigError) as info:
+        load_town(folder)
+    assert "poza folder miejscowości" in info.value.message("pl")
+
+
+def test_the_questionnaire_may_come_from_the_shared_instruments_folder(tmp_path):
+    towns = tmp_path / "surveys" / "towns"
+    towns.mkdir(parents=True)
+    shared = tmp_path / "surveys" / "instruments"
+    shared.mkdir()
+    (shared / "ankieta.xlsx").write_text("x", encoding="utf-8")
+    text = GOOD.replace("recruitment:", "instrument: ../../instruments/ankieta.xlsx\nrecruitment:")
+    town = load_town(_town(towns, text))
+    assert town.instrument == shared / "ankieta.xlsx"
+    # the project's own instruments folder, by absolute path
+    text = GOOD.replace("recruitment:", f"instrument: {STANDARD_INSTRUMENT}\nrecruitment:")
+    (towns / "probowo" / "town.yaml").write_text(text, encoding="utf-8")
+    assert load_town(towns / "probowo").instrument == STANDARD_INSTRUMENT
+    # ... but only the questionnaire: a response file there is refused
+    text = GOOD.replace("- file: odpowiedzi.csv", "- file: ../../instruments/ankieta.xlsx")
+    (towns / "probowo" / "town.yaml").write_text(text, encoding="utf-8")
+    _refused(towns / "probowo", "responses[1].file")
+
+
+BOMB = """\
+districts:
+  a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]
+  b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
+  c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
+  d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]
+"""
+
+
+def test_a_yaml_alias_bomb_is_refused_with_its_line(tmp_path):
+    text = GOOD.replace('districts: {centrum: "Śródmieście"}\n', BOMB)
+    with pytest.raises(TownConfigError) as info:
+        load_town(_town(tmp_path, text))
+    err = info.value
+    assert err.column == "districts.a" and err.row == 15
+    assert "kotwic" in err.message("pl") and "anchors" in err.message("en")
+
+
+def test_an_alias_alone_is_refused_too(tmp_path):
+    text = GOOD.replace('source: "dane testowe"', 'source: &zrodlo "dane testowe"')
+    text = text.replace('recruitment: "W bibliotece"', "recruitment: *zrodlo")
+    with pytest.raises(TownConfigError) as info:
+        load_town(_town(tmp_path, text))
+    assert info.value.column == "margins.source" and info.value.row == 5
+
+
+def test_an_oversized_town_yaml_is_refused_before_it_is_parsed(tmp_path):
+    text = GOOD + "# " + "x" * 1_100_000 + "\n"
+    with pytest.raises(TownConfigError) as info:
+        load_town(_town(tmp_path, text))
+    assert "1 MB" in info.value.message("pl") and info.value.column is None
+
+
+@pytest.mark.parametrize(
+    ("change", "key", "fragment_en"),
+    [
+        (('districts: {centrum: "Śródmieście"}',
+          "districts: {" + ", ".join(f"d{i}: D{i}" for i in range(201)) + "}"),
+         "districts", "at most 200"),
+        (('districts: {centrum: "Śródmieście"}', "districts: {centrum: [a, b]}"),
+         "districts.centrum", "text"),
+        (('districts: {centrum: "Śródmieście"}', "districts: {centrum: " + "x" * 201 + "}"),
+         "districts.centrum", "200 characters"),
+        (("name: Próbowo", "name: " + "P" * 201), "name", "200 characters"),
+        (('recruitment: "W bibliotece"', "recruitment: " + "w" * 2001), "recruitment",
+         "2000 characters"),
+        (('recruitment: "W bibliotece"', "recruitment: [a, b]"), "recruitment", "text"),
+        (('recruitment: "W bibliotece"', "recruitment: " + "[" * 30 + "]" * 30),
+         "recruitment", "nested"),
+    ],
+)  # fmt: skip
+def test_sizes_and_kinds_of_values_are_capped(tmp_path, change, key, fragment_en):
+    with pytest.raises(TownConfigError) as info:
+        load_town(_town(tmp_path, GOOD.replace(*change)))
+    assert info.value.column == key
+    assert fragment_en in info.value.message("en")
+
+
+@pytest.mark.parametrize(
+    ("change", "key", "fragment_pl"),
+    [
+        (("population: 1200", "population: 2000001"), "population", "2 000 000"),
+        (("population: 1200", "population: 0"), "population", "większą od zera"),
+        (("population: 1200", "population: -40"), "population", "większą od zera"),
+        (("population: 100}", "population: 2000001}"), "margins.cells[1]", "2 000 000"),
+        (("population: 100}", "population: .nan}"), "margins.cells[1]", "nieujemną"),
+        (("population: 100}", "population: .inf}"), "margins.cells[1]", "nieujemną"),
+    ],
+)
+def test_an_absurd_population_is_refused(tmp_path, change, key, fragment_pl):
+    with pytest.raises(TownConfigError) as info:
+        load_town(_town(tmp_path, GOOD.replace(*change)))
+    assert info.value.column == key
+    assert fragment_pl in info.value.message("pl")
+
+
+def test_margins_that_are_all_zero_are_refused(tmp_path):
+    text = GOOD.replace("population: 100}", "population: 0}").replace(
+        "population: 110}", "population: 0}"
+    )
+    with pytest.raises(TownConfigError) as info:
+        load_town(_town(tmp_path, text))
+    assert info.value.column == "margins.cells"
+    assert "same zera" in info.value.message("pl") and "all zero" in info.value.message("en")
+
+
+def test_nesting_through_complex_keys_is_capped_too(tmp_path):
+    text = GOOD + "? " * 5000 + "x\n"
+    with pytest.raises(TownConfigError) as info:
+        load_town(_town(tmp_path, text))
+    assert "nested" in info.value.message("en")

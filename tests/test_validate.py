@@ -641,3 +641,134 @@ def test_hundred_thousand_rows_find_every_planted_error():
     assert len(report.errors) == 1000 + 100
     bad_sex = [f.row for f in report.errors if f.column == "sex"]
     assert bad_sex == list(frame.index[::100])
+
+
+# ------------------------------------------------ town folders: values that would break the report
+
+
+def demo_copy(tmp_path: Path, rows: int | None = None, **yaml_changes: str) -> Path:
+    """A copy of the Kwidzyn demo town (no wave 2), optionally cut to ``rows`` respondents.
+
+    ``yaml_changes`` replace whole lines of town.yaml that start with the key, e.g.
+    ``population="population: 100"``.
+    """
+    import csv
+    import shutil
+
+    from diagnosis.town import TOWNS_DIR
+
+    folder = tmp_path / "kwidzyn"
+    shutil.copytree(TOWNS_DIR / "kwidzyn", folder, ignore=shutil.ignore_patterns("wave2"))
+    data = folder / "kobo_diagnoza_mieszkancow.csv"
+    if rows is not None:
+        with data.open(newline="", encoding="utf-8") as handle:
+            table = list(csv.reader(handle))
+        with data.open("w", newline="", encoding="utf-8") as handle:
+            csv.writer(handle, lineterminator="\n").writerows(table[: rows + 1])
+    config = folder / "town.yaml"
+    text = config.read_text(encoding="utf-8")
+    for old, new in yaml_changes.items():
+        text, n = re.subn(
+            rf"(?m)^(\s*-?\s*){re.escape(old)}.*$", lambda m, new=new: m.group(1) + new, text
+        )
+        assert n, old
+    config.write_text(text, encoding="utf-8")
+    return folder
+
+
+def coded(result, code: str) -> list[Finding]:
+    return [f for f in result.findings() if f.code == code]
+
+
+def test_the_demo_copy_is_clean():
+    import tempfile
+
+    from diagnosis.validate import validate_town
+
+    with tempfile.TemporaryDirectory() as tmp:
+        result = validate_town(demo_copy(Path(tmp)))
+        assert result.ok and result.n_respondents == 308
+        assert not coded(result, "too_few_respondents")
+
+
+def test_a_header_only_response_file_is_an_error(tmp_path):
+    from diagnosis.validate import validate_town
+
+    result = validate_town(demo_copy(tmp_path, rows=0))
+    assert not result.ok and result.n_respondents == 0
+    (found,) = coded(result, "no_rows")
+    assert (found.severity, found.file, found.row) == ("error", "kobo_diagnoza_mieszkancow.csv", 2)
+    assert "nie ma żadnej ankiety" in found.pl and "no responses" in found.en
+    assert "Pliki bez żadnej ankiety" in result.render("pl")
+    assert [f.code for f in result.config.findings] == []  # not eight empty groups on top
+
+
+def test_population_contradicting_the_margins_is_an_error(tmp_path):
+    from diagnosis.validate import validate_town
+
+    result = validate_town(demo_copy(tmp_path, population="population: 100"))
+    assert not result.ok
+    (found,) = coded(result, "population_margins_mismatch")
+    assert (found.severity, found.file, found.column, found.value) == (
+        "error", "town.yaml", "population", 100
+    )  # fmt: skip
+    assert "100" in found.pl and "31 410" in found.pl and "31,410" in found.en
+    # within 5% (rounding) is fine
+    near = validate_town(demo_copy(tmp_path / "near", population="population: 31000"))
+    assert near.ok and not coded(near, "population_margins_mismatch")
+
+
+def test_more_respondents_than_residents_is_an_error(tmp_path):
+    from diagnosis.validate import validate_town
+
+    cells = {
+        "- {age_band: '18_29', sex: female": "- {age_band: '18_29', sex: female, population: 20}"
+    }
+    folder = demo_copy(tmp_path, rows=60, population="population: 27", **cells)
+    text = (folder / "town.yaml").read_text(encoding="utf-8")
+    text = re.sub(r"population: \d{3,}\}", "population: 1}", text)
+    (folder / "town.yaml").write_text(text, encoding="utf-8")
+    result = validate_town(folder)
+    (found,) = coded(result, "population_below_sample")
+    assert (found.severity, found.column, found.value) == ("error", "population", 27)
+    assert not coded(result, "population_margins_mismatch")  # 20 + 7 x 1 = 27
+    assert "60" in found.pl and "60" in found.en
+
+
+def test_a_whole_age_band_without_respondents_or_without_residents_is_an_error(tmp_path):
+    from diagnosis.validate import validate_town
+
+    folder = demo_copy(tmp_path)
+    data = folder / "kobo_diagnoza_mieszkancow.csv"
+    lines = data.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [lines[0]] + [ln for ln in lines[1:] if ",18_29," not in ln]
+    data.write_text("".join(kept), encoding="utf-8")
+    result = validate_town(folder)
+    assert not result.ok
+    (found,) = coded(result, "margin_group_no_sample")
+    assert (found.severity, found.column, found.value) == (
+        "error", "margins.cells", "age_band=18_29"
+    )  # fmt: skip
+    assert "4 850" in found.pl and "18_29" in found.en
+    assert not [f for f in coded(result, "margin_cell_no_sample") if "18_29" in f.value]
+
+    zero = demo_copy(tmp_path / "zero")
+    text = (zero / "town.yaml").read_text(encoding="utf-8")
+    text = re.sub(r"(age_band: '18_29', sex: \w+, population: )\d+", r"\g<1>0", text)
+    (zero / "town.yaml").write_text(text, encoding="utf-8")
+    result = validate_town(zero)
+    (found,) = coded(result, "margin_group_zero")
+    assert (found.severity, found.value) == ("error", "age_band=18_29")
+    assert "nie ma mieszkańców" in found.pl
+
+
+def test_five_respondents_are_a_warning_not_an_error(tmp_path):
+    from diagnosis.validate import validate_town
+
+    result = validate_town(demo_copy(tmp_path, rows=5))
+    assert result.ok and result.n_respondents == 5
+    (found,) = coded(result, "too_few_respondents")
+    assert found.severity == "warning" and found.value == 5
+    assert "mniej niż 10" in found.pl and "fewer than 10" in found.en
+    # the groups nobody answered in stay warnings: there is nothing to weight
+    assert all(f.severity == "warning" for f in coded(result, "margin_group_no_sample"))

@@ -81,6 +81,27 @@ _TITLES = {
     "high_item_nonresponse": ("Dużo pytań bez odpowiedzi", "Many questions left unanswered"),
     "read_warning": ("Uwagi z wczytywania pliku", "Notes from reading the file"),
     "read_failed": ("Pliki, których nie udało się wczytać", "Files that could not be read"),
+    "no_rows": ("Pliki bez żadnej ankiety", "Files with no responses"),
+    "too_few_respondents": (
+        "Za mało ankiet, by pokazać wyniki",
+        "Too few responses to show results",
+    ),
+    "population_margins_mismatch": (
+        "Liczba mieszkańców niezgodna ze strukturą ludności",
+        "Population that contradicts the margins",
+    ),
+    "population_below_sample": (
+        "Więcej ankiet niż mieszkańców",
+        "More responses than residents",
+    ),
+    "margin_group_no_sample": (
+        "Grupy wieku lub płci bez żadnej ankiety",
+        "Age or sex groups with no respondent",
+    ),
+    "margin_group_zero": (
+        "Grupy z ankietami, ale bez mieszkańców",
+        "Groups with respondents but no residents",
+    ),
     "margin_code_unknown": (
         "Struktura ludności z kodami spoza kwestionariusza",
         "Population margins with codes not in the questionnaire",

@@ -20,10 +20,28 @@ from ..town import Town, load_town
 from .report import Finding, ValidationReport, _count
 from .responses import validate
 
-__all__ = ["FileCheck", "TownValidation", "validate_town"]
+__all__ = [
+    "MIN_RESPONDENTS",
+    "POPULATION_TOLERANCE",
+    "FileCheck",
+    "TownValidation",
+    "validate_town",
+]
 
 
 _IDEAS_COLUMNS = ("idea", "need", "votes")
+#: the default suppression threshold: with fewer respondents a report shows no results
+MIN_RESPONDENTS = 10
+#: how far ``population`` may be from the sum of the margins (rounding, another date of
+#: the same GUS table); counting children too would be about 20% off
+POPULATION_TOLERANCE = 0.05
+
+
+def _number(n: int, lang: Language) -> str:
+    """``31 410`` (Polish) or ``31,410``."""
+    return f"{n:,}".replace(",", " " if lang == "pl" else ",")
+
+
 _ASSETS_COLUMNS = ("asset", "kind", "description")
 
 
@@ -136,6 +154,25 @@ def _describe(res: Responses, lang: Language) -> str:
 def _config_findings(town: Town, instrument: Instrument) -> list[Finding]:
     found: list[Finding] = []
     yaml_name = town.config_path.name
+    total = int(town.margins["population"].sum())
+    if abs(town.population - total) > POPULATION_TOLERANCE * total:
+        found.append(
+            Finding(
+                code="population_margins_mismatch",
+                severity="error",
+                file=yaml_name,
+                column="population",
+                value=town.population,
+                pl=f"Liczba dorosłych mieszkańców (population: {_number(town.population, 'pl')}) "
+                f"nie zgadza się z sumą struktury ludności (margins: {_number(total, 'pl')}). "
+                "Obie liczby dotyczą mieszkańców w wieku 18+ z tego samego źródła; wpisz w "
+                f"population sumę struktury ({_number(total, 'pl')}) albo popraw komórki.",
+                en=f"The number of adult residents (population: {_number(town.population, 'en')}) "
+                f"does not match the sum of the margins ({_number(total, 'en')}). Both count "
+                f"residents aged 18+ from the same source; set population to the sum "
+                f"({_number(total, 'en')}) or correct the cells.",
+            )
+        )
     for column in ("age_band", "sex"):
         q = instrument.get(column)
         if q is None:
@@ -195,14 +232,93 @@ def _config_findings(town: Town, instrument: Instrument) -> list[Finding]:
 
 
 def _sample_findings(town: Town, frames: list[pd.DataFrame]) -> list[Finding]:
-    """Population cells with no respondent at all (weighting would fail there)."""
-    parts = [f[["age_band", "sex"]] for f in frames if {"age_band", "sex"} <= set(f.columns)]
-    if not parts:
-        return []
-    sample = pd.concat(parts).dropna().astype(str)
-    have = set(zip(sample["age_band"], sample["sex"], strict=True))
+    """The sample against the population: too few, more than the town, empty groups.
+
+    A whole age band or sex with residents but no respondent, or with
+    respondents but no residents, stops the weighting: an error once there are
+    enough respondents for a report to show anything (:data:`MIN_RESPONDENTS`).
+    A single empty cell is a warning (raking needs only the margins).
+    """
+    yaml_name = town.config_path.name
+    n = sum(len(f) for f in frames)
     found = []
+    if 0 < n < MIN_RESPONDENTS:
+        found.append(
+            Finding(
+                code="too_few_respondents",
+                severity="warning",
+                value=n,
+                pl=f"Ankiet jest tylko {n}, czyli mniej niż {MIN_RESPONDENTS}. Aby nikogo nie "
+                "dało się rozpoznać, raport nie pokaże żadnych wyników, tylko wyjaśnienie. "
+                "Zbierz więcej ankiet.",
+                en=f"There are only {n} responses, fewer than {MIN_RESPONDENTS}. So that nobody "
+                "can be recognised, the report will show no results, only why. Collect more "
+                "responses.",
+            )
+        )
+    if n > town.population:
+        found.append(
+            Finding(
+                code="population_below_sample",
+                severity="error",
+                file=yaml_name,
+                column="population",
+                value=town.population,
+                pl=f"Ankiet ({_number(n, 'pl')}) jest więcej niż dorosłych mieszkańców "
+                f"({_number(town.population, 'pl')}). Sprawdź liczbę mieszkańców w town.yaml.",
+                en=f"There are more responses ({_number(n, 'en')}) than adult residents "
+                f"({_number(town.population, 'en')}). Check the population in town.yaml.",
+            )
+        )
+    parts = [f[["age_band", "sex"]] for f in frames if {"age_band", "sex"} <= set(f.columns)]
+    if not parts or n == 0:  # no respondent at all: the files' own findings say so
+        return found
+    sample = pd.concat(parts).dropna().astype(str)
+    empty_groups: set[tuple[str, str]] = set()
+    for column, word_pl, word_en in (("age_band", "wieku", "age"), ("sex", "płci", "sex")):
+        residents = town.margins.groupby(column)["population"].sum()
+        answered = sample[column].value_counts()
+        for level, pop in residents.items():
+            got = int(answered.get(level, 0))
+            if pop > 0 and got == 0:
+                empty_groups.add((column, str(level)))
+                found.append(
+                    Finding(
+                        code="margin_group_no_sample",
+                        severity="error" if n >= MIN_RESPONDENTS else "warning",
+                        file=yaml_name,
+                        column="margins.cells",
+                        value=f"{column}={level}",
+                        pl=f"Nikt z grupy {word_pl} {level} nie wypełnił ankiety, a liczy ona "
+                        f"{_number(int(pop), 'pl')} mieszkańców. Wyników nie da się zważyć do "
+                        "struktury ludności: zbierz ankiety w tej grupie albo połącz ją z "
+                        "sąsiednią (w kwestionariuszu i w town.yaml).",
+                        en=f"Nobody in {word_en} group {level} answered, and it has "
+                        f"{_number(int(pop), 'en')} residents. The results cannot be weighted "
+                        "to the population: collect responses in this group or merge it with "
+                        "a neighbouring one (in the questionnaire and in town.yaml).",
+                    )
+                )
+            elif pop == 0 and got > 0:
+                found.append(
+                    Finding(
+                        code="margin_group_zero",
+                        severity="error",
+                        file=yaml_name,
+                        column="margins.cells",
+                        value=f"{column}={level}",
+                        pl=f"W grupie {word_pl} {level} ankietę wypełniło {got} osób, ale według "
+                        "town.yaml ta grupa nie ma mieszkańców (same zera). Popraw liczby w "
+                        "margins.cells.",
+                        en=f"{got} people in {word_en} group {level} answered, but town.yaml "
+                        "says the group has no residents (all zeros). Correct the numbers in "
+                        "margins.cells.",
+                    )
+                )
+    have = set(zip(sample["age_band"], sample["sex"], strict=True))
     for cell in town.margins.itertuples():
+        if {("age_band", cell.age_band), ("sex", cell.sex)} & empty_groups:
+            continue  # said once for the whole group
         if cell.population > 0 and (cell.age_band, cell.sex) not in have:
             found.append(
                 Finding(
@@ -218,6 +334,19 @@ def _sample_findings(town: Town, frames: list[pd.DataFrame]) -> list[Finding]:
                 )
             )
     return found
+
+
+def _no_rows(path: Path) -> Finding:
+    return Finding(
+        code="no_rows",
+        severity="error",
+        file=path.name,
+        row=2,
+        pl="W pliku nie ma żadnej ankiety: jest tylko wiersz nagłówków. Sprawdź, czy "
+        "wyeksportowano odpowiedzi (a nie pusty formularz), albo usuń ten plik z town.yaml.",
+        en="The file has no responses, only the header row. Check that the answers were "
+        "exported (not an empty form), or remove the file from town.yaml.",
+    )
 
 
 def _workshop_findings(town: Town, instrument: Instrument) -> list[Finding]:
@@ -360,7 +489,10 @@ def validate_town(folder: str | Path) -> TownValidation:
             failed = ValidationReport((_read_failed(item.path, err),), item.path.name, 0)
             checks.append(FileCheck(item.path, None, failed))
             continue
-        checks.append(FileCheck(item.path, responses, validate(responses, instrument)))
+        report = validate(responses, instrument)
+        if responses.n == 0:
+            report = ValidationReport((_no_rows(item.path), *report.findings), report.file, 0)
+        checks.append(FileCheck(item.path, responses, report))
     config = _config_findings(town, instrument)
     config += _sample_findings(town, [c.responses.data for c in checks if c.responses])
     config += _workshop_findings(town, instrument)
