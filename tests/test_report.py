@@ -195,3 +195,50 @@ def test_report_command_names_the_problem_for_a_broken_town(tmp_path, capsys):
     assert "✗ sopot" in err and "population" in err and "Traceback" not in err
     assert main(["report", "kwidzyn", "--threshold", "2"]) == 1
     assert "nie może być mniejszy niż 3" in capsys.readouterr().err
+
+
+def _five_respondents(tmp_path):
+    """A copy of the Kwidzyn demo town whose response file is cut to its first 5 rows."""
+    import csv
+
+    town = tmp_path / "kwidzyn"
+    shutil.copytree(TOWNS_DIR / "kwidzyn", town, ignore=shutil.ignore_patterns("wave2"))
+    data = town / "kobo_diagnoza_mieszkancow.csv"
+    with data.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    with data.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows[:6])
+    return town
+
+
+def test_a_town_with_five_respondents_gets_a_report_that_says_why(tmp_path, capsys):
+    town = _five_respondents(tmp_path)
+    assert main(["report", str(town), "--out", str(tmp_path / "out")]) == 0
+    out = tmp_path / "out" / "kwidzyn"
+    assert "✓ kwidzyn" in capsys.readouterr().out
+    text = _pdf_text(out / "diagnosis.pdf")
+    flat = " ".join(text.split())
+    assert "Kwidzyn" in flat and "Za mało ankiet, by pokazać wyniki" in flat
+    assert "ankiet jest tylko 5" in flat and "co najmniej 10" in flat
+    for pl, _ in SECTION_TITLES.values():  # every section is there, saying nothing is shown
+        assert pl in flat
+    assert re.search(r"\d+%", flat) is None  # no share of anything
+    evidence = json.loads((out / "evidence.json").read_text(encoding="utf-8"))
+    assert evidence["n_respondents"] == 5 and evidence["indicators"] == []
+    assert evidence["too_few_respondents"]["threshold"] == 10
+    assert pd.read_csv(out / "indicators.csv").empty
+    assert pd.read_excel(out / "indicators.xlsx", sheet_name="indicators").empty
+
+
+def test_the_few_respondents_summary_in_english_and_with_a_higher_threshold(tmp_path):
+    town = _five_respondents(tmp_path)
+    report = TownReport.build(town, lang="en")
+    assert report.analysis is None and report.too_few.n == 5
+    summary = unescape(report.section("summary"))
+    assert "Too few responses to show results" in summary
+    assert "only 5 responses" in summary and "at least 10" in summary
+    assert "Odsetek" not in unescape(report.html())
+    # a town of 308 under a threshold of 400 says the same, with its numbers
+    big = TownReport.build(TOWNS_DIR / "kwidzyn", threshold=400)
+    assert big.too_few is not None and big.too_few.n == 308
+    assert "co najmniej 400" in unescape(big.section("summary"))

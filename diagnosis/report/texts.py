@@ -43,6 +43,33 @@ TEXTS: dict[str, tuple[str, str]] = {
         "town, not only those who answered. For a result of 50% the margin of error is up to "
         "±{moe} percentage points (95% confidence interval).",
     ),
+    "few_title": ("Za mało ankiet, by pokazać wyniki", "Too few responses to show results"),
+    "few_summary": (
+        "W miejscowości {town} ankiet jest tylko {n}, a każdy wynik w tym raporcie musi opierać "
+        "się na co najmniej {threshold} osobach.",
+        "{town} has only {n} {noun}, and every result in this report must rest on at least "
+        "{threshold} people.",
+    ),
+    "few_why": (
+        "Dlatego raport nie pokazuje żadnych odsetków, średnich, wykresów ani cytatów: przy tak "
+        "małej liczbie osób dałoby się rozpoznać, kto co odpowiedział. To zasada ochrony danych "
+        "(art. 38 ust. 2 ustawy o statystyce publicznej), a nie błąd programu.",
+        "So the report shows no shares, means, charts or quotes: with so few people it could be "
+        "told who answered what. This is a data protection rule (Polish statistics law, art. "
+        "38(2)), not a fault of the program.",
+    ),
+    "few_next": (
+        "Co zrobić: zbierz więcej ankiet i utwórz raport ponownie. Wyniki opisujące całą "
+        "miejscowość daje zwykle kilkaset ankiet; rozdział „Jakość danych” pokazuje, ile "
+        "wierszy wczytano i ile zostało po czyszczeniu.",
+        "What to do: collect more responses and make the report again. Results that describe "
+        "the whole town usually take a few hundred; 'Data quality' shows how many rows were read "
+        "and how many were left after cleaning.",
+    ),
+    "few_section": (
+        "Nie pokazano: za mało ankiet (zob. „Podsumowanie”).",
+        "Not shown: too few responses (see 'Summary').",
+    ),
     "top_needs": ("Najważniejsze potrzeby", "Top needs"),
     "key_figures": ("Kluczowe liczby", "Key figures"),
     "quality_line": (

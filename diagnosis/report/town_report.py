@@ -5,11 +5,19 @@ analysis once, ``write_evidence`` writes the evidence files and ``section``
 returns one section as displayable HTML. Every number comes from the
 :class:`~diagnosis.evidence.TownAnalysis`; every published number has passed
 disclosure control there.
+
+A town with fewer respondents in the analysis than the suppression threshold
+gets a report all the same: :attr:`TownReport.too_few` is set, no analysis is
+run, the summary says plainly why nothing can be shown, and the evidence files
+hold no estimate.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import html
+import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -17,10 +25,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..clean import Cleaned, clean_responses, redact_text
 from ..errors import Language
 from ..evidence import (
     QUADRANTS,
     EvidenceSheet,
+    Settings,
     TownAnalysis,
     analyse_town,
     category_shares,
@@ -29,6 +39,7 @@ from ..evidence import (
     format_share,
     write_evidence,
 )
+from ..evidence.export import EXPORT_COLUMNS
 from ..present import (
     dot_interval,
     format_number,
@@ -38,10 +49,12 @@ from ..present import (
     priority_matrix,
     pyramid,
 )
+from ..town import Town
+from ..validate import TownValidation, validate_town
 from .document import HTMLFragment, collect_new_objects_only, figure_html
 from .texts import SECTION_TITLES, text
 
-__all__ = ["SECTIONS", "TownReport"]
+__all__ = ["SECTIONS", "TooFew", "TownReport"]
 
 #: section name -> method, in report order
 SECTIONS = (
@@ -55,8 +68,73 @@ def _esc(value: object) -> str:
 
 
 @dataclass(frozen=True)
+class TooFew:
+    """Why a town's report shows no results: fewer respondents than the threshold.
+
+    Attributes
+    ----------
+    town : Town
+        The town, its free texts (recruitment, margins source) redacted.
+    validation : TownValidation
+    cleaned : Cleaned
+        The responses after cleaning; ``cleaned.n`` is compared with the threshold.
+    settings : Settings
+    """
+
+    town: Town
+    validation: TownValidation = field(repr=False)
+    cleaned: Cleaned = field(repr=False)
+    settings: Settings
+
+    @property
+    def n(self) -> int:
+        """Respondents in the analysis (after cleaning)."""
+        return self.cleaned.n
+
+    @property
+    def threshold(self) -> int:
+        """The smallest group a published number may rest on."""
+        return self.settings.threshold
+
+    def reason(self, lang: Language) -> str:
+        """One sentence: how many respondents there are and how many are needed."""
+        noun = "response" if self.n == 1 else "responses"
+        return text(
+            lang, "few_summary", town=self.town.name, n=self.n, threshold=self.threshold, noun=noun
+        )
+
+
+def _too_few(validation: TownValidation, cleaned: Cleaned, settings: Settings) -> TooFew:
+    town = validation.town
+    texts = {
+        key: redact_text(value, lang=settings.lang)
+        for key in ("recruitment", "margins_source", "innovation")
+        if isinstance(value := getattr(town, key), str)
+    }
+    return TooFew(dataclasses.replace(town, **texts), validation, cleaned, settings)
+
+
+def _clean(validation: TownValidation) -> Cleaned:
+    return clean_responses(
+        [f.responses for f in validation.files if f.responses is not None],
+        validation.instrument,
+    )
+
+
+@dataclass(frozen=True)
 class TownReport:
     """One town's analysis with the means to show it.
+
+    Attributes
+    ----------
+    analysis : TownAnalysis or None
+        None when the town has too few respondents (see ``too_few``).
+    sheets : tuple of EvidenceSheet
+    level_labels : mapping
+        Question -> code -> label, for the groups shown.
+    too_few : TooFew or None
+        Set when fewer respondents than the threshold are left after
+        cleaning: then no analysis is run and every section says so.
 
     Examples
     --------
@@ -64,9 +142,10 @@ class TownReport:
     >>> rep.section("summary")  # doctest: +SKIP
     """
 
-    analysis: TownAnalysis
+    analysis: TownAnalysis | None
     sheets: tuple[EvidenceSheet, ...]
     level_labels: Mapping[str, Mapping[str, str]] = field(repr=False)
+    too_few: TooFew | None = None
 
     @classmethod
     def build(
@@ -78,11 +157,48 @@ class TownReport:
         weighting: str = "rake",
         conf_level: float = 0.95,
     ) -> TownReport:
-        """Analyse ``town`` (a name under surveys/towns or a path) and prepare its report."""
+        """Analyse ``town`` (a name under surveys/towns or a path) and prepare its report.
+
+        Parameters
+        ----------
+        town : str or Path
+            A town folder, or a name under ``surveys/towns``.
+        lang, threshold, weighting, conf_level
+            The report's settings (:class:`~diagnosis.evidence.Settings`).
+
+        Returns
+        -------
+        TownReport
+            With ``too_few`` set (and no analysis) when fewer than ``threshold``
+            respondents are left after cleaning.
+
+        Raises
+        ------
+        DiagnosisError
+            Invalid settings, or validation errors in the town's data (located).
+        """
+        settings = Settings(lang, int(threshold), weighting, float(conf_level))  # type: ignore[arg-type]
+        settings.check()
         with collect_new_objects_only():
-            analysis = analyse_town(
-                town, lang=lang, threshold=threshold, weighting=weighting, conf_level=conf_level
-            )
+            validation = validate_town(town)
+            if validation.ok and validation.n_respondents < settings.threshold:
+                return cls(None, (), {}, _too_few(validation, _clean(validation), settings))
+            try:
+                analysis = analyse_town(
+                    town, lang=lang, threshold=threshold, weighting=weighting,
+                    conf_level=conf_level,
+                )  # fmt: skip
+            except Exception:
+                # with few respondents left after cleaning the analysis may fail anywhere
+                # (weighting, reliability ...); nothing would be shown then anyway
+                if validation.ok:
+                    cleaned = _clean(validation)
+                    if cleaned.n < settings.threshold:
+                        return cls(None, (), {}, _too_few(validation, cleaned, settings))
+                raise
+            if analysis.n < settings.threshold:
+                few = _too_few(analysis.validation, analysis.cleaned, settings)
+                return cls(None, (), {}, few)
             labels = _level_labels(analysis, lang)
             sheets = evidence_sheets(
                 analysis.indicators, analysis.needs, analysis.town, analysis.assets, labels, lang
@@ -90,8 +206,16 @@ class TownReport:
         return cls(analysis, sheets, labels)
 
     @property
+    def settings(self) -> Settings:
+        """The report's settings."""
+        if self.too_few is not None:
+            return self.too_few.settings
+        assert self.analysis is not None
+        return self.analysis.settings
+
+    @property
     def lang(self) -> Language:
-        return self.analysis.settings.lang
+        return self.settings.lang
 
     def t(self, key: str, **values: object) -> str:
         """A fixed text of the report in its language."""
@@ -101,6 +225,11 @@ class TownReport:
         """Write evidence.json, indicators.csv and indicators.xlsx; return the folder."""
         from .render import REPORTS_DIR
 
+        if self.too_few is not None:
+            target = Path(folder) if folder else REPORTS_DIR / self.too_few.town.slug
+            _write_few_evidence(self.too_few, target)
+            return target
+        assert self.analysis is not None
         target = Path(folder) if folder else REPORTS_DIR / self.analysis.town.slug
         write_evidence(self.analysis, self.sheets, target)
         return target
@@ -111,7 +240,7 @@ class TownReport:
             raise KeyError(f"unknown section {name!r}; sections: {', '.join(SECTIONS)}")
         title = SECTION_TITLES[name][0 if self.lang == "pl" else 1]
         with collect_new_objects_only():
-            body = getattr(self, f"_{name}")()
+            body = self._few(name) if self.too_few is not None else getattr(self, f"_{name}")()
         return HTMLFragment(f'<section><h2 id="sec-{name}">{_esc(title)}</h2>{body}</section>')
 
     def html(self) -> str:
@@ -146,8 +275,36 @@ class TownReport:
 
     def _table(self, frame: pd.DataFrame, columns, labels, **kw) -> str:
         return format_table(
-            frame, columns, labels, self.lang, threshold=self.analysis.settings.threshold, **kw
+            frame, columns, labels, self.lang, threshold=self.settings.threshold, **kw
         )
+
+    # ------------------------------------------------------------------ too few respondents
+
+    def _few(self, name: str) -> str:
+        """A section of a report with too few respondents: the summary says why, no numbers."""
+        few, t = self.too_few, self.t
+        assert few is not None
+        if name == "summary":
+            return (
+                f"<h3>{t('few_title')}</h3><p><b>{_esc(few.reason(self.lang))}</b></p>"
+                f"<p>{t('few_why')}</p><p>{t('few_next')}</p>"
+            )
+        if name == "profile":
+            town = few.town
+            intro = t(
+                "profile_intro",
+                town=_esc(town.name),
+                population=format_number(town.population, self.lang, 0),
+                source=_esc(town.margins_source.rstrip(".")),
+                recruitment=_esc((town.recruitment or "–").rstrip(".")),
+            )
+            return f"<p>{intro}</p><p class='note'>{t('few_section')}</p>"
+        if name == "quality":
+            return self._quality()
+        if name == "annex":
+            note = t("disclosure_note", threshold=few.threshold)
+            return f"<p class='note'>{t('few_section')}</p><h3>{t('disclosure')}</h3><p>{note}</p>"
+        return f"<p class='note'>{t('few_section')}</p>"
 
     # ------------------------------------------------------------------ sections
 
@@ -238,9 +395,12 @@ class TownReport:
         )  # fmt: skip
 
     def _quality(self) -> str:
-        a, t = self.analysis, self.t
+        t = self.t
+        source = self.too_few if self.too_few is not None else self.analysis
+        assert source is not None
+        validation, cleaned = source.validation, source.cleaned
         rows = []
-        for check in a.validation.files:
+        for check in validation.files:
             rep = check.report
             rows.append(
                 {
@@ -259,12 +419,12 @@ class TownReport:
             percent=False,
             decimals=0,
         )  # fmt: skip
-        log = a.cleaned.log
+        log = cleaned.log
         log_rows = "".join(
             f"<tr><td>{_esc(r[self.lang])}</td><td class='num'>{r['rows_after']}</td></tr>"
             for _, r in log.iterrows()
         )
-        codes = pd.Series([f.code for f in a.validation.findings()], dtype="object")
+        codes = pd.Series([f.code for f in validation.findings()], dtype="object")
         counts = codes.value_counts()
         found = "".join(f"<li>{_esc(code)}: {int(n)}</li>" for code, n in counts.items())
         return (
@@ -644,3 +804,48 @@ def _level_labels(analysis: TownAnalysis, lang: Language) -> dict[str, dict[str,
     for code, label in analysis.town.districts.items():
         out.setdefault("district", {})[code] = label
     return out
+
+
+def _write_few_evidence(few: TooFew, folder: Path) -> None:
+    """The evidence files of a town with too few respondents: no estimate, the reason."""
+    folder.mkdir(parents=True, exist_ok=True)
+    table = pd.DataFrame(columns=["town", *EXPORT_COLUMNS])
+    table.to_csv(folder / "indicators.csv", index=False, encoding="utf-8-sig")
+    with pd.ExcelWriter(folder / "indicators.xlsx", engine="openpyxl") as writer:
+        table.to_excel(writer, sheet_name="indicators", index=False)
+        few.cleaned.log.to_excel(writer, sheet_name="cleaning_log", index=False)
+    town, s = few.town, few.settings
+    dates = [d.isoformat() if d else None for d in (town.fieldwork_start, town.fieldwork_end)]
+    payload = {
+        "town": {
+            "slug": town.slug,
+            "name": town.name,
+            "synthetic": town.synthetic,
+            "population": town.population,
+            "fieldwork": dates,
+            "margins_source": town.margins_source,
+        },
+        "settings": {
+            "lang": s.lang,
+            "threshold": s.threshold,
+            "weighting": s.weighting,
+            "conf_level": s.conf_level,
+        },
+        "created": dt.date.today().isoformat(),
+        "n_respondents": few.n,
+        "too_few_respondents": {
+            "threshold": few.threshold,
+            "pl": few.reason("pl"),
+            "en": few.reason("en"),
+        },
+        "weighting": {},
+        "indicators": [],
+        "priorities": [],
+        "needs": [],
+        "evidence_sheets": [],
+        "cleaning_log": json.loads(few.cleaned.log.to_json(orient="records", force_ascii=False)),
+        "themes": [],
+    }
+    (folder / "evidence.json").write_text(
+        json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
