@@ -33,6 +33,9 @@ _TEXT = {
         "reports": "Gotowe raporty: {n} z {total}.",
         "batch": "Gotowe raporty: {ok} z {total} ({new} nowych, {same} bez zmian), "
         "z błędem: {bad}. Przegląd: {index}",
+        "not_a_folder": "{path} to plik, nie folder. Po --out podaj folder na wyniki "
+        "(istniejący albo nowy, np. --out raporty).",
+        "not_a_file": "{path} to folder, nie plik. Po --out podaj nazwę pliku, np. --out dane.csv.",
     },
     "en": {
         "internal": "Unexpected program error ({kind}). This is not a problem with your data. "
@@ -44,6 +47,10 @@ _TEXT = {
         "reports": "Reports made: {n} of {total}.",
         "batch": "Reports ready: {ok} of {total} ({new} made now, {same} unchanged), "
         "failed: {bad}. Overview: {index}",
+        "not_a_folder": "{path} is a file, not a folder. After --out give a folder for the "
+        "results (existing or new, e.g. --out reports).",
+        "not_a_file": "{path} is a folder, not a file. After --out give a file name, "
+        "e.g. --out data.csv.",
     },
 }
 
@@ -307,6 +314,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _message(key: str, **fields: object) -> DiagnosisError:
+    pl, en = (_TEXT[lang][key].format(**fields) for lang in ("pl", "en"))
+    return DiagnosisError(pl=pl, en=en)
+
+
+def _check_out_folder(out: Path | None) -> None:
+    """A clear error if ``--out`` or a folder above it is an existing file (nothing is created)."""
+    if out is None:
+        return
+    for path in (out, *out.parents):
+        if path.exists():
+            if not path.is_dir():
+                raise _message("not_a_folder", path=path)
+            return
+
+
 def _cmd_validate(args: argparse.Namespace, lang: Language) -> int:
     from .town import TOWNS_DIR, find_towns
     from .validate import validate_town
@@ -343,6 +366,7 @@ def _cmd_report(args: argparse.Namespace, lang: Language) -> int:
     from .report.render import print_progress
     from .town import TOWNS_DIR, find_towns, town_folder
 
+    _check_out_folder(args.out)
     folders = [town_folder(t) for t in args.towns]
     if args.all or not folders:
         root = args.root or TOWNS_DIR
@@ -380,6 +404,7 @@ def _cmd_batch(args: argparse.Namespace, lang: Language) -> int:
     from .report import REPORTS_DIR
     from .town import TOWNS_DIR, find_towns, town_folder
 
+    _check_out_folder(args.out)
     report_lang = args.report_lang or lang
     Settings(report_lang, args.threshold, args.weighting, args.conf_level).check()
     folders = [
@@ -429,6 +454,7 @@ def _cmd_compare(args: argparse.Namespace, lang: Language) -> int:
     from .compare import render_comparison
     from .report.render import print_progress
 
+    _check_out_folder(args.out)
     files = render_comparison(
         args.towns,
         args.out,
@@ -446,10 +472,15 @@ def _cmd_compare(args: argparse.Namespace, lang: Language) -> int:
 
 def _cmd_read(args: argparse.Namespace, lang: Language) -> int:
     from .instrument import load_instrument
+    from .present.cells import CSV_QUOTING, neutralise_formulas
     from .read import read_responses
     from .town import STANDARD_INSTRUMENT
     from .validate import validate
 
+    if args.out is not None:
+        _check_out_folder(args.out.parent)
+        if args.out.is_dir():
+            raise _message("not_a_file", path=args.out)
     instrument = load_instrument(args.instrument or STANDARD_INSTRUMENT)
     responses = read_responses(args.file, instrument, sheet=args.sheet)
     headers = responses.headers_frame()
@@ -464,7 +495,7 @@ def _cmd_read(args: argparse.Namespace, lang: Language) -> int:
     report = validate(responses, instrument)
     print(report.render(lang))
     if args.out:
-        responses.data.to_csv(args.out, encoding="utf-8")
+        neutralise_formulas(responses.data).to_csv(args.out, encoding="utf-8", quoting=CSV_QUOTING)
     return 0 if report.ok else 1
 
 
@@ -511,6 +542,7 @@ def _cmd_demo(args: argparse.Namespace, lang: Language) -> int:
     from .demo import generate_demo
     from .town import TOWNS_DIR
 
+    _check_out_folder(args.out)
     root = args.out or TOWNS_DIR
     written = generate_demo(root, seed=args.seed, towns=args.town)
     print(_TEXT[lang]["written"].format(n=len(written), root=root))

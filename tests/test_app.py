@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 import shutil
 import signal
 import socket
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -22,7 +25,7 @@ import yaml
 from diagnosis.app import LibrarianApp
 from diagnosis.app.errors import AppError
 from diagnosis.app.margins import read_margins
-from diagnosis.app.server import serve
+from diagnosis.app.server import free_port, serve
 from diagnosis.app.settings import AppSettings
 from diagnosis.app.texts import TEXTS, say
 from diagnosis.app.town_files import read_config, save_response_file, write_config
@@ -551,6 +554,70 @@ def test_serve_prints_the_address_in_the_chosen_language(tmp_path, monkeypatch):
     assert lines[-1].startswith(
         "Nie udało się uruchomić aplikacji (Voilà zakończyła pracę z kodem 3)"
     )
+
+
+def _http(port: int, path: str, host: str, origin: str | None = None) -> tuple[int, bytes]:
+    """A raw GET as a (possibly hostile) browser would send it: status and body."""
+    head = f"GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n"
+    if origin is not None:
+        head += f"Origin: {origin}\r\n"
+    if path.endswith("/channels"):
+        head += ("Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                 "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n")  # fmt: skip
+    with socket.create_connection(("127.0.0.1", port), timeout=120) as s:
+        s.sendall((head + "\r\n").encode())
+        data = b""
+        while chunk := s.recv(65536):
+            data += chunk
+            if path.endswith("/channels") and b"\r\n\r\n" in data:
+                break
+    status = int(data.split(b" ", 2)[1])
+    return status, data.partition(b"\r\n\r\n")[2]
+
+
+def test_the_app_answers_only_to_this_computer(tmp_path):
+    """DNS rebinding: a page of evil.example, resolved to 127.0.0.1, gets nothing."""
+    port = free_port()
+    log = tmp_path / "app.log"
+    with open(log, "w", encoding="utf-8") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "diagnosis.cli", "app", "--port", str(port),
+             "--towns-dir", str(tmp_path / "towns"), "--reports-dir", str(tmp_path / "reports")],
+            stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "DIAGNOSIS_LANG": "en"},
+        )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        while f"http://127.0.0.1:{port}/" not in log.read_text(encoding="utf-8"):
+            assert process.poll() is None and time.monotonic() < deadline, log.read_text()
+            time.sleep(0.2)
+        here = f"127.0.0.1:{port}"
+        for path in ("/", "/voila/static/voila.js", "/api/kernels"):
+            status, body = _http(port, path, "evil.example")
+            assert status == 403 and b"kernel" not in body.lower(), path
+            assert _http(port, path, f"evil.example:{port}")[0] == 403, path
+            assert _http(port, path, here, origin="http://evil.example")[0] == 403, path
+            assert _http(port, path, here, origin=f"http://evil.example:{port}")[0] == 403, path
+        assert _http(port, "/voila/static/voila.js", here, origin="http://localhost:1")[0] == 403
+        assert _http(port, "/voila/static/voila.js", here, origin="null")[0] == 403
+        for host in (f"localhost:{port}", f"[::1]:{port}", here, "localhost"):
+            assert _http(port, "/voila/static/voila.js", host)[0] == 200, host
+        for origin in (f"http://localhost:{port}", f"http://127.0.0.1:{port}"):
+            assert _http(port, "/voila/static/voila.js", here, origin=origin)[0] == 200, origin
+        status, page = _http(port, "/", here)
+        assert status == 200
+        kernel = re.search(rb"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", page)
+        assert kernel is not None
+        channels = f"/api/kernels/{kernel.group().decode()}/channels"
+        rebound = f"evil.example:{port}"
+        assert _http(port, channels, rebound, origin=f"http://{rebound}")[0] == 403
+        assert _http(port, channels, here, origin="http://evil.example")[0] == 403
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 # ------------------------------------------------------------------ columns: in town.yaml

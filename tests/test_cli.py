@@ -119,3 +119,49 @@ def test_errors_are_one_readable_line(lang, tmp_path):
     assert "Traceback" not in result.stderr
     assert result.stderr.count("\n") == 1
     assert "brak.csv" in result.stderr
+
+
+def test_read_out_writes_formulas_as_text(tmp_path):
+    source = tmp_path / "ankiety.csv"
+    with KWIDZYN.joinpath("kobo_diagnoza_mieszkancow.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    rows[1][rows[0].index("problem")] = '=HYPERLINK("http://x","y")'
+    with source.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+    out = tmp_path / "odpowiedzi.csv"
+    main(["read", str(source), "--out", str(out)])
+    with out.open(encoding="utf-8", newline="") as f:
+        written = list(csv.DictReader(f))
+    assert written[0]["problem"] == '\'=HYPERLINK("http://x","y")'
+    assert written[1]["problem"] == rows[2][rows[0].index("problem")]
+
+
+@pytest.mark.parametrize("command", [["report", "kwidzyn"], ["batch", "kwidzyn"], ["compare"]])
+@pytest.mark.parametrize("lang", ["pl", "en"])
+def test_out_pointing_at_a_file_says_choose_a_folder(command, lang, tmp_path, capsys):
+    existing = tmp_path / "raport.pdf"
+    existing.write_bytes(b"%PDF-1.4 not mine")
+    for out in (existing, existing / "podfolder"):
+        assert main(["--lang", lang, *command, "--out", str(out)]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "Nieoczekiwany" not in err and "Unexpected" not in err
+        assert str(existing) in err
+        assert ("to plik, nie folder" if lang == "pl" else "is a file, not a folder") in err
+    assert existing.read_bytes() == b"%PDF-1.4 not mine"
+
+
+def test_the_kernel_says_nothing_on_the_terminal(tmp_path, capfd):
+    import nbformat
+
+    from diagnosis.report.render import execute_template
+
+    template = tmp_path / "t.ipynb"
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    nbformat.write(nb, template)
+    executed = execute_template(
+        template, tmp_path / "out.ipynb", {}, who=("t", "t"), progress_bar=False
+    )
+    assert executed.cells[0].source == "x = 1"
+    err = capfd.readouterr().err
+    assert "IPKernelApp" not in err and "WARNING" not in err, err

@@ -12,17 +12,29 @@ messages tornado caps at 10 MB by default; the cap is raised (in a
 times the upload limit, so that a too large file reaches the app and gets a
 clear message instead of a dropped connection.
 
+Only this computer may use the app, also through the browser: a web page of
+``evil.example`` whose name is made to resolve to ``127.0.0.1`` (DNS
+rebinding) sends ``Host: evil.example``, and a page of another site that
+calls the app sends its own ``Origin``. Voilà turns Jupyter's own Host check
+off (``allow_remote_access=True``) and checks no Origin on pages and static
+files, so Voilà runs here through :func:`run_voila`, whose server answers 403
+to every request whose ``Host`` is not ``localhost``, ``127.0.0.1`` or
+``[::1]`` (any port) or whose ``Origin``, when there is one, is not that same
+computer and port (:func:`local_only`). Jupyter's Host check is switched
+back on too (``voila.json``).
+
 Examples
 --------
 >>> cmd = voila_command(8866, config_dir="/tmp")
 >>> cmd[1:3], "--port=8866" in cmd, "--Voila.ip=127.0.0.1" in cmd
-(['-m', 'voila'], True, True)
+(['-m', 'diagnosis.app.server'], True, True)
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -32,9 +44,10 @@ import tempfile
 import threading
 import time
 import webbrowser
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from .errors import AppError
 from .settings import AppSettings
@@ -43,7 +56,11 @@ from .texts import say
 __all__ = [
     "APP_NOTEBOOK",
     "HOST",
+    "LOCAL_HOSTS",
     "free_port",
+    "is_local_request",
+    "local_only",
+    "run_voila",
     "serve",
     "stop_on_signals",
     "voila_command",
@@ -56,6 +73,12 @@ _ROOT = Path(__file__).resolve().parent.parent.parent
 APP_NOTEBOOK = _ROOT / "notebooks" / "app.ipynb"
 #: the app listens on this computer only
 HOST = "127.0.0.1"
+#: the names of this computer a browser may use for the app (Host and Origin headers)
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
+
+_NETLOC = re.compile(
+    r"(?:\[(?P<ipv6>[0-9a-fA-F:.]+)\]|(?P<name>[^:\[\]/@\s]+))(?::(?P<port>\d{1,5}))?"
+)
 
 
 def free_port(host: str = HOST) -> int:
@@ -80,22 +103,136 @@ def _port_free(port: int, host: str = HOST) -> bool:
         return True
 
 
+def _host_port(netloc: str) -> tuple[str, int | None] | None:
+    match = _NETLOC.fullmatch(netloc)
+    if match is None:
+        return None
+    name = (match["ipv6"] or match["name"]).lower()
+    return name, int(match["port"]) if match["port"] else None
+
+
+def is_local_request(host: str, origin: str | None = None) -> bool:
+    """Whether a request with these ``Host`` and ``Origin`` headers comes from this computer's app.
+
+    Parameters
+    ----------
+    host : str
+        The ``Host`` header (``127.0.0.1:8866``): ``localhost``, ``127.0.0.1``
+        or ``[::1]``, with any port or none.
+    origin : str, optional
+        The ``Origin`` header, if the browser sent one: the same computer
+        (one of :data:`LOCAL_HOSTS`) and the port of ``host``. ``null`` (a
+        sandboxed frame, a local file) is refused.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> is_local_request("127.0.0.1:8866"), is_local_request("[::1]:8866")
+    (True, True)
+    >>> is_local_request("evil.example"), is_local_request("evil.example:8866")
+    (False, False)
+    >>> is_local_request("127.0.0.1:8866", "http://localhost:8866")
+    True
+    >>> is_local_request("127.0.0.1:8866", "http://evil.example"), is_local_request(
+    ...     "127.0.0.1:8866", "http://localhost:3000")
+    (False, False)
+    """
+    here = _host_port(host)
+    if here is None or here[0] not in LOCAL_HOSTS:
+        return False
+    if origin is None:
+        return True
+    try:
+        parts = urlsplit(origin)
+        default = {"http": 80, "https": 443}.get(parts.scheme)
+        there = _host_port(parts.netloc)
+    except ValueError:
+        return False
+    if default is None or there is None or parts.path not in ("", "/") or parts.query:
+        return False
+    return there[0] in LOCAL_HOSTS and (there[1] or default) == (here[1] or 80)
+
+
+def local_only(app: Any) -> None:
+    """Make a tornado ``app`` answer 403 to every request not from this computer's app.
+
+    A routing rule placed before all others (pages, static files, the
+    kernel API and its websocket alike) checks :func:`is_local_request`.
+
+    Parameters
+    ----------
+    app : tornado.web.Application
+
+    Examples
+    --------
+    >>> import tornado.web
+    >>> app = tornado.web.Application([("/", tornado.web.RequestHandler)])
+    >>> local_only(app)
+    >>> type(app.default_router.rules[0].matcher).__name__
+    'NotThisComputer'
+    """
+    from tornado.routing import Matcher, Rule
+    from tornado.web import ErrorHandler
+
+    class NotThisComputer(Matcher):
+        def match(self, request: Any) -> dict[str, Any] | None:
+            allowed = is_local_request(request.host, request.headers.get("Origin"))
+            return None if allowed else {}
+
+    rule = Rule(NotThisComputer(), ErrorHandler, {"status_code": 403})
+    app.default_router.rules.insert(0, app.default_router.process_rule(rule))
+
+
+def run_voila(argv: Sequence[str]) -> None:
+    """Run Voilà's command line with its server guarded by :func:`local_only`.
+
+    ``python -m diagnosis.app.server <notebook> --port=...`` runs this.
+
+    Parameters
+    ----------
+    argv : sequence of str
+        Voilà's own arguments (see :func:`voila_command`).
+
+    Examples
+    --------
+    >>> run_voila(["notebooks/app.ipynb", "--port=8866", "--no-browser"])  # doctest: +SKIP
+    """
+    from voila.app import Voila as _Voila
+
+    class Voila(_Voila):  # the same name: the same config section and log prefix
+        def listen(self) -> None:
+            local_only(self.app)  # Voilà's start() built the app and its handlers
+            super().listen()
+
+    Voila.launch_instance(list(argv))
+
+
 def voila_config(folder: str | Path, max_upload_bytes: int) -> Path:
-    """Write ``voila.json`` in ``folder``: the websocket message cap for uploads.
+    """Write ``voila.json`` in ``folder``: the websocket message cap for uploads, Host check on.
+
+    ``allow_remote_access`` false and ``local_hostnames`` switch Jupyter's
+    own Host check back on for the handlers that have it (Voilà turns it
+    off); :func:`local_only` covers every request.
 
     Examples
     --------
     >>> import tempfile
     >>> path = voila_config(tempfile.mkdtemp(), 1024)
-    >>> json.loads(path.read_text())["Voila"]["tornado_settings"]
-    {'websocket_max_message_size': 1052672}
+    >>> settings = json.loads(path.read_text())["Voila"]["tornado_settings"]
+    >>> settings["websocket_max_message_size"], settings["allow_remote_access"]
+    (1052672, False)
     """
     cap = int(4 * max_upload_bytes + 1024 * 1024)
     path = Path(folder) / "voila.json"
-    path.write_text(
-        json.dumps({"Voila": {"tornado_settings": {"websocket_max_message_size": cap}}}),
-        encoding="utf-8",
-    )
+    settings = {
+        "websocket_max_message_size": cap,
+        "allow_remote_access": False,
+        "local_hostnames": ["localhost"],
+    }
+    path.write_text(json.dumps({"Voila": {"tornado_settings": settings}}), encoding="utf-8")
     return path
 
 
@@ -104,12 +241,13 @@ def voila_command(
 ) -> list[str]:
     """The command line that serves ``notebook`` with Voilà on ``port`` of this computer.
 
-    ``config_dir`` holds the ``voila.json`` of :func:`voila_config`.
+    ``config_dir`` holds the ``voila.json`` of :func:`voila_config`. Voilà
+    runs through :func:`run_voila` (this module), which keeps other sites out.
     """
     return [
         sys.executable,
         "-m",
-        "voila",
+        "diagnosis.app.server",
         str(notebook),
         f"--port={port}",
         "--no-browser",
@@ -245,3 +383,7 @@ def _stop(process: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+if __name__ == "__main__":
+    run_voila(sys.argv[1:])

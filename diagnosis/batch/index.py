@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import Language
+from ..present.cells import CSV_QUOTING, neutralise
 
 __all__ = ["HEADLINE", "headline", "summary_rows", "write_index"]
 
@@ -140,10 +141,11 @@ def write_index(results: Sequence, out_root: str | Path, lang: Language = "pl") 
     out_root = Path(out_root)
     rows = summary_rows(results, lang)
     with (out_root / "summary.csv").open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, _COLUMNS, extrasaction="ignore")
+        writer = csv.DictWriter(handle, _COLUMNS, extrasaction="ignore", quoting=CSV_QUOTING)
         writer.writeheader()
-        for row in rows:
-            writer.writerow({k: ("" if row.get(k) is None else row.get(k)) for k in _COLUMNS})
+        for row in rows:  # no text cell may start a formula (present.cells)
+            cells = {k: "" if row.get(k) is None else row.get(k) for k in _COLUMNS}
+            writer.writerow({k: neutralise(v) for k, v in cells.items()})
     t = _TEXT[lang]
     labels: dict[str, str] = {}
     kinds: dict[str, str] = {}

@@ -28,6 +28,7 @@ import pandas as pd
 
 from ..errors import Language
 from ..instrument import Instrument
+from ..present.cells import CSV_QUOTING, neutralise_formulas
 from .pooled import Pooled
 
 __all__ = ["ExportFiles", "export_pooled", "sav_codes"]
@@ -101,7 +102,7 @@ def export_pooled(pooled: Pooled, folder: str | Path, lang: Language = "pl") -> 
         sav=folder / "pooled.sav",
         codebook=folder / "codebook.csv",
     )
-    data.to_csv(files.csv, index=False, encoding="utf-8")
+    neutralise_formulas(data).to_csv(files.csv, index=False, encoding="utf-8", quoting=CSV_QUOTING)
     data.to_parquet(files.parquet, index=False)
 
     labels = {i.column: i.label(lang) for i in pooled.indicators}
@@ -149,7 +150,8 @@ def export_pooled(pooled: Pooled, folder: str | Path, lang: Language = "pl") -> 
         variable_value_labels=value_labels,
         missing_ranges=missing,
     )
-    pd.DataFrame(book, columns=["variable", "code", "number", "label"]).to_csv(
-        files.codebook, index=False, encoding="utf-8"
+    codebook = pd.DataFrame(book, columns=["variable", "code", "number", "label"])
+    neutralise_formulas(codebook).to_csv(
+        files.codebook, index=False, encoding="utf-8", quoting=CSV_QUOTING
     )
     return files

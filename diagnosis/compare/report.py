@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import DiagnosisError, Language
+from ..present.cells import CSV_QUOTING, neutralise_formulas
 from ..present.figures import dot_interval
 from ..present.formatting import format_interval, format_number, format_percent
 from ..report.document import HTMLFragment, figure_html
@@ -487,5 +488,8 @@ class ComparisonReport:
         folder = Path(folder) if str(folder) else REPORTS_DIR / "compare"
         files = export_pooled(self.pooled, folder, self.lang)
         published = self.table.drop(columns=["raw_estimate", "raw_se"])
-        published.to_csv(Path(folder) / "town_indicators.csv", index=False, encoding="utf-8-sig")
+        neutralise_formulas(published).to_csv(
+            Path(folder) / "town_indicators.csv", index=False, encoding="utf-8-sig",
+            quoting=CSV_QUOTING,
+        )  # fmt: skip
         return files

@@ -12,6 +12,7 @@ disclosure control hid.
 ``disclosure`` primary and secondary suppression, the small-cell check
 ``tables``     HTML tables with Polish or English number formatting
 ``formatting`` numbers, percentages and intervals as text
+``cells``      cells written to CSV/XLSX: no text may start a formula
 =============  ============================================================
 
 Examples
@@ -25,6 +26,7 @@ True
 """
 
 from ..evidence.disclosure import PUBLISHED_COLUMNS, DisclosureError, check_no_small_cells, suppress
+from .cells import CSV_QUOTING, neutralise, neutralise_formulas
 from .checks import PresentError
 from .figures import dot_interval, likert_bars, needs_ranking, priority_matrix, pyramid
 from .formatting import format_interval, format_number, format_percent
@@ -32,6 +34,7 @@ from .style import OKABE_ITO, PALETTE, figure_png, figure_svg, house_style
 from .tables import format_table
 
 __all__ = [
+    "CSV_QUOTING",
     "OKABE_ITO",
     "PALETTE",
     "PUBLISHED_COLUMNS",
@@ -48,6 +51,8 @@ __all__ = [
     "house_style",
     "likert_bars",
     "needs_ranking",
+    "neutralise",
+    "neutralise_formulas",
     "priority_matrix",
     "pyramid",
     "suppress",

@@ -49,6 +49,10 @@ TEMPLATE = _ROOT / "notebooks" / "diagnosis.ipynb"
 #: where reports go by default
 REPORTS_DIR = _ROOT / "reports"
 
+#: the Jupyter kernel's own log (e.g. ipykernel's "[IPKernelApp] WARNING | Kernel is running
+#: over TCP without encryption") goes to the terminal it inherits: only errors get there
+_QUIET_KERNEL = ("--IPKernelApp.log_level=ERROR",)
+
 _TITLE = {"pl": "Diagnoza potrzeb mieszkańców", "en": "Community needs diagnosis"}
 _STAGES = {
     "pl": ["sprawdzanie danych", "analiza (notatnik)", "HTML", "PDF"],
@@ -103,6 +107,8 @@ def execute_template(
         start the error message with.
     **papermill_options
         Passed to :func:`papermill.execute_notebook` (kernel, engine, timeout ...).
+        ``extra_arguments`` (for the kernel) defaults to a kernel that logs
+        only errors, so its warnings do not reach the librarian's terminal.
 
     Raises
     ------
@@ -117,7 +123,7 @@ def execute_template(
             str(notebook),
             parameters=dict(parameters),
             cwd=str(_ROOT),
-            **papermill_options,  # type: ignore[arg-type]
+            **{"extra_arguments": list(_QUIET_KERNEL), **papermill_options},  # type: ignore[arg-type]
         )
     except pm.PapermillExecutionError as exc:
         raise ReportError(
