@@ -16,10 +16,13 @@ import pytest
 
 from diagnosis.clean.redact import (
     KINDS,
+    NAMES_FOLDER,
     PLACEHOLDERS,
     PersonalData,
     find_personal_data,
+    is_confidently_clean,
     is_valid_id_card,
+    redact_nested,
     redact_series,
     redact_text,
 )
@@ -372,3 +375,355 @@ def test_redact_series_matches_redact_text():
     out, counts = redact_series(s)
     assert out.tolist() == [redact_text(t) for t in texts]
     assert sum(counts.values()) == sum(len(find_personal_data(t)) for t in texts)
+
+
+# ------------------------------------------------------------ forms that reached the PDF (#11)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "440514 01359",
+        "44-05-14-01359",
+        "4 4 0 5 1 4 0 1 3 5 9",
+        "440514-01359",
+        "44.05.14.01359",
+        "44 05 14 01359",
+        "440 514 013 59",
+    ],
+)
+def test_pesel_with_spaces_dots_or_dashes(value):
+    text = f"Mój PESEL: {value}, proszę sprawdzić."
+    assert kinds(text) == ["pesel"], text
+    assert redact_text(text) == "Mój PESEL: [PESEL], proszę sprawdzić."
+
+
+def test_spaced_pesel_with_a_wrong_check_digit_is_hidden_as_a_number():
+    # 44051401358 fails the check (DOMAIN.md) but its first six digits are a real
+    # birth date laid out the PESEL way: most likely a mistyped PESEL
+    assert redact_text("PESEL 440514 01358") == "PESEL [numer]"
+    assert redact_text("PESEL 44-05-14-01358", "en") == "PESEL [number]"
+
+
+def test_a_phone_followed_by_a_small_number_is_not_taken_for_a_spaced_pesel():
+    assert redact_text("tel. 600 123 456 12 razy") == "tel. [telefon] 12 razy"
+
+
+@pytest.mark.parametrize(
+    "email",
+    [
+        "jan.kowalski [at] wp.pl",
+        "jan.kowalski (at) wp.pl",
+        "jan(małpa)onet.pl",
+        "jan [małpa] onet.pl",
+        "jan(malpa)onet.pl",
+        "anna . nowak @ gmail . com",
+        "anna.nowak @ gmail.com",
+        "anna.nowak małpa gmail kropka com",
+        "anna.nowak MAŁPA gmail KROPKA com",
+        "anna kropka nowak małpa gmail kropka com",
+        "jan.kowalski at wp.pl",
+        "jan.kowalski at wp kropka pl",
+        "jan.kowalski[at]wp[dot]pl",
+    ],
+)
+def test_emails_written_out(email):
+    text = f"napiszcie: {email}, odpiszę."
+    assert kinds(text) == ["email"], text
+    assert redact_text(text) == "napiszcie: [e-mail], odpiszę."
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Meet me at home, please.",
+        "Przyjdę at 5 pm.",
+        "Małpa w zoo jest smutna.",
+        "Kropka nad i: brak chodników.",
+        "Nauka angielskiego: look at this.",
+        "Zajęcia w sali nr 3 . Potem kawa.",
+    ],
+)
+def test_at_malpa_and_kropka_without_a_domain_are_left_alone(text):
+    assert find_personal_data(text) == []
+
+
+@pytest.mark.parametrize(
+    "phone",
+    [
+        "600.100.200",
+        "+48.600.100.200",
+        "0048.600.100.200",
+        "600.10.02.00",
+        "58.123.45.67",
+        "(0-58) 123 45 67",
+        "(058) 123 45 67",
+        "(0 58) 123-45-67",
+        "058 123 45 67",
+        "0-58 123 45 67",
+        "+48 (58) 123 45 67",
+        "+48-600-100-200",
+    ],
+)
+def test_phone_with_dots_and_other_separators(phone):
+    text = f"Proszę dzwonić: {phone}, najlepiej rano."
+    assert kinds(text) == ["phone"], text
+    assert redact_text(text) == "Proszę dzwonić: [telefon], najlepiej rano."
+
+
+@pytest.mark.parametrize(
+    "iban",
+    [
+        "PL61-1090-1014-0000-0712-1981-2874",
+        "61-1090-1014-0000-0712-1981-2874",
+        "PL 61 1090 1014 0000 0712 1981 2874",
+        "PL61 1090-1014-0000-0712-1981-2874",
+        "pl61 1090 1014 0000 0712 1981 2874",
+    ],
+)
+def test_iban_with_dashes_or_spaces(iban):
+    text = f"wpłaty na konto {iban}."
+    assert kinds(text) == ["iban"], text
+    assert redact_text(text) == "wpłaty na konto [IBAN]."
+
+
+def test_iban_with_dashes_and_a_wrong_check_is_hidden_as_a_number():
+    assert kinds("konto PL62-1090-1014-0000-0712-1981-2874") == ["number"]
+
+
+@pytest.mark.parametrize("code", ["ABA300000", "ABA-300000", "ABA 300 000", "aba-300000"])
+def test_id_card_numbers_without_the_word_dowod(code):
+    text = f"Mój numer: {code}, ważny do 2030."
+    assert kinds(text) == ["id_card"], text
+    assert redact_text(text) == "Mój numer: [dowód osobisty], ważny do 2030."
+
+
+def test_id_card_like_codes_with_a_wrong_check_digit_stay_without_dowod():
+    for text in ("Kod ABC-123456 nie działa", "Bilet ABA 300 001 zgubiony"):
+        assert find_personal_data(text) == [], text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Mieszkam na Kwiatowej 3/5 od roku.", "Mieszkam na [adres] od roku."),
+        ("Dziura przy Lipowej 12, proszę naprawić.", "Dziura przy [adres], proszę naprawić."),
+        ("mieszkam Polna 4 m. 2, zapraszam", "mieszkam [adres], zapraszam"),
+        ("Idę z Polnej 4 do szkoły.", "Idę z [adres] do szkoły."),
+        ("Śmieci pod Ogrodową 7a leżą od tygodnia.", "Śmieci pod [adres] leżą od tygodnia."),
+        ("Na Wojska Polskiego 70 brakuje ławek.", "Na [adres] brakuje ławek."),
+        ("Jestem z Kwiatowej 3 lok. 4.", "Jestem z [adres]."),
+        ("Przy 3 Maja 55/4 stoi wrak.", "Przy [adres] stoi wrak."),
+        ("ulica Kwiatowa 5 jest zakorkowana", "[adres] jest zakorkowana"),
+        ("plac Wolności 1 to centrum", "[adres] to centrum"),
+    ],
+)
+def test_addresses_without_ul_after_a_preposition(text, expected):
+    assert kinds(text) == ["address"], text
+    assert redact_text(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Od Stycznia 2024 nic się nie zmieniło.",
+        "Na Euro 2024 zabrakło strefy kibica.",
+        "Z Kwidzyna 5 osób pojechało na turniej.",
+        "Otwarte do Soboty 18:00.",
+        "Dojazd do Gdańska 40 minut.",
+        "Przy Szkole Podstawowej 2 brakuje przejścia.",
+        "Na Linii 5 autobusy się spóźniają.",
+        "Ławki przy Lipowej są połamane.",
+        "Od Maja 3 razy zgłaszałam awarię.",
+        "Przy Rynku 5 sklepów się zamknęło.",
+    ],
+)
+def test_a_capitalised_word_and_a_number_after_a_preposition_is_not_always_an_address(text):
+    assert find_personal_data(text) == [], text
+
+
+NAMED = [
+    ("Anna Nowak z biblioteki bardzo pomaga.", "[imię i nazwisko] z biblioteki bardzo pomaga."),
+    ("Rozmawiałam z Anną Nowak o kursie.", "Rozmawiałam z [imię i nazwisko] o kursie."),
+    (
+        "Proszę przekazać Annie Nowak podziękowania.",
+        "Proszę przekazać [imię i nazwisko] podziękowania.",
+    ),
+    ("To pomysł Anny Nowak i sąsiadów.", "To pomysł [imię i nazwisko] i sąsiadów."),
+    ("Jan Kowalski zbiera podpisy.", "[imię i nazwisko] zbiera podpisy."),
+    ("Dzwońcie do Jana Kowalskiego.", "Dzwońcie do [imię i nazwisko]."),
+    ("Z Janem Kowalskim i Piotrem Wiśniewskim.", "Z [imię i nazwisko] i [imię i nazwisko]."),
+    ("Spotkanie z Markiem Nowakiem.", "Spotkanie z [imię i nazwisko]."),
+    ("Pani Małgorzata Kowalska-Nowak prowadzi koło.", "Pani [imię i nazwisko] prowadzi koło."),
+    ("Podpisano: Kowalska Anna", "Podpisano: [imię i nazwisko]"),
+    ("ANNA NOWAK, KWIDZYN", "[imię i nazwisko], KWIDZYN"),
+    ("Zgłasza Anna Maria Nowak.", "Zgłasza [imię i nazwisko]."),
+    ("Krzysztof Brzęczyszczykiewicz z sołectwa.", "[imię i nazwisko] z sołectwa."),
+    ("O Elżbiecie Mazur wszyscy mówią dobrze.", "O [imię i nazwisko] wszyscy mówią dobrze."),
+    ("Podziękowania dla Agnieszki Wójcik.", "Podziękowania dla [imię i nazwisko]."),
+    ("Bez diakrytyków: Jozef Wisniewski.", "Bez diakrytyków: [imię i nazwisko]."),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), NAMED)
+def test_first_name_and_surname(text, expected):
+    assert set(kinds(text)) == {"name"}, text
+    assert redact_text(text) == expected
+    assert "[name]" in redact_text(text, "en")
+
+
+def test_a_listed_surname_after_pan_or_pani_or_a_title():
+    assert redact_text("Pani Kowalska z biblioteki") == "Pani [imię i nazwisko] z biblioteki"
+    assert redact_text("pan Nowak pomógł", "en") == "pan [name] pomógł"
+    assert redact_text("Pani dyrektor Nowak nie odpisuje") == (
+        "Pani dyrektor [imię i nazwisko] nie odpisuje"
+    )
+    for title in ("burmistrz", "sołtys", "ks.", "radna", "dr"):
+        assert redact_text(f"{title} Mazur obiecał") == f"{title} [imię i nazwisko] obiecał"
+    # a first name after "pani" is found with the surname after it; alone it is no name
+    assert redact_text("pani Anna Nowak pomogła") == "pani [imię i nazwisko] pomogła"
+    assert redact_text("Pani Anna pomogła") == "Pani Anna pomogła"
+
+
+NOT_NAMES = [
+    "Brakuje miejsc dla młodzieży.",
+    "Park przy Kościele jest zaniedbany.",
+    "Wiosna w Parku Miejskim to najlepszy czas.",
+    "Szkoła Podstawowa im. Jana Pawła II potrzebuje remontu.",
+    "Biblioteka im. Marii Konopnickiej jest za mała.",
+    "Jan Paweł II odwiedził kiedyś nasze miasto.",
+    "Dzień Dziecka w Parku Miejskim był udany.",
+    "Stare Miasto i Nowe Miasto są zaniedbane.",
+    "Dom Kultury, Gminny Ośrodek Kultury i Urząd Miasta.",
+    "Ochotnicza Straż Pożarna działa dobrze.",
+    "Wielka Orkiestra Świątecznej Pomocy gra co roku.",
+    "Boże Narodzenie na Rynku było piękne.",
+    "Zielona Góra i Jelenia Góra mają lepsze drogi.",
+    "Na ul. Jana Kowalskiego brakuje latarni.",
+    "Rada Miejska nie słucha mieszkańców.",
+    "Inna Szkoła nie jest potrzebna.",
+    "Pola Nadziei przy hospicjum.",
+    "Kościół Mariacki i Galeria Bałtycka.",
+    "Ala ma kota.",
+    "Kazimierz Dolny ma więcej turystów.",
+    "Dyrektor Szkoły nie odpowiada.",
+    "Wójt Gminy Kwidzyn obiecał drogę.",
+    "Pan Marek z MOPS-u pomógł.",
+    "Miło by było mieć basen, Życie w mieście jest drogie.",
+]
+
+
+@pytest.mark.parametrize("text", NOT_NAMES)
+def test_ordinary_capitalised_phrases_are_not_names(text):
+    assert find_personal_data(text) == [], text
+    for variant in (text, demo_texts.strip_polish(text)):
+        assert redact_text(variant) == variant
+
+
+def test_names_source_is_shipped_and_documented():
+    readme = (NAMES_FOLDER / "README.md").read_text(encoding="utf-8")
+    assert "@zxcvbn-ts/language-pl" in readme and "3.0.2" in readme and "MIT" in readme
+    assert "PESEL" in readme
+    for stem in ("first_names_female", "first_names_male", "surnames_female", "surnames_male"):
+        names = (NAMES_FOLDER / f"{stem}.txt").read_text(encoding="utf-8").split()
+        assert len(names) > 800 and names == [n.lower() for n in names], stem
+    female = (NAMES_FOLDER / "first_names_female.txt").read_text(encoding="utf-8").split()
+    assert female[:3] == ["anna", "katarzyna", "maria"]  # the most frequent, first
+
+
+def test_redact_series_counts_the_new_forms():
+    s = pd.Series(
+        ["Anna Nowak, tel. 600.100.200", "jan(małpa)onet.pl", "PESEL 440514 01359", "ok"],
+        dtype="string",
+    )
+    out, counts = redact_series(s)
+    assert out.tolist() == ["[imię i nazwisko], tel. [telefon]", "[e-mail]", "PESEL [PESEL]", "ok"]
+    assert counts == {"name": 1, "phone": 1, "email": 1, "pesel": 1}
+
+
+def test_redact_series_matches_redact_text_on_the_new_forms():
+    texts = [t for t, _ in NAMED] + NOT_NAMES + ["jan(małpa)onet.pl", "na Kwiatowej 3/5"]
+    out, counts = redact_series(pd.Series(texts, dtype=object))
+    assert out.tolist() == [redact_text(t) for t in texts]
+    assert counts["name"] == sum(kinds(t).count("name") for t in texts) >= len(NAMED)
+
+
+def test_redact_nested_redacts_every_string_value_of_a_yaml_like_structure():
+    config = {
+        "name": "Kwidzyn",
+        "recruitment": "Ogłoszenia u Anny Nowak, tel. 600 100 200",
+        "assets": [{"name": "Klub Seniora", "contact": "jan(małpa)onet.pl"}, 12, None],
+        "population": 38000,
+    }
+    out, counts = redact_nested(config)
+    assert out == {
+        "name": "Kwidzyn",
+        "recruitment": "Ogłoszenia u [imię i nazwisko], tel. [telefon]",
+        "assets": [{"name": "Klub Seniora", "contact": "[e-mail]"}, 12, None],
+        "population": 38000,
+    }
+    assert counts == {"name": 1, "phone": 1, "email": 1}
+    assert config["recruitment"].startswith("Ogłoszenia u Anny")  # input untouched
+
+
+# ------------------------------------------------------------------ confidence
+
+
+CLEAN = [
+    *ORDINARY[:3],
+    "Brakuje miejsc dla młodzieży.",
+    "Park przy Kościele jest zaniedbany.",
+    "Wiosna w Parku Miejskim to najlepszy czas.",
+    "Więcej zajęć dla seniorów w bibliotece, najlepiej rano.",
+    "Spotkanie 12.03.2024 o 18:00.",
+    "W latach 2020-2024 nic się nie zmieniło.",
+    "Mam 3 dzieci i 2 psy.",
+    "Z osiedla Kopernika do centrum po 18 nie jedzie już żaden autobus.",
+    "Taki plan na 5 lat, placówka 2 razy w tygodniu.",
+    "Miło by było mieć basen.",
+]
+
+
+@pytest.mark.parametrize("text", CLEAN)
+def test_ordinary_answers_are_confidently_clean(text):
+    assert is_confidently_clean(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dzwońcie 600 12",  # part of a phone number
+        "mój numer 4405140",  # a long digit run
+        "pisz: anna.nowak@",  # an '@'
+        "pisz: anna małpa gmail",  # 'małpa'
+        "jan kropka kowalski gmail",  # a spelled-out dot and a mail domain
+        "Anna K. z biblioteki pomaga",  # a first name and an initial
+        "Pani Ania Nowak",  # a capitalised name pair
+        "Zapytajcie Krystynę z parteru",  # a listed first name, even alone
+        "mieszkam przy Kwiatowej 3",  # a number after a street-like word
+        "ul. Polna 12",
+        "Adres: 82-500 Kwidzyn",  # a postcode
+        "Kod ABC123456",  # an ID-card-like code, even with a wrong check digit
+        "Proszę dzwonić: [telefon]",  # redacted already: it had personal data
+    ],
+)
+def test_answers_that_look_partly_personal_are_not_confidently_clean(text):
+    assert not is_confidently_clean(text)
+
+
+def test_every_demo_answer_and_workshop_idea_is_confidently_clean():
+    # the demo's sentence pools hold no personal data: quotes can come from any of them
+    pools = [*demo_texts.PROBLEMS.values(), *demo_texts.IDEAS.values()]
+    pools += [*demo_texts.WORKSHOP_IDEAS.values(), demo_texts.GENERIC_PROBLEMS]
+    pools += [demo_texts.GENERIC_IDEAS, tuple(demo_texts.RECRUITMENT.values())]
+    sentences = [s.format(loc="Kwidzynie", est="Kopernika") for pool in pools for s in pool]
+    assert len(sentences) > 150
+    assert [s for s in sentences if not is_confidently_clean(s)] == []
+
+
+def test_confidence_agrees_with_redaction():
+    texts = [s for s, _ in NAMED] + [item.sentence for item in planted_personal_items("kwidzyn")]
+    for text in texts:
+        assert find_personal_data(text)
+        assert not is_confidently_clean(text)
+        assert not is_confidently_clean(redact_text(text))
