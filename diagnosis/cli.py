@@ -471,8 +471,8 @@ def _cmd_compare(args: argparse.Namespace, lang: Language) -> int:
 
 
 def _cmd_read(args: argparse.Namespace, lang: Language) -> int:
+    from .evidence.cells import CSV_QUOTING, neutralise_formulas
     from .instrument import load_instrument
-    from .present.cells import CSV_QUOTING, neutralise_formulas
     from .read import read_responses
     from .town import STANDARD_INSTRUMENT
     from .validate import validate

@@ -1,4 +1,4 @@
-"""Cells written to spreadsheets (diagnosis.present.cells): no text may start a formula.
+"""Cells written to spreadsheets (diagnosis.evidence.cells): no text may start a formula.
 
 A town called ``=HYPERLINK("http://x","y")`` must reach every CSV we write as
 text that Excel or LibreOffice shows and never runs (OWASP, CSV Injection).

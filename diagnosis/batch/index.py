@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import Language
-from ..present.cells import CSV_QUOTING, neutralise
+from ..evidence.cells import CSV_QUOTING, neutralise
 
 __all__ = ["HEADLINE", "headline", "summary_rows", "write_index"]
 
@@ -143,7 +143,7 @@ def write_index(results: Sequence, out_root: str | Path, lang: Language = "pl") 
     with (out_root / "summary.csv").open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, _COLUMNS, extrasaction="ignore", quoting=CSV_QUOTING)
         writer.writeheader()
-        for row in rows:  # no text cell may start a formula (present.cells)
+        for row in rows:  # no text cell may start a formula (evidence.cells)
             cells = {k: "" if row.get(k) is None else row.get(k) for k in _COLUMNS}
             writer.writerow({k: neutralise(v) for k, v in cells.items()})
     t = _TEXT[lang]

@@ -27,8 +27,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import Language
+from ..evidence.cells import CSV_QUOTING, neutralise_formulas
 from ..instrument import Instrument
-from ..present.cells import CSV_QUOTING, neutralise_formulas
 from .pooled import Pooled
 
 __all__ = ["ExportFiles", "export_pooled", "sav_codes"]

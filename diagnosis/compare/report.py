@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import DiagnosisError, Language
-from ..present.cells import CSV_QUOTING, neutralise_formulas
+from ..evidence.cells import CSV_QUOTING, neutralise_formulas
 from ..present.figures import dot_interval
 from ..present.formatting import format_interval, format_number, format_percent
 from ..report.document import HTMLFragment, figure_html

@@ -12,11 +12,14 @@ from .analysis import (
     TownAnalysis,
     WeightingSummary,
     analyse_town,
+    choose_quotes,
+    protect_indicators,
+    redact_town,
     weight_design,
 )
 from .disclosure import check_no_small_cells, suppress
-from .distributions import category_shares
-from .export import EvidenceFiles, write_evidence
+from .distributions import battery_shares, category_shares
+from .export import EvidenceFiles, write_empty_evidence, write_evidence
 from .indicators import COLUMNS, Indicator, define_indicators, estimate_indicators
 from .priorities import QUADRANTS, importance_satisfaction, rank_needs
 from .sheets import EvidenceItem, EvidenceSheet, describe_item, evidence_sheets, format_share
@@ -33,16 +36,21 @@ __all__ = [
     "TownAnalysis",
     "WeightingSummary",
     "analyse_town",
+    "battery_shares",
     "category_shares",
     "check_no_small_cells",
+    "choose_quotes",
     "define_indicators",
     "describe_item",
     "estimate_indicators",
     "evidence_sheets",
     "format_share",
     "importance_satisfaction",
+    "protect_indicators",
     "rank_needs",
+    "redact_town",
     "suppress",
     "weight_design",
+    "write_empty_evidence",
     "write_evidence",
 ]

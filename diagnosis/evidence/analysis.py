@@ -17,7 +17,9 @@ Weighting (``weighting=``):
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -25,7 +27,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from ..clean import Cleaned, clean_responses, code_themes, redact_series
+from ..clean import Cleaned, clean_responses, code_themes, redact_series, redact_text
+from ..clean.redact import is_confidently_clean
 from ..errors import DiagnosisError, Language
 from ..estimate import Design, scale_reliability
 from ..instrument import Instrument
@@ -50,6 +53,9 @@ __all__ = [
     "TownAnalysis",
     "WeightingSummary",
     "analyse_town",
+    "choose_quotes",
+    "protect_indicators",
+    "redact_town",
     "weight_design",
 ]
 
@@ -234,6 +240,39 @@ def _profile(design: Design, town: Town, threshold: int) -> pd.DataFrame:
     )  # fmt: skip
 
 
+def _redacted(table: pd.DataFrame, lang: Language) -> pd.DataFrame:
+    """``table`` with every text cell passed through the redactor (numbers untouched)."""
+    out = table.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            texts = out[column].astype("string")
+            if texts.notna().any():
+                out[column] = redact_series(texts, lang=lang)[0]
+    return out
+
+
+def redact_town(town: Town, lang: Language = "pl") -> Town:
+    """The town with its free texts (recruitment, margins source, innovation) redacted.
+
+    Everything a librarian types into town.yaml may reach the report, the
+    evidence files and the app; it passes the same redactor as the answers.
+
+    Examples
+    --------
+    >>> from diagnosis.town import load_town
+    >>> town = dataclasses.replace(load_town("surveys/towns/kwidzyn"),
+    ...                            recruitment="Pisz do jan.kowalski@wp.pl")
+    >>> redact_town(town).recruitment
+    'Pisz do [e-mail]'
+    """
+    texts = {
+        key: redact_text(value, lang=lang)
+        for key in ("recruitment", "margins_source", "innovation")
+        if isinstance(value := getattr(town, key), str)
+    }
+    return dataclasses.replace(town, **texts) if texts else town
+
+
 def protect_indicators(table: pd.DataFrame, threshold: int) -> pd.DataFrame:
     """Disclosure control of the indicator table: cells, complements and differences.
 
@@ -280,6 +319,67 @@ def protect_indicators(table: pd.DataFrame, threshold: int) -> pd.DataFrame:
     return out.astype({"suppressed": bool}).reset_index(drop=True)
 
 
+def _shingles(text: str, k: int = 5) -> set[tuple[str, ...]]:
+    """Runs of ``k`` consecutive words (lower case); a short text is one run."""
+    words = re.findall(r"\w+", text.lower())
+    return {tuple(words[i : i + k]) for i in range(max(1, len(words) - k + 1))}
+
+
+def choose_quotes(
+    texts: pd.Series, k: int = 4, min_length: int = 25, max_length: int = 220
+) -> list[str]:
+    """Up to ``k`` open answers fit to quote: clean for sure, and no two alike.
+
+    Only answers that hold nothing that looks even partly like personal data
+    (:func:`~diagnosis.clean.redact.is_confidently_clean`: long digit runs, an
+    at-sign or "małpa", a first name, a street and number) are candidates; an
+    answer that was redacted in cleaning (it holds a placeholder) is never
+    quoted. The longest answers used to be quoted, and an answer the redactor
+    had missed tended to be among them. Among the candidates, the longest come
+    first, skipping any that shares a run of five words with a quote already
+    chosen (a near-duplicate: the same answer typed twice, or one sentence
+    copied into another answer).
+
+    Parameters
+    ----------
+    texts : Series of str
+        The (cleaned) answers to one open question.
+    k : int
+    min_length, max_length : int
+        Length bounds of a quote, in characters.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> answers = pd.Series(["Brakuje miejsc spotkań dla młodzieży w centrum miasta.",
+    ...                      "Brakuje miejsc spotkań dla młodzieży w centrum miasta!",
+    ...                      "Proszę dzwonić: [telefon], chętnie pomogę przy festynie.",
+    ...                      "Więcej koncertów i potańcówek w parku nad jeziorem."])
+    >>> choose_quotes(answers)
+    ['Brakuje miejsc spotkań dla młodzieży w centrum miasta.', \
+'Więcej koncertów i potańcówek w parku nad jeziorem.']
+    """
+    answers = texts.dropna().astype(str).str.strip()
+    lengths = answers.str.len()
+    answers = answers[(lengths >= min_length) & (lengths <= max_length)]
+    chosen: list[str] = []
+    runs: set[tuple[str, ...]] = set()
+    for text in answers.sort_values(key=lambda s: s.str.len(), ascending=False, kind="stable"):
+        if not is_confidently_clean(text):
+            continue
+        mine = _shingles(text)
+        if mine & runs:
+            continue
+        chosen.append(text)
+        runs |= mine
+        if len(chosen) == k:
+            break
+    return chosen
+
+
 def _themes_and_quotes(
     data: pd.DataFrame, instrument: Instrument, lang: Language, threshold: int
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -303,13 +403,7 @@ def _themes_and_quotes(
                     "suppressed": count < threshold or 0 < answered - count < threshold,
                 }
             )
-        # quotes: the longest answers of the most common themes, already redacted in cleaning;
-        # redact once more so a quote can never carry personal data (defence in depth)
-        redacted, _ = redact_series(texts.dropna(), lang=lang)
-        lengths = redacted.str.len()
-        pick = redacted[(lengths >= 25) & (lengths <= 220)]
-        for text in pick.sort_values(key=lambda s: s.str.len(), ascending=False).head(4):
-            quotes.append({"question": q.name, "text": text})
+        quotes += [{"question": q.name, "text": t} for t in choose_quotes(texts, k=4)]
     themes = pd.DataFrame(rows, columns=["question", "theme", "count", "answered", "share",
                                          "suppressed"])  # fmt: skip
     themes = themes.sort_values(["question", "count"], ascending=[True, False], kind="stable")
@@ -379,8 +473,9 @@ def analyse_town(
     defs = define_indicators(instrument)
     table = estimate_indicators(design, defs, [g for g in GROUPS if g in data], conf_level)
     table = protect_indicators(table, threshold)
-    ideas = read_table(town.workshop_ideas) if town.workshop_ideas else None
-    assets = read_table(town.assets) if town.assets else None
+    ideas = _redacted(read_table(town.workshop_ideas), lang) if town.workshop_ideas else None
+    assets = _redacted(read_table(town.assets), lang) if town.assets else None
+    town = redact_town(town, lang)
     themes, quotes = _themes_and_quotes(cleaned.data, instrument, lang, threshold)
     groups = [g for g in GROUPS if g in data]
     scales = [c for c in ("cohesion",) if len(instrument.by_construct(c)) >= 3]

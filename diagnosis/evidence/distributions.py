@@ -15,9 +15,10 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from ..estimate import Design
+from .analysis import TownAnalysis
 from .disclosure import suppress
 
-__all__ = ["category_shares"]
+__all__ = ["battery_shares", "category_shares"]
 
 
 def category_shares(
@@ -89,3 +90,45 @@ def category_shares(
         complement=("n", "n_numerator"), additive=["n_numerator"], protected="_published",
     )  # fmt: skip
     return out.drop(columns="_published")
+
+
+def battery_shares(analysis: TownAnalysis, construct: str) -> pd.DataFrame:
+    """Sides of the scale (``neg``/``mid``/``pos``) of every item of a battery, protected.
+
+    The share on an item's upper side is also its indicator (the share
+    satisfied, or finding it important), published in the indicator table
+    whenever that passes disclosure control. So the upper side is passed to
+    :func:`category_shares` as published: secondary suppression never picks
+    it as the partner of a small side, which the indicator would give away.
+
+    Parameters
+    ----------
+    analysis : TownAnalysis
+    construct : str
+        ``"importance"``, ``"satisfaction"`` or ``"cohesion"``.
+
+    Returns
+    -------
+    DataFrame
+        As :func:`category_shares`, one row per item (``lik_<question>``) and side;
+        empty when the instrument has no such items.
+
+    Examples
+    --------
+    >>> from diagnosis.evidence import analyse_town
+    >>> sides = battery_shares(analyse_town("kwidzyn"), "satisfaction")  # doctest: +SKIP
+    >>> sorted(sides["level"].unique())  # doctest: +SKIP
+    ['mid', 'neg', 'pos']
+    """
+    data = analysis.design.data
+    items = [q for q in analysis.instrument.by_construct(construct) if f"lik_{q.name}" in data]
+    if not items:
+        return pd.DataFrame()
+    table = analysis.indicators
+    total = table[(table["group"] == "total") & ~table["suppressed"] & (table["kind"] == "share")]
+    shown = set(total["question"])
+    return category_shares(
+        analysis.design, [f"lik_{q.name}" for q in items], analysis.settings.threshold,
+        analysis.settings.conf_level,
+        published={f"lik_{q.name}": "pos" for q in items if q.name in shown},
+    )  # fmt: skip

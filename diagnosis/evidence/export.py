@@ -3,25 +3,29 @@
 The indicator files hold one row per indicator x group with question id,
 estimate, CI, n, weighted n and the ``suppressed`` flag; suppressed rows carry
 no value (the flag says why). CSV is UTF-8 with a byte-order mark so that Excel
-opens Polish letters correctly; numbers use a decimal point.
+opens Polish letters correctly; numbers use a decimal point. No text cell of
+the CSV or XLSX starts a formula (:mod:`.cells`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from .analysis import TownAnalysis
+from ..town import Town
+from .analysis import Settings, TownAnalysis
+from .cells import CSV_QUOTING, neutralise_formulas
 from .indicators import COLUMNS
 from .sheets import EvidenceSheet
 
-__all__ = ["EvidenceFiles", "indicator_export", "write_evidence"]
+__all__ = ["EvidenceFiles", "indicator_export", "write_empty_evidence", "write_evidence"]
 
 EXPORT_COLUMNS = [*COLUMNS, "suppressed"]
 
@@ -68,6 +72,43 @@ def _records(frame: pd.DataFrame) -> list[dict]:
     ]
 
 
+def _town_record(town: Town) -> dict:
+    return {
+        "slug": town.slug,
+        "name": town.name,
+        "synthetic": town.synthetic,
+        "population": town.population,
+        "fieldwork": [_clean(town.fieldwork_start), _clean(town.fieldwork_end)],
+        "margins_source": town.margins_source,
+    }
+
+
+def _settings_record(s: Settings) -> dict:
+    return {
+        "lang": s.lang,
+        "threshold": s.threshold,
+        "weighting": s.weighting,
+        "conf_level": s.conf_level,
+    }
+
+
+def _write(folder: Path, table: pd.DataFrame, log: pd.DataFrame, payload: dict) -> EvidenceFiles:
+    """Write the three files; no text cell of the spreadsheets may start a formula."""
+    folder.mkdir(parents=True, exist_ok=True)
+    table, log = neutralise_formulas(table), neutralise_formulas(log)
+    csv_path = folder / "indicators.csv"
+    table.to_csv(csv_path, index=False, encoding="utf-8-sig", quoting=CSV_QUOTING)
+    xlsx_path = folder / "indicators.xlsx"
+    with pd.ExcelWriter(xlsx_path, engine="openpyxl") as writer:
+        table.to_excel(writer, sheet_name="indicators", index=False)
+        log.to_excel(writer, sheet_name="cleaning_log", index=False)
+    json_path = folder / "evidence.json"
+    json_path.write_text(
+        json.dumps(payload, ensure_ascii=False, indent=1, default=_clean), encoding="utf-8"
+    )
+    return EvidenceFiles(json_path, csv_path, xlsx_path)
+
+
 def write_evidence(
     analysis: TownAnalysis, sheets: Sequence[EvidenceSheet], folder: str | Path
 ) -> EvidenceFiles:
@@ -83,34 +124,13 @@ def write_evidence(
     -------
     EvidenceFiles
     """
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
     table = indicator_export(analysis)
-    csv_path = folder / "indicators.csv"
-    table.to_csv(csv_path, index=False, encoding="utf-8-sig")
-    xlsx_path = folder / "indicators.xlsx"
-    with pd.ExcelWriter(xlsx_path, engine="openpyxl") as writer:
-        table.to_excel(writer, sheet_name="indicators", index=False)
-        analysis.cleaned.log.to_excel(writer, sheet_name="cleaning_log", index=False)
-    town, w, s = analysis.town, analysis.weighting, analysis.settings
     payload = {
-        "town": {
-            "slug": town.slug,
-            "name": town.name,
-            "synthetic": town.synthetic,
-            "population": town.population,
-            "fieldwork": [_clean(town.fieldwork_start), _clean(town.fieldwork_end)],
-            "margins_source": town.margins_source,
-        },
-        "settings": {
-            "lang": s.lang,
-            "threshold": s.threshold,
-            "weighting": s.weighting,
-            "conf_level": s.conf_level,
-        },
+        "town": _town_record(analysis.town),
+        "settings": _settings_record(analysis.settings),
         "created": analysis.created.isoformat(),
         "n_respondents": analysis.n,
-        "weighting": {k: _clean(v) for k, v in w.__dict__.items()},
+        "weighting": {k: _clean(v) for k, v in analysis.weighting.__dict__.items()},
         "indicators": _records(table),
         "priorities": _records(analysis.priorities),
         "needs": _records(analysis.needs),
@@ -118,8 +138,54 @@ def write_evidence(
         "cleaning_log": _records(analysis.cleaned.log),
         "themes": _records(analysis.themes[~analysis.themes["suppressed"]]),
     }
-    json_path = folder / "evidence.json"
-    json_path.write_text(
-        json.dumps(payload, ensure_ascii=False, indent=1, default=_clean), encoding="utf-8"
-    )
-    return EvidenceFiles(json_path, csv_path, xlsx_path)
+    return _write(Path(folder), table, analysis.cleaned.log, payload)
+
+
+def write_empty_evidence(
+    town: Town,
+    settings: Settings,
+    n: int,
+    log: pd.DataFrame,
+    reason: Mapping[str, str],
+    folder: str | Path,
+) -> EvidenceFiles:
+    """The evidence files of a town whose report can show no number: no estimate, the reason.
+
+    Parameters
+    ----------
+    town : Town
+        With its free texts already redacted (:func:`~.analysis.redact_town`).
+    settings : Settings
+    n : int
+        Respondents after cleaning.
+    log : DataFrame
+        The cleaning log.
+    reason : mapping lang -> str
+        Why nothing is shown, e.g. ``{"pl": "...", "en": "..."}``.
+    folder : str or Path
+
+    Returns
+    -------
+    EvidenceFiles
+
+    Examples
+    --------
+    >>> # write_empty_evidence(town, settings, 5, log, {"pl": "...", "en": "..."}, "out")
+    >>> sorted(_settings_record(Settings()))
+    ['conf_level', 'lang', 'threshold', 'weighting']
+    """
+    payload = {
+        "town": _town_record(town),
+        "settings": _settings_record(settings),
+        "created": dt.date.today().isoformat(),
+        "n_respondents": n,
+        "too_few_respondents": {"threshold": settings.threshold, **dict(reason)},
+        "weighting": {},
+        "indicators": [],
+        "priorities": [],
+        "needs": [],
+        "evidence_sheets": [],
+        "cleaning_log": _records(log),
+        "themes": [],
+    }
+    return _write(Path(folder), pd.DataFrame(columns=["town", *EXPORT_COLUMNS]), log, payload)

@@ -25,8 +25,8 @@ Examples
 True
 """
 
+from ..evidence.cells import CSV_QUOTING, neutralise, neutralise_formulas
 from ..evidence.disclosure import PUBLISHED_COLUMNS, DisclosureError, check_no_small_cells, suppress
-from .cells import CSV_QUOTING, neutralise, neutralise_formulas
 from .checks import PresentError
 from .figures import dot_interval, likert_bars, needs_ranking, priority_matrix, pyramid
 from .formatting import format_interval, format_number, format_percent

@@ -14,10 +14,7 @@ hold no estimate.
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
 import html
-import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -25,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..clean import Cleaned, clean_responses, redact_text
+from ..clean import Cleaned, clean_responses
 from ..errors import Language
 from ..evidence import (
     QUADRANTS,
@@ -33,13 +30,14 @@ from ..evidence import (
     Settings,
     TownAnalysis,
     analyse_town,
-    category_shares,
+    battery_shares,
     describe_item,
     evidence_sheets,
     format_share,
+    redact_town,
+    write_empty_evidence,
     write_evidence,
 )
-from ..evidence.export import EXPORT_COLUMNS
 from ..present import (
     dot_interval,
     format_number,
@@ -105,13 +103,7 @@ class TooFew:
 
 
 def _too_few(validation: TownValidation, cleaned: Cleaned, settings: Settings) -> TooFew:
-    town = validation.town
-    texts = {
-        key: redact_text(value, lang=settings.lang)
-        for key in ("recruitment", "margins_source", "innovation")
-        if isinstance(value := getattr(town, key), str)
-    }
-    return TooFew(dataclasses.replace(town, **texts), validation, cleaned, settings)
+    return TooFew(redact_town(validation.town, settings.lang), validation, cleaned, settings)
 
 
 def _clean(validation: TownValidation) -> Cleaned:
@@ -442,10 +434,7 @@ class TownReport:
         ]
         if not items:
             return ""
-        freq = category_shares(
-            a.design, [f"lik_{q.name}" for q in items], a.settings.threshold,
-            a.settings.conf_level,
-        )  # fmt: skip
+        freq = battery_shares(a, construct)
         if freq.empty or freq["suppressed"].all():
             return ""
         choices = [c for c in items[0].choices if not c.missing]
@@ -808,44 +797,5 @@ def _level_labels(analysis: TownAnalysis, lang: Language) -> dict[str, dict[str,
 
 def _write_few_evidence(few: TooFew, folder: Path) -> None:
     """The evidence files of a town with too few respondents: no estimate, the reason."""
-    folder.mkdir(parents=True, exist_ok=True)
-    table = pd.DataFrame(columns=["town", *EXPORT_COLUMNS])
-    table.to_csv(folder / "indicators.csv", index=False, encoding="utf-8-sig")
-    with pd.ExcelWriter(folder / "indicators.xlsx", engine="openpyxl") as writer:
-        table.to_excel(writer, sheet_name="indicators", index=False)
-        few.cleaned.log.to_excel(writer, sheet_name="cleaning_log", index=False)
-    town, s = few.town, few.settings
-    dates = [d.isoformat() if d else None for d in (town.fieldwork_start, town.fieldwork_end)]
-    payload = {
-        "town": {
-            "slug": town.slug,
-            "name": town.name,
-            "synthetic": town.synthetic,
-            "population": town.population,
-            "fieldwork": dates,
-            "margins_source": town.margins_source,
-        },
-        "settings": {
-            "lang": s.lang,
-            "threshold": s.threshold,
-            "weighting": s.weighting,
-            "conf_level": s.conf_level,
-        },
-        "created": dt.date.today().isoformat(),
-        "n_respondents": few.n,
-        "too_few_respondents": {
-            "threshold": few.threshold,
-            "pl": few.reason("pl"),
-            "en": few.reason("en"),
-        },
-        "weighting": {},
-        "indicators": [],
-        "priorities": [],
-        "needs": [],
-        "evidence_sheets": [],
-        "cleaning_log": json.loads(few.cleaned.log.to_json(orient="records", force_ascii=False)),
-        "themes": [],
-    }
-    (folder / "evidence.json").write_text(
-        json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8"
-    )
+    reason = {"pl": few.reason("pl"), "en": few.reason("en")}
+    write_empty_evidence(few.town, few.settings, few.n, few.cleaned.log, reason, folder)
