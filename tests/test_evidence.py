@@ -315,3 +315,23 @@ def test_no_cell_of_the_evidence_spreadsheets_starts_a_formula(kwidzyn, tmp_path
     assert not [t for t in texts if t[:1] in "=+-@\t\r"]
     # numbers stay numbers
     assert pd.api.types.is_float_dtype(csv["estimate"])
+
+
+def test_no_side_of_a_battery_comes_out_of_the_indicator_that_publishes_another(kwidzyn):
+    from types import SimpleNamespace
+
+    from diagnosis.evidence import Settings, battery_shares, category_shares
+
+    # one satisfaction item: 60 dissatisfied, 5 in the middle, 30 satisfied. The middle is
+    # small; the plain distribution hides "pos" (30 < 60) as its partner, but the indicator
+    # table publishes the share satisfied (30 of 95), so the middle would be 1 - neg - pos.
+    item = kwidzyn.instrument.by_construct("satisfaction")[0].name
+    data = pd.DataFrame({f"lik_{item}": ["neg"] * 60 + ["mid"] * 5 + ["pos"] * 30})
+    indicators = pd.DataFrame({"question": [item], "group": "total", "kind": "share",
+                               "suppressed": False})  # fmt: skip
+    analysis = SimpleNamespace(design=Design(data), instrument=kwidzyn.instrument,
+                               indicators=indicators, settings=Settings())  # fmt: skip
+    plain = category_shares(analysis.design, [f"lik_{item}"], 10).set_index("level")
+    assert plain["suppressed"].to_dict() == {"mid": True, "neg": False, "pos": True}
+    sides = battery_shares(analysis, "satisfaction").set_index("level")
+    assert sides["suppressed"].to_dict() == {"mid": True, "neg": True, "pos": False}
