@@ -17,6 +17,7 @@ Examples
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, Literal
 
@@ -70,6 +71,10 @@ def located(
     return text
 
 
+#: environment variable naming the language of error texts shown by ``str()``
+LANG_VARIABLE = "DIAGNOSIS_LANG"
+
+
 class DiagnosisError(Exception):
     """Base of every error the package raises on user input.
 
@@ -99,6 +104,12 @@ class DiagnosisError(Exception):
         self.column = column
         self.value = value
         super().__init__(self.message("en"))
+
+    def __str__(self) -> str:
+        # English unless the process was told the user's language: a report's kernel is
+        # (DIAGNOSIS_LANG, set by report.render), so a failing cell shows the Polish text
+        lang = os.environ.get(LANG_VARIABLE, "en")
+        return self.message("pl" if lang == "pl" else "en")
 
     def message(self, lang: Language = "pl") -> str:
         """The located message in ``lang`` (``"pl"`` or ``"en"``)."""

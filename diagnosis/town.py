@@ -88,6 +88,7 @@ __all__ = [
     "Town",
     "find_towns",
     "find_waves",
+    "instrument_path",
     "load_town",
     "read_yaml",
 ]
@@ -405,6 +406,45 @@ def _relative(
     return target
 
 
+def instrument_path(folder: str | Path, value: Any, wave: int = 1) -> Path:
+    """The questionnaire a town.yaml's ``instrument:`` names, checked like every path.
+
+    It must be inside the town folder or in a shared instruments folder: the
+    project's ``surveys/instruments`` or the ``instruments`` folder beside the
+    towns folder. ``None`` gives the standard questionnaire.
+
+    Parameters
+    ----------
+    folder : str or Path
+        The town (or wave) folder holding town.yaml.
+    value : str or None
+        What ``instrument:`` says.
+    wave : int
+        The folder's wave: a later wave's folder is one level deeper.
+
+    Raises
+    ------
+    TownConfigError
+        When the path leads elsewhere (symbolic links resolved) or the file is missing.
+
+    Examples
+    --------
+    >>> instrument_path("surveys/towns/kwidzyn", None).name
+    'resident_survey.xlsx'
+    >>> instrument_path("surveys/towns/kwidzyn", "../../../../etc/passwd")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    diagnosis.errors.TownConfigError: town.yaml, column 'instrument' ...leads outside the town folder kwidzyn...
+    """
+    if value is None:
+        return STANDARD_INSTRUMENT
+    folder = Path(folder).resolve()
+    # a later wave's folder is <root>/towns/<town>/wave2: the towns root is one level up
+    towns_root = folder.parent.parent if wave > 1 else folder.parent
+    shared = (INSTRUMENTS_DIR.resolve(), (towns_root.parent / "instruments").resolve())
+    return _relative(folder, folder / "town.yaml", "instrument", value, shared=shared)
+
+
 def _margins(path: Path, raw: Any) -> tuple[pd.DataFrame, str]:
     if not isinstance(raw, Mapping):
         raise _fail(
@@ -649,12 +689,7 @@ def load_town(folder: str | Path) -> Town:
             wave,
         )
 
-    instrument = STANDARD_INSTRUMENT
-    if raw.get("instrument") is not None:
-        # a later wave's folder is <root>/towns/<town>/wave2: the towns root is one level up
-        towns_root = folder.parent.parent if wave > 1 else folder.parent
-        shared = (INSTRUMENTS_DIR.resolve(), (towns_root.parent / "instruments").resolve())
-        instrument = _relative(folder, path, "instrument", raw["instrument"], shared=shared)
+    instrument = instrument_path(folder, raw.get("instrument"), wave)
 
     responses_raw = raw.get("responses")
     if not isinstance(responses_raw, list) or not responses_raw:

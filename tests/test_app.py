@@ -653,3 +653,29 @@ def test_town_yaml_columns_are_read_and_checked(tmp_path):
         load_town(folder)
     assert "responses[1].columns" in caught.value.message("pl")
     assert "Pole columns to słownik" in caught.value.message("pl")
+
+
+def test_the_app_reads_town_yaml_as_strictly_as_load_town(tmp_path):
+    from diagnosis.errors import TownConfigError
+
+    folder = tmp_path / "bomb"
+    folder.mkdir()
+    lol = "\n".join(f"l{i}: &l{i} [*l{i - 1}, *l{i - 1}, *l{i - 1}]" for i in range(1, 9))
+    (folder / "town.yaml").write_text(f"l0: &l0 [x]\n{lol}\nname: Bomba\n", encoding="utf-8")
+    with pytest.raises(TownConfigError) as info:
+        read_config(folder)
+    assert info.value.file == folder / "town.yaml" and info.value.row is not None
+
+
+def test_the_app_takes_no_questionnaire_from_outside_the_town_folder(tmp_path):
+    from diagnosis.app.data_step import DataStep
+    from diagnosis.errors import TownConfigError
+
+    folder = tmp_path / "towns" / "x"
+    folder.mkdir(parents=True)
+    (tmp_path / "secret.xlsx").write_bytes(b"not for the app")
+    write_config(folder, {"name": "X", "instrument": "../../secret.xlsx"})
+    step = DataStep.__new__(DataStep)  # only the questionnaire lookup is exercised
+    with pytest.raises(TownConfigError) as info:
+        step._instrument(folder)
+    assert info.value.column == "instrument" and "poza folder" in info.value.message("pl")

@@ -432,3 +432,14 @@ def test_skills_level_on_a_demo_town(kwidzyn):
     assert (level[non_users] == "none").all()
     assert level.notna().mean() > 0.9
     assert level.index.equals(kwidzyn.data.index)
+
+
+def test_the_cleaning_log_names_every_kind_redacted_including_names(kwidzyn):
+    from diagnosis.clean import KINDS
+    from diagnosis.clean.steps import _KIND_EN, _KIND_PL
+
+    assert set(_KIND_PL) == set(KINDS) == set(_KIND_EN)
+    data = kwidzyn.data.iloc[:4].copy()
+    data.loc[1, "problem"] = "Anna Nowak z osiedla prosi o ławki."
+    row = log_row(clean_responses([with_data(kwidzyn, data)], INSTRUMENT), "redact")
+    assert "1 imię i nazwisko" in row["pl"] and "1 person's name" in row["en"]

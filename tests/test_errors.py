@@ -41,3 +41,13 @@ def test_every_error_is_a_diagnosis_error_with_a_location(cls):
 
 def test_message_without_location():
     assert DiagnosisError(pl="Źle.", en="Wrong.").message("pl") == "Źle."
+
+
+def test_str_follows_the_language_the_process_was_given(monkeypatch):
+    from diagnosis.errors import LANG_VARIABLE
+
+    error = TownConfigError(pl="Zły plik.", en="Bad file.", file="town.yaml")
+    monkeypatch.delenv(LANG_VARIABLE, raising=False)
+    assert str(error) == "town.yaml: Bad file."
+    monkeypatch.setenv(LANG_VARIABLE, "pl")
+    assert str(error).endswith(": Zły plik.") and "Bad" not in str(error)

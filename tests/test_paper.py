@@ -203,3 +203,19 @@ def test_paper_command(tmp_path):
     assert main(["paper", "--xlsx", str(xlsx), "--pdf", str(pdf), "--form-lang", "en"]) == 0
     assert load_workbook(xlsx).sheetnames[0] == "Responses"
     assert "How important are the following for you in this town?" in _pdf_text(pdf)
+
+
+def test_no_label_in_the_workbook_becomes_a_formula(instrument, tmp_path):
+    import dataclasses
+
+    evil = '=HYPERLINK("http://example.invalid","kliknij")'
+    questions = tuple(
+        dataclasses.replace(q, labels={"pl": evil, "en": evil}) if q.name == "employment" else q
+        for q in instrument.questions
+    )
+    path = data_entry_workbook(dataclasses.replace(instrument, questions=questions),
+                               tmp_path / "wpis.xlsx")  # fmt: skip
+    book = load_workbook(path)
+    cells = [c for ws in book.worksheets for row in ws.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    assert any(str(c.value).startswith("'" + evil) for c in cells)

@@ -242,3 +242,25 @@ def test_the_few_respondents_summary_in_english_and_with_a_higher_threshold(tmp_
     big = TownReport.build(TOWNS_DIR / "kwidzyn", threshold=400)
     assert big.too_few is not None and big.too_few.n == 308
     assert "co najmniej 400" in unescape(big.section("summary"))
+
+
+def test_a_package_error_in_a_notebook_cell_reaches_the_librarian_in_polish(tmp_path):
+    from diagnosis.evidence import ReportError
+    from diagnosis.report.render import execute_template
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell('lang = "pl"', metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell(
+            "from diagnosis.errors import TownConfigError\n"
+            "raise TownConfigError(pl='W kolumnie wiek są litery.', en='Letters in column age.')"
+        ),
+    ]
+    template = tmp_path / "t.ipynb"
+    nbformat.write(nb, template)
+    with pytest.raises(ReportError) as info:
+        execute_template(template, tmp_path / "out.ipynb", {"lang": "pl"}, who=("Test", "Test"),
+                         kernel_name="python3", language="python")  # fmt: skip
+    message = info.value.message("pl")
+    assert "W kolumnie wiek są litery." in message
+    assert "TownConfigError" not in message and "Letters" not in message

@@ -16,6 +16,7 @@ from pathlib import Path
 import ipywidgets as widgets
 
 from ..instrument import Instrument, load_instrument
+from ..town import instrument_path
 from ..validate import TownValidation, validate_town
 from .mapping import MappingRow, mapping_rows, missing_questions, target_options
 from .markup import escape, notice, validation_html
@@ -175,7 +176,10 @@ class DataStep(Step):
         raw = read_config(folder)
         own = raw.get("instrument")
         if isinstance(own, str) and own.strip():
-            return load_instrument((folder / own).resolve())
+            # the same check as load_town: inside the town folder or a shared instruments folder
+            wave = raw.get("wave")
+            wave = wave if isinstance(wave, int) and not isinstance(wave, bool) else 1
+            return load_instrument(instrument_path(folder, own, wave))
         return self.session.instrument
 
     @guarded

@@ -36,6 +36,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
 
+from ..evidence.cells import neutralise
 from ..instrument import Instrument, Question
 from ..reproducible import xlsx_bytes
 
@@ -294,7 +295,7 @@ def data_entry_workbook(
             rows.append((q.name, text, q.type, t["any_text"]))
 
     bold = Font(bold=True)
-    ws.append(header)
+    ws.append([neutralise(name) for name in header])
     for col, name in enumerate(header, start=1):
         ws.cell(row=1, column=col).font = bold
         ws.column_dimensions[get_column_letter(col)].width = max(10, min(len(name) + 2, 30))
@@ -308,7 +309,7 @@ def data_entry_workbook(
     for cell in explain[1]:
         cell.font = bold
     for row in rows:
-        explain.append(list(row))
+        explain.append([neutralise(value) for value in row])  # a label may start with "="
     wrap = Alignment(wrap_text=True, vertical="top")
     for letter, width in zip("ABCD", (26, 60, 16, 60), strict=True):
         explain.column_dimensions[letter].width = width

@@ -37,7 +37,7 @@ import pandas as pd
 import yaml
 
 from ..errors import TownConfigError
-from ..town import find_towns
+from ..town import find_towns, read_yaml
 from .errors import AppError, UploadConflict
 from .uploads import file_size
 
@@ -154,7 +154,7 @@ def read_config(folder: str | Path) -> dict[str, Any]:
     """
     path = Path(folder) / _CONFIG
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = read_yaml(path)  # size-capped, no anchors or aliases (an alias bomb)
     except FileNotFoundError:
         raise TownConfigError(
             pl=f"W folderze {Path(folder).name} nie ma pliku town.yaml.",

@@ -151,6 +151,7 @@ _KIND_PL = {  # in reading order
     "email": ("adres e-mail", "adresy e-mail", "adresów e-mail"),
     "address": ("adres", "adresy", "adresów"),
     "postcode": ("kod pocztowy", "kody pocztowe", "kodów pocztowych"),
+    "name": ("imię i nazwisko", "imiona i nazwiska", "imion i nazwisk"),
     "number": ("inny długi numer", "inne długie numery", "innych długich numerów"),
 }
 _KIND_EN = {  # in reading order
@@ -163,6 +164,7 @@ _KIND_EN = {  # in reading order
     "email": ("e-mail address", "e-mail addresses"),
     "address": ("street address", "street addresses"),
     "postcode": ("postcode", "postcodes"),
+    "name": ("person's name", "people's names"),
     "number": ("other long number", "other long numbers"),
 }
 

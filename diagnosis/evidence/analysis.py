@@ -27,8 +27,14 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from ..clean import Cleaned, clean_responses, code_themes, redact_series, redact_text
-from ..clean.redact import is_confidently_clean
+from ..clean import (
+    Cleaned,
+    clean_responses,
+    code_themes,
+    is_confidently_clean,
+    redact_series,
+    redact_text,
+)
 from ..errors import DiagnosisError, Language
 from ..estimate import Design, scale_reliability
 from ..instrument import Instrument
@@ -331,7 +337,7 @@ def choose_quotes(
     """Up to ``k`` open answers fit to quote: clean for sure, and no two alike.
 
     Only answers that hold nothing that looks even partly like personal data
-    (:func:`~diagnosis.clean.redact.is_confidently_clean`: long digit runs, an
+    (:func:`~diagnosis.clean.is_confidently_clean`: long digit runs, an
     at-sign or "małpa", a first name, a street and number) are candidates; an
     answer that was redacted in cleaning (it holds a placeholder) is never
     quoted. The longest answers used to be quoted, and an answer the redactor

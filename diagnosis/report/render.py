@@ -19,6 +19,7 @@ the reason.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from pathlib import Path
 
 import nbformat
 
-from ..errors import Language
+from ..errors import LANG_VARIABLE, DiagnosisError, Language
 from ..evidence import ReportError, Settings
 from ..town import load_town
 from ..validate import validate_town
@@ -117,6 +118,10 @@ def execute_template(
     """
     import papermill as pm
 
+    # the kernel inherits the environment: the package's errors then read in the report's language
+    lang = "en" if parameters.get("lang") == "en" else "pl"
+    before = os.environ.get(LANG_VARIABLE)
+    os.environ[LANG_VARIABLE] = lang
     try:
         return pm.execute_notebook(
             str(template),
@@ -126,12 +131,24 @@ def execute_template(
             **{"extra_arguments": list(_QUIET_KERNEL), **papermill_options},  # type: ignore[arg-type]
         )
     except pm.PapermillExecutionError as exc:
+        # the package's own errors are already a sentence for the user; others keep their name
+        known = exc.ename in _subclasses(DiagnosisError)
+        reason = exc.evalue if known else f"{exc.ename}: {exc.evalue}"
         raise ReportError(
             pl=f"{who[0]}: notatnik zatrzymał się w komórce {exc.exec_count} "
-            f"({exc.ename}: {exc.evalue}). Szczegóły w {notebook}.",
+            f"({reason}). Szczegóły w {notebook}.",
             en=f"{who[1]}: the notebook stopped in cell {exc.exec_count} "
-            f"({exc.ename}: {exc.evalue}). Details in {notebook}.",
+            f"({reason}). Details in {notebook}.",
         ) from None
+    finally:
+        if before is None:
+            os.environ.pop(LANG_VARIABLE, None)
+        else:
+            os.environ[LANG_VARIABLE] = before
+
+
+def _subclasses(cls: type) -> set[str]:
+    return {cls.__name__}.union(*(_subclasses(c) for c in cls.__subclasses__()))
 
 
 def publish(
