@@ -2,8 +2,13 @@
 
 import csv
 import json
+import os
 import shutil
+import signal
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import matplotlib
 import nbformat
@@ -12,10 +17,12 @@ import papermill as pm
 import pytest
 
 from diagnosis.batch.engine import ENGINE_NAME
-from diagnosis.batch.runner import BatchSettings, run_batch
+from diagnosis.batch.index import write_index
+from diagnosis.batch.runner import BatchSettings, fingerprint, plan, render_one, run_batch
 from diagnosis.cli import main
+from diagnosis.errors import DiagnosisError
 from diagnosis.report import TEMPLATE
-from diagnosis.town import TOWNS_DIR
+from diagnosis.town import STANDARD_INSTRUMENT, TOWNS_DIR, load_town
 
 GOOD = ["sopot", "kwidzyn"]  # two of the smaller demo towns
 TIMEOUT = 25  # seconds: the hanging town is stopped after this (a good one takes ~10)
@@ -116,10 +123,18 @@ def batch(tmp_path_factory):
     folders = [TOWNS_DIR / t for t in GOOD] + [broken, hanging]
     settings = BatchSettings(template=str(template), timeout=TIMEOUT, messages="en")
     out = root / "reports"
-    start = time.monotonic()
-    results = run_batch(folders, out, settings, workers=2, progress=False)
-    return {"root": root, "out": out, "folders": folders, "settings": settings,
-            "results": results, "seconds": time.monotonic() - start}  # fmt: skip
+    # the program's files are part of each fingerprint: take them as they are now, so that an
+    # edit of the checkout while these tests run is not a new program to the resume test
+    import diagnosis.batch.runner as runner
+
+    program = root / "program"
+    shutil.copytree(runner.PROGRAM, program, ignore=shutil.ignore_patterns("__pycache__"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(runner, "PROGRAM", program)
+        start = time.monotonic()
+        results = run_batch(folders, out, settings, workers=2, progress=False)
+        yield {"root": root, "out": out, "folders": folders, "settings": settings,
+               "results": results, "seconds": time.monotonic() - start}  # fmt: skip
 
 
 def _summary(out):
@@ -200,3 +215,258 @@ def test_dask_cluster_gives_the_same_outputs(batch, tmp_path):
             local = (batch["out"] / town / name).read_bytes()
             assert (out / town / name).read_bytes() == local, (town, name)
     assert _summary(out)["sopot"]["trust_high"] == _summary(batch["out"])["sopot"]["trust_high"]
+
+
+# --------------------------------------------------------------------------- lose nothing (#11)
+# A fast template (a second per town instead of ~10): the template's parameters, a stand-in
+# evidence file, and behaviour chosen by marker files in the town folder.
+
+SMALL = "leczyca"  # the smallest demo town
+FAST_PARAMETERS = ('town = "x"\nlang = "pl"\nthreshold = 10\nweighting = "rake"\n'
+                   'conf_level = 0.95\noutput_dir = "."')  # fmt: skip
+FAST_CELL = """import os, pathlib, time
+here = pathlib.Path(town)
+pathlib.Path(output_dir, 'evidence.json').write_text('{"n_respondents": 7}')
+if os.environ.get('RENDER_LOG'):
+    with open(os.environ['RENDER_LOG'], 'a') as log:
+        log.write(here.name + '\\n')
+    time.sleep(1.5)
+if (here / 'PIDS').exists():
+    (here / 'pids.tmp').write_text(f'{os.getpid()} {os.getppid()}')
+    os.replace(here / 'pids.tmp', here / 'pids.txt')
+    time.sleep(600)
+if (here / 'HANG').exists():
+    time.sleep(600)
+if (here / 'CRASH').exists():
+    os.kill(os.getppid(), 9)
+if (here / 'FAIL').exists():
+    raise RuntimeError('planted failure')
+"""
+ROOT = Path(__file__).resolve().parent.parent
+RUN_BATCH = (
+    "import json, sys\n"
+    "from diagnosis.batch.runner import BatchSettings, run_batch\n"
+    "if __name__ == '__main__':\n"
+    "    *towns, out, template = sys.argv[1:]\n"
+    "    results = run_batch(towns, out, BatchSettings(template=template, messages='en'),\n"
+    "                        workers=1, progress=False)\n"
+    "    print(json.dumps([[r.town, r.status, r.message] for r in results]))\n"
+)
+
+
+@pytest.fixture
+def fast(tmp_path):
+    """A fast template, an output folder and a copy of the smallest demo town."""
+    town = tmp_path / "towns" / SMALL
+    shutil.copytree(TOWNS_DIR / SMALL, town)
+    template = _notebook(tmp_path / "fast.ipynb", FAST_CELL, parameters=FAST_PARAMETERS)
+    return {"town": town, "template": template, "out": tmp_path / "reports"}
+
+
+def _alive(pid):
+    """The process runs (a zombie nobody has reaped yet counts as gone)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+
+
+def test_waves_of_two_towns_get_a_folder_and_a_row_each(fast, tmp_path):
+    towns = tmp_path / "towns"
+    for slug in ("a", "b"):
+        shutil.copytree(TOWNS_DIR / "kwidzyn", towns / slug)
+    folders = [towns / "a", towns / "a" / "wave2", towns / "b" / "wave2"]
+    settings = BatchSettings(lang="en", template=str(fast["template"]), messages="en")
+    out = fast["out"]
+    results = run_batch(folders, out, settings, workers=1, progress=False)
+    slugs = ["a", "a-wave2", "b-wave2"]  # as `diagnosis report` names them (Town.slug)
+    assert [(r.town, r.status, r.out_dir) for r in results] == [
+        (s, "done", str(out.resolve() / s)) for s in slugs
+    ]
+    assert not (out / "wave2").exists()
+    for slug, folder in zip(slugs, folders, strict=True):
+        assert (out / slug / "diagnosis.pdf").stat().st_size > 0
+        record = json.loads((out / slug / "batch.json").read_text(encoding="utf-8"))
+        assert record["folder"] == str(folder.resolve())
+    with (out / "summary.csv").open(encoding="utf-8") as handle:
+        rows = [(r["town"], r["wave"], r["pdf"]) for r in csv.DictReader(handle)]
+    assert rows == [("a", "1", "a/diagnosis.pdf"), ("a-wave2", "2", "a-wave2/diagnosis.pdf"),
+                    ("b-wave2", "2", "b-wave2/diagnosis.pdf")]  # fmt: skip
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert [index.count(f'href="{s}/diagnosis.pdf"') for s in slugs] == [1, 1, 1]
+    assert index.count("Kwidzyn, wave 2") == 2
+
+
+def test_two_towns_that_would_share_a_report_folder_are_refused(fast, tmp_path):
+    other = tmp_path / "elsewhere" / SMALL
+    shutil.copytree(TOWNS_DIR / SMALL, other)
+    settings = BatchSettings(template=str(fast["template"]))
+    with pytest.raises(DiagnosisError) as err:
+        plan([fast["town"], other], fast["out"], settings)
+    assert f"{SMALL}" in err.value.message("pl") and "ten sam folder" in err.value.message("pl")
+    assert str(other) in err.value.message("en") and "same folder" in err.value.message("en")
+    # the same folder named twice is one town
+    tasks, _ = plan([fast["town"], fast["town"]], fast["out"], settings)
+    assert [t.out_dir for t in tasks] == [str(fast["out"].resolve() / SMALL)]
+
+
+def _attempt(fast, marker=None, timeout=60):
+    """Plan and render the fast town in this process, with one marker file (or none)."""
+    for name in ("FAIL", "HANG", "CRASH"):
+        (fast["town"] / name).unlink(missing_ok=True)
+    if marker:
+        (fast["town"] / marker).write_text("x\n", encoding="utf-8")
+    settings = BatchSettings(template=str(fast["template"]), timeout=timeout, messages="en")
+    tasks, skipped = plan([fast["town"]], fast["out"], settings)
+    assert len(tasks) == 1 and not skipped
+    return render_one(tasks[0]), settings
+
+
+def test_a_failed_or_timed_out_rerun_leaves_no_report_looking_current(fast):
+    out = fast["out"]
+    report = out / SMALL
+    first, _ = _attempt(fast)
+    assert first.status == "done"
+    pdf = (report / "diagnosis.pdf").read_bytes()
+
+    failed, _ = _attempt(fast, "FAIL")
+    assert failed.status == "failed" and "planted failure" in failed.message
+    # the failed attempt's log and notebook; its half-made evidence is gone, and so is the
+    # old report from the top of the folder
+    assert sorted(p.name for p in report.iterdir()) == ["batch.log", "diagnosis.ipynb", "previous"]
+    assert (report / "previous" / "diagnosis.pdf").read_bytes() == pdf
+    note = (report / "previous" / "OUT_OF_DATE.txt").read_text(encoding="utf-8")
+    assert "NIEAKTUALNY" in note and "OUT OF DATE" in note and "planted failure" in note
+    assert str(report / "diagnosis.ipynb") in failed.message  # not the temporary folder's
+    assert failed.previous == f"{SMALL}/previous/diagnosis.pdf"
+    assert "out of date" in failed.message and f"{SMALL}/previous/" in failed.message
+    assert not list(out.glob(f".{SMALL}.*"))  # no temporary folder is left behind
+    write_index([failed], out, "en")
+    row = _summary(out)[SMALL]
+    assert (row["status"], row["pdf"], row["previous_pdf"], row["trust_high"]) == (
+        "failed", "", f"{SMALL}/previous/diagnosis.pdf", "")  # fmt: skip
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert f'href="{SMALL}/previous/diagnosis.pdf"' in index and "out of date" in index
+    assert f'href="{SMALL}/diagnosis.pdf"' not in index
+
+    timed, _ = _attempt(fast, "HANG", timeout=2)
+    assert timed.status == "timeout"
+    assert not (report / "diagnosis.pdf").exists() and not (report / "evidence.json").exists()
+    assert (report / "previous" / "diagnosis.pdf").read_bytes() == pdf  # the last complete one
+    assert "after 2 s" in (report / "previous" / "OUT_OF_DATE.txt").read_text(encoding="utf-8")
+
+    again, _ = _attempt(fast)
+    assert again.status == "done" and again.previous == ""
+    assert not (report / "previous").exists() and (report / "batch.json").exists()
+    assert (report / "diagnosis.pdf").stat().st_size > 0
+
+
+def test_a_worker_killed_during_a_rerun_leaves_the_old_report_marked(fast):
+    report = fast["out"] / SMALL
+    first, settings = _attempt(fast)
+    assert first.status == "done"
+    pdf = (report / "diagnosis.pdf").read_bytes()
+    (fast["town"] / "CRASH").write_text("x\n", encoding="utf-8")  # the notebook kills its worker
+    [crashed] = run_batch([fast["town"]], fast["out"], settings, workers=1, progress=False)
+    assert crashed.status == "failed" and "BrokenProcessPool" in crashed.message
+    assert not (report / "diagnosis.pdf").exists() and not (report / "batch.json").exists()
+    assert (report / "previous" / "diagnosis.pdf").read_bytes() == pdf
+    assert (report / "previous" / "OUT_OF_DATE.txt").exists()
+    assert _summary(fast["out"])[SMALL]["previous_pdf"] == f"{SMALL}/previous/diagnosis.pdf"
+    assert not list(fast["out"].glob(f".{SMALL}.*"))
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_workers_die_with_a_killed_batch(fast):
+    town = fast["town"]
+    (town / "PIDS").write_text("x\n", encoding="utf-8")  # the notebook writes its pids and hangs
+    batch = subprocess.Popen(
+        [sys.executable, "-c", RUN_BATCH, str(town), str(fast["out"]), str(fast["template"])],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    pids: list[int] = []
+    try:
+        deadline = time.monotonic() + 120
+        while not (town / "pids.txt").exists() and time.monotonic() < deadline:
+            assert batch.poll() is None, "the batch ended before its notebook started"
+            time.sleep(0.2)
+        pids = [int(p) for p in (town / "pids.txt").read_text().split()]  # the fork, the worker
+        assert len(pids) == 2 and batch.pid not in pids and all(_alive(p) for p in pids)
+        batch.send_signal(signal.SIGKILL)
+        batch.wait()
+        deadline = time.monotonic() + 10
+        while any(_alive(p) for p in pids) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert [p for p in pids if _alive(p)] == []
+    finally:
+        batch.kill()
+        batch.wait()
+        for pid in pids:  # processes this test started: never leave them behind
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
+def test_every_input_the_report_reads_is_in_the_fingerprint(fast, tmp_path, monkeypatch):
+    import diagnosis.batch.runner as runner
+
+    town, out = fast["town"], fast["out"]
+    # the questionnaire in the shared instruments folder beside the towns (town.yaml allows it)
+    shared = tmp_path / "instruments"
+    shared.mkdir()
+    shutil.copy(STANDARD_INSTRUMENT, shared / "resident_survey.xlsx")
+    with (town / "town.yaml").open("a", encoding="utf-8") as handle:
+        handle.write("instrument: ../../instruments/resident_survey.xlsx\n")
+    assert load_town(town).instrument == (shared / "resident_survey.xlsx").resolve()
+    # a copy of the program, whose data files (the redactor's name lists) can then change
+    program = tmp_path / "program"
+    shutil.copytree(runner.PROGRAM, program, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(runner, "PROGRAM", program)
+    settings = BatchSettings(template=str(fast["template"]))
+    tasks, _ = plan([town], out, settings)
+    assert render_one(tasks[0]).status == "done"
+    changed = [town / "ankiety_wprowadzone.csv", town / "workshop_ideas.csv", town / "assets.csv",
+               town / "town.yaml", program / "clean" / "names" / "surnames_female.txt",
+               shared / "resident_survey.xlsx"]  # fmt: skip
+    for path in changed:
+        tasks, unchanged = plan([town], out, settings)
+        assert (tasks, [r.status for r in unchanged]) == ([], ["unchanged"]), path
+        with path.open("ab") as handle:
+            handle.write(b"\n")
+        tasks, unchanged = plan([town], out, settings)
+        assert [t.folder for t in tasks] == [str(town.resolve())] and unchanged == [], path
+        if path.suffix != ".xlsx":  # (the last one: a broken questionnaire is not rendered)
+            assert render_one(tasks[0]).status == "done", path
+    # a later wave's files are that wave's inputs, not the first wave's
+    kwidzyn = tmp_path / "kwidzyn"
+    shutil.copytree(TOWNS_DIR / "kwidzyn", kwidzyn)
+    before = fingerprint(kwidzyn, settings), fingerprint(kwidzyn / "wave2", settings)
+    with (kwidzyn / "wave2" / "kobo_diagnoza_mieszkancow.csv").open("a") as handle:
+        handle.write("\n")
+    after = fingerprint(kwidzyn, settings), fingerprint(kwidzyn / "wave2", settings)
+    assert after[0] == before[0] and after[1] != before[1]
+
+
+def test_two_batches_on_one_folder_share_the_work(fast, tmp_path):
+    towns = []
+    for k in range(4):
+        town = tmp_path / "towns" / f"t{k}"
+        shutil.copytree(fast["town"], town)
+        towns.append(str(town))
+    log = tmp_path / "renders.log"
+    env = {**os.environ, "RENDER_LOG": str(log)}  # the notebook notes each render, then waits
+    argv = [sys.executable, "-c", RUN_BATCH, *towns, str(fast["out"]), str(fast["template"])]
+    batches = [
+        subprocess.Popen(
+            argv, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+        )
+        for _ in range(2)
+    ]
+    outputs = [b.communicate(timeout=300)[0] for b in batches]
+    assert [b.returncode for b in batches] == [0, 0]
+    results = [json.loads(o.strip().splitlines()[-1]) for o in outputs]
+    assert sorted(log.read_text(encoding="utf-8").split()) == ["t0", "t1", "t2", "t3"]  # once each
+    for k in range(4):
+        statuses = sorted(r[k][1] for r in results)
+        assert statuses == ["done", "unchanged"], (k, results)
+        assert (fast["out"] / f"t{k}" / "diagnosis.pdf").stat().st_size > 0

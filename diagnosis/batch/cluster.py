@@ -4,14 +4,16 @@ Each Dask worker process is a warm worker: :func:`~.runner.warm_up` runs on
 every worker first, then each town is one task calling
 :func:`~.runner.render_one`, exactly as in the local pool, so the outputs are
 the same. Workers read the town folders and write the reports at the same
-paths as the client: run them on this machine or on a shared file system.
+paths as the client: run them on this machine or on a shared file system
+(one whose ``flock`` works across machines, for the per-town locks).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
-from .runner import TownResult, TownTask, render_one, warm_up
+from .runner import TownResult, TownTask, render_one, settle_lost, warm_up
 
 __all__ = ["run_on_dask"]
 
@@ -50,14 +52,18 @@ def run_on_dask(
         client.run(warm_up)
         futures = {client.submit(render_one, task, pure=False): task for task in tasks}
         results = []
-        for future in as_completed(futures):
+        queue = as_completed(futures)
+        for future in queue:
             task = futures[future]
             try:
                 result = future.result()
             except Exception as exc:  # the worker died or the task was lost
-                name = task.out_dir.rsplit("/", 1)[-1]
-                result = TownResult(name, name, "failed", task.out_dir,
-                                    message=f"{type(exc).__name__}: {exc}")  # fmt: skip
+                result = settle_lost(task, f"{type(exc).__name__}: {exc}")
+            if result is None:  # another batch has the town: the others first, then wait
+                again = client.submit(render_one, replace(task, wait=True), pure=False)
+                futures[again] = task
+                queue.add(again)
+                continue
             results.append(result)
             if on_result is not None:
                 on_result(result)

@@ -27,6 +27,10 @@ unless the cell ends with ``;`` (``_repr_mimebundle_``, ``_repr_html_``,
 matplotlib figures left open at the end of a cell are shown as SVG. IPython
 magics (``%``, ``!``) are not supported: the report templates do not use them.
 
+Orphans: the fork dies with the process that made it, and a batch's workers
+with the batch (:func:`die_with_parent`), so ``kill -9`` of the batch leaves
+nothing rendering.
+
 POSIX only (``os.fork``).
 """
 
@@ -36,6 +40,7 @@ import ast
 import base64
 import builtins
 import contextlib
+import ctypes
 import io
 import os
 import pickle
@@ -43,6 +48,7 @@ import select
 import signal
 import struct
 import sys
+import threading
 import time
 import tokenize
 import traceback
@@ -52,12 +58,66 @@ from typing import Any
 import nbformat
 from papermill.engines import Engine, NotebookExecutionManager
 
-__all__ = ["ENGINE_NAME", "WarmEngine", "run_cells"]
+__all__ = ["ENGINE_NAME", "WarmEngine", "die_with_parent", "run_cells"]
 
 #: the name under which papermill finds the engine (``engine_name=``, ``-e``)
 ENGINE_NAME = "diagnosis-warm"
 
 _HEADER = struct.Struct("!I")
+#: ``prctl`` option: the signal this process gets when its parent dies (linux/prctl.h)
+_PR_SET_PDEATHSIG = 1
+
+
+def _watch_parent(parent: int, every: float) -> None:
+    while True:
+        time.sleep(every)
+        if os.getppid() != parent:
+            os._exit(1)
+
+
+def die_with_parent(parent: int | None = None, every: float = 1.0) -> bool:
+    """Make this process end when its parent ends (``parent``: its pid; default ``getppid()``).
+
+    On Linux the kernel sends SIGKILL the moment the parent dies
+    (``prctl(PR_SET_PDEATHSIG, SIGKILL)``). Elsewhere, or if that fails, a
+    daemon thread checks every ``every`` seconds that the parent is still this
+    process's parent. Either way, a parent that is already gone ends this
+    process at once. Call it first thing in a child: a batch's worker
+    (the process pool's initializer) and each notebook fork.
+
+    Parameters
+    ----------
+    parent : int, optional
+        The parent's pid, as the parent saw it before starting this process.
+    every : float
+        Seconds between checks of the fallback thread.
+
+    Returns
+    -------
+    bool
+        True when the kernel watches (Linux), False when the thread does.
+
+    Examples
+    --------
+    >>> import subprocess, sys
+    >>> code = "from diagnosis.batch.engine import die_with_parent; print(die_with_parent())"
+    >>> subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout
+    'True\\n'
+    """
+    parent = os.getppid() if parent is None else parent
+    armed = False
+    if sys.platform.startswith("linux"):
+        try:
+            prctl = ctypes.CDLL(None, use_errno=True).prctl
+            armed = prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+        except (OSError, AttributeError):
+            armed = False
+    if os.getppid() != parent:  # the parent died before the watch began
+        os._exit(1)
+    if not armed:
+        threading.Thread(target=_watch_parent, args=(parent, every), daemon=True,
+                         name="die-with-parent").start()  # fmt: skip
+    return armed
 
 
 class WarmEngine(Engine):
@@ -127,10 +187,12 @@ class WarmEngine(Engine):
         sys.stdout.flush()
         sys.stderr.flush()
         read_fd, write_fd = os.pipe()
+        parent = os.getpid()
         pid = os.fork()
         if pid == 0:  # the fork: run the cells, report, and leave without cleanup
             status = 0
             try:
+                die_with_parent(parent)
                 os.close(read_fd)
                 with os.fdopen(write_fd, "wb") as channel:
                     run_cells(sources, lambda m: _send(channel, m))

@@ -1,16 +1,21 @@
 """The batch's overview: ``reports/summary.csv`` and ``reports/index.html``.
 
-One row per town: status, number of respondents, duration, a link to the PDF,
-the failure message, and headline indicators side by side, taken from the
-town's own evidence files (``evidence.json``, ``indicators.csv``). A value
-suppressed there (too few respondents) stays blank here.
+One row per town and wave: status, number of respondents, duration, a link to
+the PDF, the failure message, and headline indicators side by side, taken from
+the town's own evidence files (``evidence.json``, ``indicators.csv``). A value
+suppressed there (too few respondents) stays blank here. A town whose latest
+attempt failed has no PDF link and no figures; when its last complete report
+was set aside as out of date, ``previous_pdf`` (and the index, marked so) link
+to it. Both files are replaced in one step, never seen half-written.
 """
 
 from __future__ import annotations
 
 import csv
 import html
+import io
 import json
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -22,8 +27,9 @@ __all__ = ["HEADLINE", "headline", "summary_rows", "write_index"]
 #: the headline indicators (whole-town estimates), as in the report's key figures
 HEADLINE = ("trust_high", "life_in_town", "influence", "library_visit", "internet_use")
 
-_COLUMNS = ["town", "name", "status", "n", "duration_s", "pdf", "message", "margin_of_error",
-            "top_need", *HEADLINE]  # fmt: skip
+_FIGURES = ["margin_of_error", "top_need", *HEADLINE]
+_COLUMNS = ["town", "name", "wave", "status", "n", "duration_s", "pdf", "message", *_FIGURES,
+            "previous_pdf"]  # fmt: skip
 _TEXT = {
     "pl": {
         "title": "Raporty miejscowości",
@@ -31,6 +37,7 @@ _TEXT = {
         "pdf": "PDF", "moe": "Błąd ±pp", "top": "Najważniejsza potrzeba", "message": "Uwagi",
         "done": "gotowy", "unchanged": "bez zmian", "failed": "błąd", "timeout": "limit czasu",
         "summary": "{ok} z {total} raportów gotowych, {bad} z błędem.",
+        "wave": "{name}, fala {wave}", "previous": "poprzedni, nieaktualny",
     },
     "en": {
         "title": "Town reports",
@@ -38,6 +45,7 @@ _TEXT = {
         "pdf": "PDF", "moe": "Margin ±pp", "top": "Top need", "message": "Notes",
         "done": "done", "unchanged": "unchanged", "failed": "failed", "timeout": "timed out",
         "summary": "{ok} of {total} reports ready, {bad} failed.",
+        "wave": "{name}, wave {wave}", "previous": "previous, out of date",
     },
 }  # fmt: skip
 
@@ -94,23 +102,26 @@ def summary_rows(results: Sequence, lang: Language = "pl") -> list[dict[str, obj
     --------
     >>> from diagnosis.batch.runner import TownResult
     >>> row = summary_rows([TownResult("x", "X", "failed", "/no/x", message="bad")])[0]
-    >>> row["status"], row["pdf"], row["trust_high"]
-    ('failed', '', None)
+    >>> row["status"], row["pdf"], row["trust_high"], row["previous_pdf"]
+    ('failed', '', None, '')
     """
     rows = []
     for r in results:
         figures = headline(r.out_dir, lang) if r.ok else {}
         pdf = Path(r.out_dir) / "diagnosis.pdf"
+        previous = getattr(r, "previous", "")
         row: dict[str, object] = {
             "town": r.town,
             "name": r.name,
+            "wave": getattr(r, "wave", 1),
             "status": r.status,
             "n": r.n,
             "duration_s": r.duration,
             "pdf": f"{Path(r.out_dir).name}/diagnosis.pdf" if r.ok and pdf.exists() else "",
             "message": r.message,
+            "previous_pdf": previous if not r.ok and previous else "",
         }
-        for key in _COLUMNS[7:]:
+        for key in _FIGURES:
             row[key] = figures.get(key)
         row["_labels"] = figures.get("_labels", {})
         row["_kinds"] = figures.get("_kinds", {})
@@ -140,12 +151,13 @@ def write_index(results: Sequence, out_root: str | Path, lang: Language = "pl") 
     """
     out_root = Path(out_root)
     rows = summary_rows(results, lang)
-    with (out_root / "summary.csv").open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, _COLUMNS, extrasaction="ignore", quoting=CSV_QUOTING)
-        writer.writeheader()
-        for row in rows:  # no text cell may start a formula (evidence.cells)
-            cells = {k: "" if row.get(k) is None else row.get(k) for k in _COLUMNS}
-            writer.writerow({k: neutralise(v) for k, v in cells.items()})
+    table = io.StringIO(newline="")
+    writer = csv.DictWriter(table, _COLUMNS, extrasaction="ignore", quoting=CSV_QUOTING)
+    writer.writeheader()
+    for row in rows:  # no text cell may start a formula (evidence.cells)
+        cells = {k: "" if row.get(k) is None else row.get(k) for k in _COLUMNS}
+        writer.writerow({k: neutralise(v) for k, v in cells.items()})
+    _replace(out_root / "summary.csv", table.getvalue())
     t = _TEXT[lang]
     labels: dict[str, str] = {}
     kinds: dict[str, str] = {}
@@ -157,8 +169,14 @@ def write_index(results: Sequence, out_root: str | Path, lang: Language = "pl") 
     body = []
     for row in rows:
         link = f'<a href="{html.escape(str(row["pdf"]))}">PDF</a>' if row["pdf"] else ""
+        if row["previous_pdf"]:
+            link = (f'<a class="previous" href="{html.escape(str(row["previous_pdf"]))}">'
+                    f"PDF ({t['previous']})</a>")  # fmt: skip
+        name = str(row["name"])
+        if isinstance(row["wave"], int) and row["wave"] > 1:
+            name = t["wave"].format(name=name, wave=row["wave"])
         cells = [
-            html.escape(str(row["name"])),
+            html.escape(name),
             f'<span class="{row["status"]}">{t[str(row["status"])]}</span>',
             _cell(row["n"]),
             _cell(row["duration_s"], lang=lang),
@@ -177,7 +195,7 @@ def write_index(results: Sequence, out_root: str | Path, lang: Language = "pl") 
         "body{font-family:'DejaVu Sans',Arial,sans-serif;font-size:10pt;margin:2em}"
         "table{border-collapse:collapse}th,td{border-bottom:1px solid #ddd;padding:3px 6px;"
         "text-align:left;vertical-align:top}.failed,.timeout{color:#b30000;font-weight:bold}"
-        ".done,.unchanged{color:#1a7f37}</style></head><body>"
+        ".done,.unchanged{color:#1a7f37}.previous{color:#777}</style></head><body>"
         f"<h1>{t['title']}</h1><p>{summary}</p><table><thead><tr>"
         + "".join(f"<th>{html.escape(h)}</th>" for h in head)
         + "</tr></thead><tbody>"
@@ -185,5 +203,12 @@ def write_index(results: Sequence, out_root: str | Path, lang: Language = "pl") 
         + "</tbody></table></body></html>\n"
     )
     path = out_root / "index.html"
-    path.write_text(page, encoding="utf-8")
+    _replace(path, page)
     return path
+
+
+def _replace(path: Path, text: str) -> None:
+    """Write ``path`` whole or not at all (another batch may write it at the same time)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8", newline="")
+    os.replace(tmp, path)
