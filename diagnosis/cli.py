@@ -165,10 +165,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="make every town's report in parallel: resumable, with an index of all towns",
         description="Render the report of every town under --root (or of the towns named) in "
         "warm worker processes, one per core, and write reports/index.html and "
-        "reports/summary.csv. A town whose data, template, parameters and program version "
-        "have not changed since its last complete report is skipped (--force redoes it). A "
-        "town that fails or runs past --timeout is reported and the others go on. Each town "
-        "logs to reports/<town>/batch.log.",
+        "reports/summary.csv. A town whose data, template, parameters and program have not "
+        "changed since its last complete report is skipped (--force redoes it). A town that "
+        "fails or runs past --timeout is reported and the others go on. Each town writes to "
+        "reports/<town>/ (reports/<town>-wave2/ for a later wave) and logs to batch.log there; "
+        "a report is moved into place only when complete, and after a failed rerun the last "
+        "complete one is kept in previous/ marked out of date. Two batches on the same folder "
+        "share the work (a lock per town).",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="examples:\n  diagnosis batch\n  diagnosis batch kwidzyn sopot --workers 2\n"
         "  diagnosis batch --force --report-lang en\n"
