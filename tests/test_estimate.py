@@ -199,3 +199,119 @@ def test_wilson_interval_is_the_score_interval_with_effective_n():
     assert out["ci_low"].iloc[0] == pytest.approx(centre - half, rel=1e-12)
     assert out["ci_high"].iloc[0] == pytest.approx(centre + half, rel=1e-12)
     assert 0 < out["ci_low"].iloc[0] < p < out["ci_high"].iloc[0] < 1
+
+
+@pytest.mark.parametrize("case", ["strat", "clus1"])
+def test_glm_logical_and_two_level_responses_model_the_second_level(case):
+    # svyglm(I(sch.wide == "Yes") ~ ell + meals + mobility, des, family = quasibinomial()),
+    # the same with the factor sch.wide (levels No, Yes), and the gaussian fit of the logical
+    # response: P(Yes), not P(No) (issue #12; clus1's intercept is +1.726)
+    args = {
+        "strat": {"weights": "pw", "strata": "stype", "fpc": "fpc"},
+        "clus1": {"weights": "pw", "clusters": "dnum", "fpc": "fpc"},
+    }[case]
+    source = {"strat": "apistrat", "clus1": "apiclus1"}[case]
+    des = Design(cases.with_responses(cases.api(source)), **args)
+    merged = cases.compare(
+        cases.glm_responses(case, des),
+        [f"{case}/glm-response/logical", f"{case}/glm-response/factor"],
+    )
+    check(merged)
+
+
+def test_glm_refuses_a_response_that_expands_to_several_columns():
+    # R fits svyglm(stype ~ meals, des, family = quasibinomial()) as P(stype != "E") without
+    # a word; we refuse a 3-level response (and cbind-like ones) in both languages
+    des = designs()["strat"]
+    for formula in ("stype ~ meals", "C(stype) ~ meals"):
+        with pytest.raises(EstimationError, match="two-level category") as err:
+            des.glm(formula, family="quasibinomial")
+        assert "dwóch kategoriach" in err.value.message("pl")
+    with pytest.raises(EstimationError, match="two-level category"):
+        des.glm("api00 + api99 ~ meals")
+
+
+def _lonely_design(option: str) -> Design:
+    # svydesign(id = ~psu, strata = ~st, weights = ~w, data = lonely_domains)
+    return Design(
+        cases.api("lonely_domains"), weights="w", strata="st", clusters="psu", lonely_psu=option
+    )
+
+
+def check_nan(merged: pd.DataFrame) -> None:
+    """Where R's SE is NaN (every present stratum lonely under "average") ours is too."""
+    r = merged["se_r"].to_numpy(dtype=float)
+    py = merged["se_py"].to_numpy(dtype=float)
+    bad = np.isnan(r) != np.isnan(py)
+    assert not bad.any(), merged.loc[bad, [*cases.KEYS, "se_r", "se_py"]].to_string()
+
+
+@pytest.mark.parametrize("deff", [True, False])
+@pytest.mark.parametrize("option", ["average", "adjust", "remove", "certainty", "fail"])
+def test_lonely_psu_in_domains_and_complete_cases_matches_r(option, deff):
+    # options(survey.lonely.psu = option); svyby(~y, ~g, des, svymean / svytotal / svyratio),
+    # svyby(~y, ~h, des, svymean), svymean(~y2 / ~y3, des, na.rm = TRUE), svyglm(y2 / y3 ~ x1):
+    # only the strata a domain (or the complete cases) touches count, as in R's subsets
+    des = _lonely_design(option)
+    case = f"lonely-domain-{option}"
+    merged = cases.compare(
+        cases.lonely_domains(case, des, fails=option == "fail", deff=deff), [case]
+    )
+    if not deff:
+        merged["deff_r"] = np.nan  # not asked for
+    check(merged)
+    check_nan(merged)
+
+
+def test_lonely_psu_fail_raises_only_where_r_stops():
+    # options(survey.lonely.psu = "fail"): R stops for svyby(~y, ~g, des, svymean) (g = "y"
+    # and "z" touch the lonely stratum c), svymean(~y2, des, na.rm = TRUE) and svyglm(y2 ~ x1)
+    # (c has answers), and on a calibrated design, which keeps stratum c in every domain
+    des = _lonely_design("fail")
+    message = r"Stratum \(c\) has only one PSU"
+    for call in (
+        lambda: des.mean("y", by="g"),
+        lambda: des.mean("y", by="g", deff=True),
+        lambda: des.total("y", by="g"),
+        lambda: des.mean("y2"),
+        lambda: des.glm("y2 ~ x1"),
+        lambda: des.poststratify("k", {"f": 40, "m": 35}).mean("y", by="h"),
+    ):
+        with pytest.raises(EstimationError, match=message):
+            call()
+    # R computes these: the domains of h and the answers to y3 leave out stratum c
+    assert np.isfinite(des.mean("y", by="h")["se"]).all()
+    assert np.isfinite(des.proportion("g", level="x", by="h")["se"]).all()
+    assert np.isfinite(des.quantile("y3", 0.5)["se"]).all()
+    assert np.isfinite(des.glm("y3 ~ x1")["se"]).all()
+
+
+@pytest.mark.parametrize("option", ["average", "adjust", "remove", "certainty"])
+def test_lonely_psu_on_a_calibrated_design_counts_every_stratum(option):
+    # postStratify(des, ~k, data.frame(k = c("f", "m"), Freq = c(40, 35))); svyby(~y, ~g, ps,
+    # svymean); svyby(~y, ~h, ps, svymean): R keeps every row (zero weights), so every stratum
+    ps = _lonely_design(option).poststratify("k", {"f": 40, "m": 35})
+    case = f"lonely-domain-{option}"
+    merged = cases.compare(cases.lonely_domains(case, ps, fails=False), [f"{case}/poststratify"])
+    check(merged)
+    check_nan(merged)
+
+
+@pytest.mark.parametrize("deff", [True, False])
+@pytest.mark.parametrize("option", ["average", "adjust", "remove", "certainty"])
+def test_lonely_unit_at_stage_two_matches_r(option, deff):
+    # svydesign(id = ~p + s, fpc = ~f1 + f2, data = lonely_stage2); svymean(~y, des);
+    # svyby(~y, ~g, des, svymean): PSU 3 holds one sampled unit of four
+    des = Design(
+        cases.api("lonely_stage2"), clusters=["p", "s"], fpc=["f1", "f2"], lonely_psu=option
+    )
+    case = f"lonely-stage2-{option}"
+    ours = pd.concat(
+        [
+            cases._rows(case, "mean", des.mean("y", deff=deff).assign(deff=np.nan), []),
+            cases._rows(case, "mean", des.mean("y", by="g", deff=deff).assign(deff=np.nan), ["g"]),
+        ]
+    )
+    merged = cases.compare(ours, [case])
+    check(merged)
+    check_nan(merged)

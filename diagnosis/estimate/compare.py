@@ -278,6 +278,10 @@ def compare_domains(
     # joint covariance of (T_1..T_D, N_1..N_D) per variable, a few variables at a time
     cov = np.empty((n_vars, 2 * n_domains, 2 * n_domains))
     step = max(1, _CHUNK_CELLS // max(1, n_rows * 2 * n_domains))
+    # with a lonely PSU the subset matters: R's svyglm(v ~ 0 + by) keeps v's answers only
+    subsets = design._subsets_matter
+    if subsets:
+        step = 1
     for start in range(0, n_vars, step):  # chunks of variables, not rows or domains
         cols = slice(start, min(start + step, n_vars))
         k = cols.stop - cols.start
@@ -294,6 +298,7 @@ def compare_domains(
             design._lonely,
             design._steps,
             full=True,
+            rows=valid[:, start] if subsets else None,
         ).reshape(k, 2 * n_domains, k, 2 * n_domains)
         cov[cols] = full[np.arange(k), :, np.arange(k), :]
 

@@ -16,10 +16,13 @@ where ``n`` counts respondents with a nonzero weight and an answer and
   ``svymean(~a, des, na.rm=TRUE)`` per variable would (what batteries of
   items need). ``na_rm=False``: a variable with a missing value gives NaN.
 * Domains (``by=``) are estimated from the full design with zero influence
-  outside the domain, which is what ``svyby`` computes; with
-  ``lonely_psu="average"`` R counts only strata present in a domain.
-* A stratum with a single sampled unit raises an error at the first standard
-  error even if a domain does not touch it (R only fails if it does).
+  outside the domain, which is what ``svyby`` computes.
+* Lonely PSUs follow R's subset designs: in an uncalibrated design a domain
+  (and, with ``na_rm=True``, the respondents with an answer) holds only the
+  strata it touches, so ``lonely_psu="fail"`` raises only for an estimate whose
+  rows touch a stratum with one sampled unit, and ``"average"`` averages over
+  the strata present (NaN if all of them are lonely). A calibrated design keeps
+  every stratum, as R's does.
 """
 
 from __future__ import annotations
@@ -77,6 +80,37 @@ def _as_list(names: Names | None) -> list[str]:
     if names is None:
         return []
     return [names] if isinstance(names, str) else list(names)
+
+
+def _response(y_frame: pd.DataFrame, formula: str) -> np.ndarray:
+    """The model's response as one numeric column, coded as R's ``glm`` codes it.
+
+    A numeric response is used as it is. A boolean or two-level categorical
+    one (patsy expands it to one indicator per level) is 1 for ``True`` / the
+    second of its sorted levels and 0 for ``False`` / the first: R's logical
+    ``TRUE`` is a success, and for a factor the first level is failure and
+    the other success. Anything that expands to more columns is refused.
+    """
+    info = y_frame.design_info
+    factors = [factor for term in info.terms for factor in term.factors]
+    if len(factors) == 1:
+        factor_info = info.factor_infos[factors[0]]
+        if factor_info.type == "numerical" and y_frame.shape[1] == 1:
+            return y_frame.to_numpy(dtype=float)[:, 0]
+        two_levels = factor_info.type == "categorical" and len(factor_info.categories) == 2
+        if two_levels and y_frame.shape[1] == 2:  # one indicator per level, in their order
+            return y_frame.to_numpy(dtype=float)[:, 1]
+    name = formula.split("~")[0].strip()
+    columns = ", ".join(str(c) for c in y_frame.columns)
+    raise EstimationError(
+        pl=f"Zmienna objaśniana {name!r} nie jest liczbą, wartością logiczną ani zmienną o "
+        f"dwóch kategoriach: rozwija się w kolumny {columns}. Zakoduj ją jako 0/1 (np. "
+        "'I(x == \"tak\") ~ ...'), aby było jasne, czego prawdopodobieństwo model opisuje.",
+        en=f"The response {name!r} is not a number, a boolean or a two-level category: it "
+        f"expands to the columns {columns}. Code it as 0/1 (e.g. 'I(x == \"yes\") ~ ...') so "
+        "that it is clear which probability the model describes.",
+        value=name,
+    )
 
 
 class Design:
@@ -215,8 +249,29 @@ class Design:
         rows = np.zeros(len(self._w), dtype=np.intp)
         return float(degrees_of_freedom(self._stages, self._w, rows)[0])
 
-    def _variance(self, z: np.ndarray | sparse.spmatrix) -> np.ndarray:
-        return linearised_variance(z, self._stages, self._has_fpc, self._lonely, self._steps)
+    @property
+    def _subsets_matter(self) -> bool:
+        """Whether the rows of an estimate's subset change its variance (lonely PSUs).
+
+        R subsets an uncalibrated design to a domain's rows (and to complete
+        cases): a stratum outside them does not exist for ``"fail"`` and
+        ``"average"``. A calibrated design keeps every row, as R's does.
+        """
+        if self._steps or self._lonely not in ("fail", "average"):
+            return False
+        return any(((s.n_units == 1) & (s.f >= 1e-7)).any() for s in self._stages)
+
+    def _variance(
+        self, z: np.ndarray | sparse.spmatrix, rows: np.ndarray | sparse.spmatrix | None = None
+    ) -> np.ndarray:
+        return linearised_variance(
+            z,
+            self._stages,
+            self._has_fpc,
+            self._lonely,
+            self._steps,
+            rows=rows if self._subsets_matter else None,
+        )
 
     def _derive(self, result: weighting.Weighting) -> Design:
         new = copy.copy(self)
@@ -338,15 +393,21 @@ class Design:
                     # a domain with no answers: its rows carry no influence
                     values[~np.isfinite(values)] = 0.0
         del wy
+        used = valid & inside[:, None]  # the rows of each (variable, domain) subset
         if n_domains == 1:
             z = values
+            subset = used
         else:
-            rows, cols = np.nonzero(valid & inside[:, None])
+            rows, cols = np.nonzero(used)
             z = sparse.csc_matrix(
                 (values[rows, cols], (rows, cols * n_domains + codes[rows])),
                 shape=(n, j * n_domains),
             )
-        variance = self._variance(z).reshape(j, n_domains).T
+            subset = sparse.csc_matrix(
+                (np.ones(len(rows)), (rows, cols * n_domains + codes[rows])),
+                shape=(n, j * n_domains),
+            )
+        variance = self._variance(z, subset).reshape(j, n_domains).T
         out = {
             "estimate": estimate,
             "se": np.where(weight_total > 0, np.sqrt(np.maximum(variance, 0.0)), np.nan),
@@ -418,6 +479,11 @@ class Design:
         m = matrix(self._w)
         ones = np.ones(n)
         b[:] = sums(m, ones)[:, :, None]
+        # rows per (unit, domain, variable): the units of each subset design (lonely PSUs)
+        rows_in = None
+        if self._subsets_matter:
+            rows_in = np.empty_like(a)
+            rows_in[:] = sums(matrix(ones), ones)[:, :, None]
         count[:] = np.bincount(codes[counted], minlength=n_domains)[:, None]
         missing = []
         for j in range(n_vars):
@@ -450,6 +516,8 @@ class Design:
                     x[:, :, j] = sums(m, np.where(valid[j], den[:, j], 0.0))
                 b[:, :, j] = sums(m, ones)
                 count[:, j] = np.bincount(codes[counted & valid[j]], minlength=n_domains)
+                if rows_in is not None:
+                    rows_in[:, :, j] = sums(matrix(valid[j].astype(float)), ones)
         weight_total = b.sum(axis=0)
         num_total = a.sum(axis=0)
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -464,22 +532,35 @@ class Design:
                 totals = (a - estimate * x) / den_total
         totals[~np.isfinite(totals)] = 0.0  # a domain with no answers carries no influence
         totals = totals.transpose(0, 2, 1).reshape(n_units, n_vars * n_domains)
+        if rows_in is not None:
+            rows_in = rows_in.transpose(0, 2, 1).reshape(n_units, n_vars * n_domains)
         del a, b, x
 
-        def totals_at(k: int) -> np.ndarray:
+        def up_to(k: int, per_unit: np.ndarray) -> np.ndarray:
             if stages[k] is last:
-                return totals
+                return per_unit
             parent = np.empty(n_units, dtype=np.intp)
             parent[last.unit] = stages[k].unit
             up = sparse.csr_matrix(
                 (np.ones(n_units), (parent, np.arange(n_units))),
                 shape=(len(stages[k].unit_stratum), n_units),
             )
-            return up @ totals
+            return up @ per_unit
+
+        def totals_at(k: int) -> np.ndarray:
+            return up_to(k, totals)
+
+        def present_at(k: int) -> np.ndarray:
+            return up_to(k, rows_in)
 
         variance = (
             variance_of_unit_totals(
-                totals_at, n_vars * n_domains, stages, self._has_fpc, self._lonely
+                totals_at,
+                n_vars * n_domains,
+                stages,
+                self._has_fpc,
+                self._lonely,
+                present_at=None if rows_in is None else present_at,
             )
             .reshape(n_vars, n_domains)
             .T
@@ -956,9 +1037,11 @@ class Design:
         indicators = (cell[:, None] == np.arange(nr * nc)).astype(float)
         first = self._stages[0]
 
+        subset = kept if self._subsets_matter else None  # R: svymean(..., na.rm = TRUE)
+
         def covariance(z: np.ndarray) -> np.ndarray:
             return linearised_variance(
-                z, self._stages, self._has_fpc, self._lonely, self._steps, full=True
+                z, self._stages, self._has_fpc, self._lonely, self._steps, full=True, rows=subset
             )
 
         tests = association_tests(
@@ -1008,7 +1091,10 @@ class Design:
             A patsy formula, e.g. ``"api00 ~ ell + meals + C(stype)"``
             (``C(x)``: treatment contrasts on the sorted levels, as R's
             factors). Respondents missing any variable of the model are left
-            out (zero weight; R's ``na.action = na.omit``).
+            out (zero weight; R's ``na.action = na.omit``). The response is
+            numeric, boolean (``True`` is 1) or has two categories (the second
+            of the sorted levels is 1, as R's factor response); one with more
+            categories raises :class:`EstimationError`.
         family : {"gaussian", "quasibinomial"}
             Identity or logit link.
         conf_level : float
@@ -1032,6 +1118,10 @@ class Design:
         >>> Design(df).glm("y ~ x")["estimate"].round(6).tolist()
         [0.909091, 1.727273]
         >>> # R: svyglm(y ~ x, svydesign(id = ~1, data = df))
+        >>> df["ok"] = ["no", "yes", "yes", "no", "yes", "yes"]  # models P(ok == "yes")
+        >>> Design(df).glm("ok ~ x", family="quasibinomial")["estimate"].round(6).tolist()
+        [-0.56571, 0.91984]
+        >>> # R: svyglm(factor(ok) ~ x, des, family = quasibinomial())
         """
         return self.glm_fit(formula, family, conf_level).table
 
@@ -1081,14 +1171,20 @@ class Design:
         x = np.zeros((n, x_frame.shape[1]))
         x[positions] = x_frame.to_numpy(dtype=float)
         y = np.zeros(n)
-        y[positions] = y_frame.to_numpy(dtype=float)[:, 0]
+        y[positions] = _response(y_frame, formula)
         w = np.where(kept, self._w, 0.0)
         scaled = w / w[kept].mean()  # as R: weights / mean(weights)
         beta, mu, working = irls(x, y, scaled, family)
         a_inv = np.linalg.inv(x.T @ (x * working[:, None]))
         scores = x * (scaled * (y - mu))[:, None]
         cov = linearised_variance(
-            scores @ a_inv, self._stages, self._has_fpc, self._lonely, self._steps, full=True
+            scores @ a_inv,
+            self._stages,
+            self._has_fpc,
+            self._lonely,
+            self._steps,
+            full=True,
+            rows=kept if self._subsets_matter else None,  # R: design[-nas, ]
         )
         se = np.sqrt(np.diag(cov))
         rows = np.zeros(n, dtype=np.intp)

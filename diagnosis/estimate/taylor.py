@@ -22,6 +22,16 @@ A domain never subsets the design: its influence values are zero outside it,
 and every sampled unit keeps its place in its stratum. This is what R's
 ``svyby`` does for an uncalibrated design, where subsetting keeps the original
 number of sampled units ``n_h`` and pads the missing units with zeros.
+
+Lonely PSUs (a stratum with one sampled unit) are where subsetting shows. R
+drops the rows outside a domain (or missing a variable under ``na.rm=TRUE``)
+from an uncalibrated design, so only the strata *present* in those rows exist
+for ``onestage``: ``"fail"`` stops only if the lonely stratum is present, and
+``"average"`` multiplies by (present strata) / (present strata with more than
+one unit), which is NaN when every present stratum is lonely. A calibrated
+design keeps every row (zero weights outside), so every stratum counts. The
+``rows`` argument of :func:`linearised_variance` (``present_at`` of
+:func:`variance_of_unit_totals`) says which rows each column's subset holds.
 """
 
 from __future__ import annotations
@@ -266,6 +276,25 @@ def stages_used(stages: Sequence[Stage], has_fpc: bool) -> int:
     return len(stages)
 
 
+def _present_strata(
+    stage: Stage, present: Callable[[], np.ndarray | sparse.spmatrix] | None
+) -> np.ndarray | None:
+    """Which strata hold a row of each column's subset: H x K (H for one subset), or None.
+
+    ``present()`` gives, per unit of the stage, whether it holds such a row
+    (U x K or U); None means every row belongs to every subset.
+    """
+    if present is None:
+        return None
+    units = present()
+    counts = stage.stratum_matrix() @ (
+        units.astype(float) if sparse.issparse(units) else np.asarray(units, dtype=float)
+    )
+    if sparse.issparse(counts):
+        counts = counts.toarray()
+    return np.asarray(counts) > 0
+
+
 def _stage_variance(
     totals: np.ndarray | sparse.spmatrix,
     stage: Stage,
@@ -273,17 +302,31 @@ def _stage_variance(
     lonely: LonelyPSU,
     multiplier: np.ndarray,
     full: bool = False,
+    present: Callable[[], np.ndarray | sparse.spmatrix] | None = None,
 ) -> np.ndarray:
     """Variance contributed by one stage: ``onestage`` over every group at once.
 
     ``totals`` are unit totals (U x K); ``multiplier`` is per group (unit above).
     With ``full`` the K x K covariance matrix (``totals`` dense), else its diagonal.
+    ``present`` (called only when a lonely stratum matters) gives the units
+    holding a row of each column's subset (U x K; U with ``full``): strata
+    without one do not exist for that column, as in R's subset design.
     """
     n_h = stage.n_units
     census = stage.f < 1e-7
     lonely_strata = (n_h == 1) & ~census
-    if lonely_strata.any() and lonely == "fail":
-        bad = stage.labels[int(np.flatnonzero(lonely_strata)[0])]
+    strata_present = None
+    if lonely_strata.any() and lonely in ("fail", "average"):
+        strata_present = _present_strata(stage, present)
+    if strata_present is None:
+        touched = lonely_strata
+    else:
+        shape = (-1,) + (1,) * (strata_present.ndim - 1)
+        touched = (lonely_strata.reshape(shape) & strata_present).any(
+            axis=tuple(range(1, strata_present.ndim))
+        )
+    if touched.any() and lonely == "fail":
+        bad = stage.labels[int(np.flatnonzero(touched)[0])]
         raise EstimationError(
             pl=f"Warstwa ({bad}) ma tylko jedną jednostkę losowania na stopniu {stage_number}. "
             "Wybierz lonely_psu='adjust', 'average', 'remove' lub 'certainty'.",
@@ -297,11 +340,26 @@ def _stage_variance(
         # a lonely unit centred on itself contributes nothing (R centres it too)
         scale = np.where(lonely_strata, 0.0, scale)
     factor = np.ones(stage.n_strata)
+    undefined = None  # columns whose present strata (in some group) are all lonely
     if lonely == "average" and lonely_strata.any():
+        # R: sum over the strata of the (subset) design, times nstrat / nokstrat per group
         n_groups = int(stage.group.max()) + 1
-        nstrat = np.bincount(stage.group, minlength=n_groups).astype(float)
-        nok = np.bincount(stage.group, weights=~lonely_strata, minlength=n_groups)
-        factor = np.where(lonely_strata, 0.0, (nstrat / np.maximum(nok, 1))[stage.group])
+        groups = sparse.csr_matrix(
+            (np.ones(stage.n_strata), (stage.group, np.arange(stage.n_strata))),
+            shape=(n_groups, stage.n_strata),
+        )
+        if strata_present is None:
+            strata_present = np.ones(stage.n_strata, dtype=bool)
+        if strata_present.ndim == 1:
+            strata_present = strata_present[:, None]
+        nstrat = groups @ strata_present.astype(float)
+        nok = groups @ (strata_present & ~lonely_strata[:, None]).astype(float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(nok > 0, nstrat / nok, 0.0)
+        factor = np.where(lonely_strata[:, None], 0.0, ratio[stage.group])
+        undefined = ((nstrat > 0) & (nok == 0)).any(axis=0)
+        if full:
+            factor, undefined = factor[:, 0], bool(undefined[0])
     strat = stage.stratum_matrix()
     if full:
         totals = totals.toarray() if sparse.issparse(totals) else np.asarray(totals)
@@ -309,7 +367,8 @@ def _stage_variance(
         means = np.where(centre[:, None], sums / n_h[:, None], 0.0)
         dev = totals - means[stage.unit_stratum]
         coef = (scale * factor * multiplier[stage.group])[stage.unit_stratum]
-        return dev.T @ (dev * coef[:, None])
+        out = dev.T @ (dev * coef[:, None])
+        return np.full_like(out, np.nan) if undefined else out
     sums = np.asarray((strat @ totals).todense()) if sparse.issparse(totals) else strat @ totals
     if sparse.issparse(totals):
         squares = np.asarray((strat @ totals.multiply(totals)).todense())
@@ -319,7 +378,13 @@ def _stage_variance(
         dev = totals - means[stage.unit_stratum]
         per_stratum = strat @ (dev * dev)
     per_stratum = per_stratum * scale[:, None]
-    return (factor * multiplier[stage.group]) @ per_stratum
+    if factor.ndim == 1:
+        out = (factor * multiplier[stage.group]) @ per_stratum
+    else:
+        out = ((factor * multiplier[stage.group][:, None]) * per_stratum).sum(axis=0)
+    if undefined is not None and undefined.any():
+        out = np.where(undefined, np.nan, out)
+    return out
 
 
 def linearised_variance(
@@ -329,6 +394,7 @@ def linearised_variance(
     lonely: LonelyPSU = "fail",
     residualise: Sequence[Callable[[np.ndarray], np.ndarray]] = (),
     full: bool = False,
+    rows: np.ndarray | sparse.spmatrix | None = None,
 ) -> np.ndarray:
     """Variance of the totals of each column of ``z``: R's ``svyrecvar`` (diagonal).
 
@@ -347,6 +413,12 @@ def linearised_variance(
     full : bool
         Return the whole K x K covariance matrix (for a few columns), as
         ``svyrecvar`` does, instead of its diagonal.
+    rows : array or sparse matrix, shape (n, K) or (n,), optional
+        The rows of the subset design behind each column (nonzero = in it):
+        a domain's rows with an answer, as R's ``svyby`` and ``na.rm=TRUE``
+        keep of an uncalibrated design. Only lonely PSUs ("fail", "average")
+        look at it; None: every row (the whole design, or a calibrated one).
+        With ``full`` one subset for all columns, shape (n,).
 
     Returns
     -------
@@ -365,7 +437,18 @@ def linearised_variance(
             totals = totals.toarray()
         return totals
 
-    return variance_of_unit_totals(totals_at, z.shape[1], stages, has_fpc, lonely, full)
+    present_at = None
+    if rows is not None:
+        marks = (
+            (sparse.csr_matrix(rows) != 0).astype(float)
+            if sparse.issparse(rows)
+            else (np.asarray(rows) != 0).astype(float)
+        )
+
+        def present_at(k: int) -> np.ndarray | sparse.spmatrix:
+            return stages[k].unit_matrix() @ marks
+
+    return variance_of_unit_totals(totals_at, z.shape[1], stages, has_fpc, lonely, full, present_at)
 
 
 def variance_of_unit_totals(
@@ -375,6 +458,7 @@ def variance_of_unit_totals(
     has_fpc: bool,
     lonely: LonelyPSU = "fail",
     full: bool = False,
+    present_at: Callable[[int], np.ndarray | sparse.spmatrix] | None = None,
 ) -> np.ndarray:
     """Variance of totals from the unit totals of each stage (R's ``multistage``).
 
@@ -388,6 +472,11 @@ def variance_of_unit_totals(
         ``K``.
     stages, has_fpc, lonely, full
         As in :func:`linearised_variance`.
+    present_at : callable, optional
+        ``present_at(k)``: whether each unit of stage ``k`` holds a row of each
+        column's subset design (``U_k x K``, nonzero = yes; ``U_k`` with
+        ``full``), called only when a lonely PSU matters; None: every row
+        (see ``rows`` of :func:`linearised_variance`).
 
     Returns
     -------
@@ -398,7 +487,10 @@ def variance_of_unit_totals(
     for number, stage in enumerate(stages, start=1):
         if number > 1 and not has_fpc:
             break
-        result += _stage_variance(totals_at(number - 1), stage, number, lonely, multiplier, full)
+        present = None if present_at is None else (lambda k=number - 1: present_at(k))
+        result += _stage_variance(
+            totals_at(number - 1), stage, number, lonely, multiplier, full, present
+        )
         # the next stage's groups are this stage's units
         multiplier = (multiplier[stage.group] * stage.fraction)[stage.unit_stratum]
         if not multiplier.any():

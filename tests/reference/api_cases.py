@@ -14,7 +14,18 @@ import pandas as pd
 
 from diagnosis.estimate import Design
 
-__all__ = ["DATA", "REFERENCE", "api", "calibrated", "compare", "population", "standard"]
+__all__ = [
+    "DATA",
+    "REFERENCE",
+    "api",
+    "calibrated",
+    "compare",
+    "glm_responses",
+    "lonely_domains",
+    "population",
+    "standard",
+    "with_responses",
+]
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
@@ -138,6 +149,75 @@ def models(case: str, des: Design) -> pd.DataFrame:
         fit = des.glm(formula, family=family)
         fit = fit.assign(variable=fit["variable"].map(_r_name), level=np.nan, deff=np.nan)
         rows.append(_rows(case, f"glm:{family}", fit, []))
+    return pd.concat(rows, ignore_index=True)
+
+
+def with_responses(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with ``yes_b``, the boolean ``sch.wide == "Yes"``, and ``sw``, the strings
+    ``sch.wide`` ("No", "Yes"): the responses of :func:`glm_responses`."""
+    return df.assign(yes_b=df["sch.wide"] == "Yes", sw=df["sch.wide"].astype(str))
+
+
+def glm_responses(case: str, des: Design) -> pd.DataFrame:
+    """R's ``glm_rows()``: svyglm with a logical and a two-level factor response.
+
+    ``des`` holds the columns of :func:`with_responses`; both must model
+    P(Yes), as R does.
+    """
+    rows = []
+    for kind, family, response in (
+        ("logical", "quasibinomial", "yes_b"),
+        ("factor", "quasibinomial", "sw"),
+        ("logical", "gaussian", "yes_b"),
+    ):
+        fit = des.glm(f"{response} ~ ell + meals + mobility", family=family)
+        fit = fit.assign(variable=fit["variable"].map(_r_name), level=np.nan, deff=np.nan)
+        rows.append(_rows(f"{case}/glm-response/{kind}", f"glm:{family}", fit, []))
+    return pd.concat(rows, ignore_index=True)
+
+
+def lonely_domains(case: str, des: Design, fails: bool, deff: bool = True) -> pd.DataFrame:
+    """R's lonely-PSU cases on ``lonely_domains`` (``make_reference.R``).
+
+    With ``fails`` only the calls R computes under ``survey.lonely.psu = "fail"``;
+    the rest are left to the caller (they must raise). ``des`` may be
+    post-stratified: then only the ``/poststratify`` rows. ``deff=False`` leaves
+    the design effects out (NaN), which sends the means through the fast path.
+    """
+    if des.calibrated:
+        ps = f"{case}/poststratify"
+        rows = [
+            _rows(ps, "mean", des.mean("y", by="g"), ["g"]),
+            _rows(ps, "mean", des.mean("y", by="h"), ["h"]),
+        ]
+        return pd.concat(rows, ignore_index=True)
+    rows = []
+
+    def glm(response: str) -> pd.DataFrame:
+        fit = des.glm(f"{response} ~ x1")
+        fit = fit.assign(
+            variable=response + "~" + fit["variable"].map(_r_name), level=np.nan, deff=np.nan
+        )
+        return _rows(case, "glm:gaussian", fit, [])
+
+    if not fails:
+        rows += [
+            _rows(case, "mean", des.mean("y", by="g", deff=deff), ["g"]),
+            _rows(case, "total", des.total("y", by="g", deff=deff), ["g"]),
+            _rows(case, "ratio", des.ratio("y", "x1", by="g").assign(deff=np.nan), ["g"]),
+            _rows(case, "mean", des.mean("y2", deff=deff), []),
+            glm("y2"),
+        ]
+    pair = des.compare("y2", by="h").differences
+    pair = pair.assign(
+        domain=pair["domain"] + "|" + pair["versus"], ci_low=np.nan, ci_high=np.nan, deff=np.nan
+    )
+    rows += [
+        _rows(case, "mean", des.mean("y", by="h", deff=deff), ["h"]),
+        _rows(case, "mean", des.mean("y3", deff=deff), []),
+        glm("y3"),
+        _rows(case, "compare:pair", pair, []).assign(domain=pair["domain"].to_numpy()),
+    ]
     return pd.concat(rows, ignore_index=True)
 
 

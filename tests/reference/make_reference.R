@@ -15,7 +15,7 @@ options(survey.lonely.psu = "fail")
 data(api)
 out_dir <- "tests/reference"
 keep <- c("cds", "stype", "dnum", "snum", "api00", "api99", "enroll", "api.stu",
-          "sch.wide", "comp.imp", "avg.ed", "meals", "pw")
+          "sch.wide", "comp.imp", "avg.ed", "meals", "ell", "mobility", "pw")
 # api99na: api99 with every school whose snum is a multiple of 7 missing, so that
 # two variables (avg.ed or enroll, and api99na) are missing in different rows;
 # mealcat: meals in three bands, for a 3 x 3 table; yes: sch.wide == "Yes" as 0/1
@@ -259,6 +259,118 @@ for (o in c("adjust", "average", "remove", "certainty")) {
   d <- svydesign(id = ~psu, strata = ~st, weights = ~w, data = lonely)
   stat(paste0("lonely-", o), "mean", svymean(~y, d))
   stat(paste0("lonely-", o), "total", svytotal(~y, d))
+}
+options(survey.lonely.psu = "fail")
+
+# GLM responses that are not numbers (issue #12), case "<case>/glm-response/<kind>":
+# coef, SE and confint() of
+#   svyglm(I(sch.wide == "Yes") ~ ell + meals + mobility, des, family = quasibinomial(),
+#          control = glm.control(epsilon = 1e-14, maxit = 100))     kind "logical": TRUE = 1
+#   svyglm(sch.wide ~ ell + meals + mobility, des, family = quasibinomial(), control = ...)
+#                                 kind "factor": levels No, Yes; the first level is failure
+#   svyglm(I(sch.wide == "Yes") ~ ell + meals + mobility, des)       gaussian, kind "logical"
+# on strat and clus1 (clus1's intercept is the +1.726 of the issue). R fits a 3-level factor
+# response (stype) as P(not the first level) without a word; Design.glm refuses it.
+glm_rows <- function(case, des) {
+  m <- svyglm(I(sch.wide == "Yes") ~ ell + meals + mobility, des, family = quasibinomial(),
+              control = glm.control(epsilon = 1e-14, maxit = 100))
+  add(paste0(case, "/glm-response/logical"), "glm:quasibinomial", names(coef(m)), coef(m),
+      SE(m), confint(m))
+  f <- svyglm(sch.wide ~ ell + meals + mobility, des, family = quasibinomial(),
+              control = glm.control(epsilon = 1e-14, maxit = 100))
+  stopifnot(is.factor(des$variables$sch.wide), levels(des$variables$sch.wide) == c("No", "Yes"),
+            isTRUE(all.equal(coef(f), coef(m), tolerance = 1e-12)))
+  add(paste0(case, "/glm-response/factor"), "glm:quasibinomial", names(coef(f)), coef(f),
+      SE(f), confint(f))
+  g <- svyglm(I(sch.wide == "Yes") ~ ell + meals + mobility, des)
+  add(paste0(case, "/glm-response/logical"), "glm:gaussian", names(coef(g)), coef(g), SE(g),
+      confint(g))
+}
+glm_strat <- svydesign(id = ~1, strata = ~stype, weights = ~pw, fpc = ~fpc,
+                       data = transform(apistrat, sch.wide = factor(sch.wide)))
+glm_rows("strat", glm_strat)
+glm_rows("clus1", svydesign(id = ~dnum, weights = ~pw, fpc = ~fpc,
+                            data = transform(apiclus1, sch.wide = factor(sch.wide))))
+
+# Lonely PSUs in domains and subsets (issue #12). R subsets an uncalibrated design to a
+# domain's rows (svyby, subset) and to the rows with an answer (na.rm = TRUE, svyglm's
+# na.omit): a stratum without such rows does not exist for onestage(), so "fail" stops only
+# when the lonely stratum is touched and "average" multiplies by (strata present) / (present
+# strata with 2+ PSUs), NaN when all present strata are lonely. A calibrated design keeps
+# every row (zero weights), so every stratum counts. The data, lonely_domains:
+#   strata a (PSUs 1-3), b (4-5), c (6: the lonely one), d (7-10), 2-3 rows per PSU;
+#   g: "x" in a, b, d (not c; in d PSUs 7, 8, 10 only), "y" in a, c, d (not b), "z" only c;
+#   h: "p"/"q" in a, b, d and missing in c (no domain of h touches c);
+#   y2 missing in all of b, y3 missing in all of c; x1 a covariate; k post-strata.
+# des <- svydesign(id = ~psu, strata = ~st, weights = ~w, data = lonely_domains), then
+# case "lonely-domain-<option>" for each options(survey.lonely.psu = option):
+#   svyby(~y, ~g, des, svymean, deff = TRUE); svyby(~y, ~g, des, svytotal, deff = TRUE);
+#   svyby(~y, ~g, des, svyratio, denominator = ~x1)          (all but "fail": g touches c)
+#   svymean(~y2, des, na.rm = TRUE, deff = TRUE); svyglm(y2 ~ x1, des)      (all but "fail")
+#   svyby(~y, ~h, des, svymean, deff = TRUE); svymean(~y3, des, na.rm = TRUE, deff = TRUE);
+#   svyglm(y3 ~ x1, des); svycontrast(svyglm(y2 ~ 0 + h, des), c(1, -1))  (every option: the
+#   difference p - q of Design.compare, statistic "compare:pair", domain "p|q", no CI)
+# and case "lonely-domain-<option>/poststratify", ps <- postStratify(des, ~k, pop.k):
+#   svyby(~y, ~g, ps, svymean); svyby(~y, ~h, ps, svymean)    (all but "fail", where R stops)
+lonely_domains <- data.frame(
+  st = rep(c("a", "b", "c", "d"), c(6, 4, 3, 8)),
+  psu = c(1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10),
+  g = c("x", "y", "x", "x", "y", "x", "x", "x", "x", "x", "y", "y", "z",
+        "x", "y", "x", "x", "y", "y", "x", "x"),
+  w = c(2, 2, 3, 3, 2, 2, 5, 5, 4, 4, 6, 6, 6, 1, 1, 2, 2, 1, 1, 3, 3),
+  y = c(8.1, 10.6, 7.5, 14.8, 11, 7.5, 11.5, 12.2, 11.7, 9.1, 14.5, 11.2, 8.1, 3.4, 13.4,
+        9.9, 10, 12.8, 12.5, 11.8, 12.8),
+  x1 = c(3, 5, 2, 7, 6, 4, 5, 6, 5, 3, 8, 6, 2, 1, 7, 4, 5, 6, 7, 5, 6),
+  k = rep(c("f", "m"), length.out = 21))
+lonely_domains$h <- ifelse(lonely_domains$st == "c", NA,
+                           ifelse(lonely_domains$psu %% 2 == 0, "p", "q"))
+lonely_domains$y2 <- ifelse(lonely_domains$st == "b", NA, lonely_domains$y + 1)
+lonely_domains$y3 <- ifelse(lonely_domains$st == "c", NA, 2 * lonely_domains$y)
+write.csv(lonely_domains, file.path(out_dir, "data", "lonely_domains.csv"), row.names = FALSE,
+          na = "")
+pop.k <- data.frame(k = c("f", "m"), Freq = c(40, 35))
+fails <- function(expr) inherits(try(expr, silent = TRUE), "try-error")
+for (o in c("average", "adjust", "remove", "certainty", "fail")) {
+  options(survey.lonely.psu = o)
+  case <- paste0("lonely-domain-", o)
+  des <- svydesign(id = ~psu, strata = ~st, weights = ~w, data = lonely_domains)
+  ps <- postStratify(des, ~k, pop.k)
+  if (o != "fail") {
+    by_stat(case, "mean", "y", svyby(~y, ~g, des, svymean, deff = TRUE), "g", deff = TRUE)
+    by_stat(case, "total", "y", svyby(~y, ~g, des, svytotal, deff = TRUE), "g", deff = TRUE)
+    by_stat(case, "ratio", "y/x1", svyby(~y, ~g, des, svyratio, denominator = ~x1), "g")
+    stat(case, "mean", svymean(~y2, des, na.rm = TRUE, deff = TRUE), deff = TRUE)
+    m <- svyglm(y2 ~ x1, des)
+    add(case, "glm:gaussian", paste0("y2~", names(coef(m))), coef(m), SE(m), confint(m))
+    by_stat(paste0(case, "/poststratify"), "mean", "y", svyby(~y, ~g, ps, svymean), "g")
+    by_stat(paste0(case, "/poststratify"), "mean", "y", svyby(~y, ~h, ps, svymean), "h")
+  } else {
+    # R stops: the domains of g touch stratum c, so does y2's complete cases, and a
+    # calibrated design keeps stratum c in every domain
+    stopifnot(fails(svyby(~y, ~g, des, svymean)), fails(svymean(~y2, des, na.rm = TRUE)),
+              fails(svyglm(y2 ~ x1, des)), fails(svyby(~y, ~h, ps, svymean)),
+              fails(svymean(~y, subset(ps, g == "x"))))
+  }
+  by_stat(case, "mean", "y", svyby(~y, ~h, des, svymean, deff = TRUE), "h", deff = TRUE)
+  stat(case, "mean", svymean(~y3, des, na.rm = TRUE, deff = TRUE), deff = TRUE)
+  m <- svyglm(y3 ~ x1, des)
+  add(case, "glm:gaussian", paste0("y3~", names(coef(m))), coef(m), SE(m), confint(m))
+  con <- svycontrast(svyglm(y2 ~ 0 + h, des), c(1, -1))
+  add(case, "compare:pair", "y2", coef(con), SE(con), matrix(NA, 1, 2), domain = "p|q")
+}
+# A lonely unit at stage 2 (PSU 3 holds one sampled school of 4), case "lonely-stage2-<option>":
+# svydesign(id = ~p + s, fpc = ~f1 + f2, data = lonely_stage2); svymean(~y, des) and
+# svyby(~y, ~g, des, svymean): under "average" the PSU's only stratum is lonely, so the
+# variance is NaN wherever PSU 3 is present (overall, g = "b") and finite elsewhere (g = "a")
+lonely_stage2 <- data.frame(p = c(1, 1, 2, 2, 3, 4, 4), s = 1:7, y = c(1, 3, 2, 5, 4, 7, 3),
+                            f1 = 10, f2 = c(5, 5, 6, 6, 4, 8, 8),
+                            g = c("a", "b", "a", "a", "b", "b", "a"))
+write.csv(lonely_stage2, file.path(out_dir, "data", "lonely_stage2.csv"), row.names = FALSE)
+for (o in c("average", "adjust", "remove", "certainty")) {
+  options(survey.lonely.psu = o)
+  des <- svydesign(id = ~p + s, fpc = ~f1 + f2, data = lonely_stage2)
+  stat(paste0("lonely-stage2-", o), "mean", svymean(~y, des))
+  by_stat(paste0("lonely-stage2-", o), "mean", "y", svyby(~y, ~g, des, svymean), "g")
 }
 options(survey.lonely.psu = "fail")
 
