@@ -315,3 +315,26 @@ def test_lonely_unit_at_stage_two_matches_r(option, deff):
     merged = cases.compare(ours, [case])
     check(merged)
     check_nan(merged)
+
+
+def _weighted(case: str) -> Design:
+    """The weighted designs of make_reference.R used by the newer cases, same names."""
+    pop = cases.population()
+    types = {k: pop[f"stype.{k}"] for k in "EHM"}
+    clus1 = designs()["clus1"]
+    if case == "clus1/rake":
+        # rake(clus1, list(~stype, ~sch.wide), list(pop.types, pop.schwide), control = tight)
+        schwide = {k: pop[f"sch.wide.{k}"] for k in ("No", "Yes")}
+        return clus1.rake({"stype": types, "sch.wide": schwide})
+    # calibrate(clus1, ~stype + api99, pop.greg)
+    return clus1.calibrate({"stype": types, "api99": pop["api99"]})
+
+
+@pytest.mark.parametrize(
+    "case", ["srs", "strat", "clus1", "clus2", "clus2w", "clus1/rake", "clus1/calibrate"]
+)
+def test_means_of_a_factor_with_the_wald_interval_match_r(case):
+    # svymean(~stype, des, deff = TRUE), svymean(~mealcat, ...), svyby(~mealcat, ~sch.wide,
+    # des, svymean, deff = TRUE) and confint() of each: p -/+ qnorm(0.975) se
+    des = designs()[case] if "/" not in case else _weighted(case)
+    check(cases.compare(cases.factor_means(case, des), [f"{case}/factor-mean"]))

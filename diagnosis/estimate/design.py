@@ -73,7 +73,7 @@ Names = str | Sequence[str]
 NaRm = bool | Literal["each"]
 #: the largest table of weighted sums (units x domains x variables) of the fast path
 _FAST_LIMIT = 40_000_000
-_PROPORTION_METHODS = ("logit", "xlogit", "beta", "wilson", "mean")
+_PROPORTION_METHODS = ("logit", "xlogit", "beta", "wilson", "mean", "wald")
 
 
 def _as_list(names: Names | None) -> list[str]:
@@ -794,12 +794,14 @@ class Design:
         level : optional
             The category to report; all categories (sorted) when None. A
             column in which nobody gave ``level`` has proportion 0.
-        ci : {"logit", "xlogit", "beta", "wilson", "mean"}
+        ci : {"logit", "xlogit", "beta", "wilson", "mean", "wald"}
             Interval method, see :func:`~diagnosis.estimate.intervals.proportion_interval`.
-            All use Student's t on the design degrees of freedom of the
-            (domain) design, as R's ``svyciprop`` (with ``na.rm = TRUE`` the
-            degrees of freedom and, for ``"beta"``, the number of rows count
-            respondents without an answer too, as R's do).
+            All but ``"wald"`` use Student's t on the design degrees of freedom
+            of the (domain) design, as R's ``svyciprop`` (with ``na.rm = TRUE``
+            the degrees of freedom and, for ``"beta"``, the number of rows count
+            respondents without an answer too, as R's do). ``"wald"`` is the
+            normal interval of R's ``svymean(~factor)``: with ``level=None``
+            every category, as ``confint(svymean(~v, des))``.
         by, na_rm, deff
             As in :meth:`mean`. Respondents missing ``variable`` are left out.
         conf_level : float
@@ -812,6 +814,9 @@ class Design:
           level  estimate
         0   yes      0.75
         >>> # R: svyciprop(~I(v == "yes"), svydesign(id = ~1, data = df), method = "mean")
+        >>> Design(df).proportion("v", ci="wald")["ci_high"].round(6).tolist()
+        [0.739991, 1.239991]
+        >>> # R: confint(svymean(~v, svydesign(id = ~1, data = df)))
         """
         if ci not in _PROPORTION_METHODS:
             raise EstimationError(

@@ -3,7 +3,8 @@
 * means, totals, ratios (also in domains): normal quantiles, as ``confint()``
   on an ``svystat``;
 * proportions: Student's t on the design degrees of freedom, as
-  ``svyciprop(..., df = degf(design))``.
+  ``svyciprop(..., df = degf(design))``; or ``"wald"``, the normal interval
+  of ``confint(svymean(~factor, design))``.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from scipy.special import expit, logit
 
 __all__ = ["ProportionCI", "normal_interval", "proportion_interval", "t_interval"]
 
-ProportionCI = Literal["logit", "xlogit", "beta", "wilson", "mean"]
+ProportionCI = Literal["logit", "xlogit", "beta", "wilson", "mean", "wald"]
 
 
 def normal_interval(
@@ -65,12 +66,14 @@ def proportion_interval(
     ----------
     p, se, df : ndarray
         Estimate, standard error and design degrees of freedom.
-    method : {"logit", "xlogit", "beta", "wilson", "mean"}
+    method : {"logit", "xlogit", "beta", "wilson", "mean", "wald"}
         ``"logit"`` and ``"xlogit"``: a t interval on the logit scale, back
         transformed (R's ``svyciprop`` methods of these names; both give the
         same numbers, R fits the first as a ``svyglm``). ``"beta"``: Korn and
         Graubard's Clopper-Pearson interval with the effective sample size.
-        ``"mean"``: ``p -/+ t * se``. ``"wilson"``: the Wilson score interval
+        ``"mean"``: ``p -/+ t * se``. ``"wald"``: ``p -/+ z * se`` with the
+        normal quantile, R's ``confint(svymean(~factor, des))`` (may leave
+        [0, 1]; ``df`` unused). ``"wilson"``: the Wilson score interval
         with Kish's effective sample size ``p(1-p)/se^2`` and the t quantile
         (not in R's ``survey``).
     level : float
@@ -95,11 +98,17 @@ def proportion_interval(
     >>> round(float(lo[0]), 4), round(float(hi[0]), 4)
     (0.1167, 0.3212)
     >>> # R: svyciprop(~I(y == 1), des, method = "logit")
+    >>> lo, hi = proportion_interval(np.array([0.2]), np.array([0.05]), np.array([30.0]), "wald")
+    >>> round(float(lo[0]), 4), round(float(hi[0]), 4)
+    (0.102, 0.298)
+    >>> # R: confint(svymean(~factor(y), des))
     """
     alpha = 1 - level
     with np.errstate(divide="ignore", invalid="ignore"):
         if method == "mean":
             return t_interval(p, se, df, level)
+        if method == "wald":
+            return normal_interval(p, se, level)
         if method in ("logit", "xlogit"):
             lo, hi = t_interval(logit(p), se / (p * (1 - p)), df, level)
             return expit(lo), expit(hi)

@@ -20,6 +20,7 @@ __all__ = [
     "api",
     "calibrated",
     "compare",
+    "factor_means",
     "glm_responses",
     "lonely_domains",
     "population",
@@ -218,6 +219,18 @@ def lonely_domains(case: str, des: Design, fails: bool, deff: bool = True) -> pd
         glm("y3"),
         _rows(case, "compare:pair", pair, []).assign(domain=pair["domain"].to_numpy()),
     ]
+    return pd.concat(rows, ignore_index=True)
+
+
+def factor_means(case: str, des: Design) -> pd.DataFrame:
+    """R's ``factor_means()``: ``svymean(~factor)`` per level with the Wald interval."""
+    case = f"{case}/factor-mean"
+    rows = [
+        _rows(case, "proportion:wald", des.proportion(v, ci="wald", deff=True), [])
+        for v in ("stype", "mealcat")
+    ]
+    by = des.proportion("mealcat", ci="wald", by="sch.wide", deff=True)
+    rows.append(_rows(case, "proportion:wald", by, ["sch.wide"]))
     return pd.concat(rows, ignore_index=True)
 
 

@@ -374,6 +374,30 @@ for (o in c("average", "adjust", "remove", "certainty")) {
 }
 options(survey.lonely.psu = "fail")
 
+# Means of a categorical variable (issue #12), case "<case>/factor-mean", statistic
+# "proportion:wald": one row per level, with R's Wald interval (normal quantile) and deff:
+#   svymean(~stype, des, deff = TRUE); svymean(~mealcat, des, deff = TRUE); confint(...)
+#   svyby(~mealcat, ~sch.wide, des, svymean, deff = TRUE); confint(...)
+factor_means <- function(case, des) {
+  case <- paste0(case, "/factor-mean")
+  for (v in c("stype", "mealcat")) {
+    m <- svymean(as.formula(paste0("~", v)), des, deff = TRUE)
+    add(case, "proportion:wald", v, coef(m), SE(m), confint(m), deff(m),
+        level = sub(paste0("^", v), "", names(coef(m))))
+  }
+  b <- svyby(~mealcat, ~sch.wide, des, svymean, deff = TRUE)
+  nm <- names(coef(b))  # "No:mealcata.low"
+  add(case, "proportion:wald", "mealcat", coef(b), unlist(SE(b)), confint(b), as.matrix(deff(b)),
+      level = sub("^mealcat", "", sub("^[^:]*:", "", nm)),
+      domain = paste0("sch.wide=", sub(":.*$", "", nm)))
+}
+for (case in c("srs", "strat", "clus1", "clus2", "clus2w"))
+  factor_means(case, get(case))
+# and on weighted designs: the rake and the GREG of clus1 above
+factor_means("clus1/rake", rake(clus1, list(~stype, ~sch.wide), list(pop.types, pop.schwide),
+                                control = tight))
+factor_means("clus1/calibrate", calibrate(clus1, ~stype + api99, pop.greg))
+
 # ---------------------------------------------------------------- demo towns
 # Written by tests/reference/export_demo.py (our readers, cleaning and item scoring):
 # data/demo_<town>.csv and data/demo_<town>_margins.csv (age_band x sex population).
