@@ -8,6 +8,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "diagnosis"
 #: the pipeline, in order; a module may import only modules of its own or an earlier rank
 STEPS = [
     ("errors", "reproducible"),
+    ("population",),
     ("town",),
     ("instrument",),
     ("read",),
