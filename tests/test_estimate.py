@@ -337,4 +337,16 @@ def test_means_of_a_factor_with_the_wald_interval_match_r(case):
     # svymean(~stype, des, deff = TRUE), svymean(~mealcat, ...), svyby(~mealcat, ~sch.wide,
     # des, svymean, deff = TRUE) and confint() of each: p -/+ qnorm(0.975) se
     des = designs()[case] if "/" not in case else _weighted(case)
-    check(cases.compare(cases.factor_means(case, des), [f"{case}/factor-mean"]))
+    merged = cases.compare(cases.factor_means(case, des), [f"{case}/factor-mean"])
+    assert len(merged) == 12  # 3 + 3 levels, 3 levels x 2 domains
+    check(merged)
+
+
+@pytest.mark.parametrize("case", ["srs", "strat", "clus1", "clus2", "clus2w", "clus1/rake"])
+def test_deff_replace_matches_r(case):
+    # svymean(~api00 + enroll, des, deff = "replace"), svytotal(~enroll, ...),
+    # svyratio(~api.stu, ~enroll, ...), svyby(~api00, ~stype, des, svymean, deff = "replace")
+    des = designs()[case] if "/" not in case else _weighted(case)
+    merged = cases.compare(cases.deff_replace(case, des), [f"{case}/deff-replace"])
+    assert len(merged) == 7  # every R row (compare() checks they all have a partner)
+    check(merged)

@@ -71,6 +71,9 @@ Names = str | Sequence[str]
 #: ``True``: R's complete cases over the variables of a call; ``"each"``: per
 #: variable; ``False``: keep missing values (a variable with one gives NaN)
 NaRm = bool | Literal["each"]
+#: ``True``: Kish's design effect against SRS without replacement (R's ``deff = TRUE``);
+#: ``"replace"``: against SRS with replacement (R's ``deff = "replace"``)
+Deff = bool | Literal["replace"]
 #: the largest table of weighted sums (units x domains x variables) of the fast path
 _FAST_LIMIT = 40_000_000
 _PROPORTION_METHODS = ("logit", "xlogit", "beta", "wilson", "mean", "wald")
@@ -336,7 +339,7 @@ class Design:
         n_domains: int,
         na_rm: NaRm,
         kind: Literal["mean", "total", "ratio"],
-        deff: bool,
+        deff: Deff,
     ) -> dict[str, np.ndarray]:
         """Estimates, SEs and deffs for every (variable, domain) at once: D x J arrays.
 
@@ -425,9 +428,12 @@ class Design:
                 r_mean = (indicator @ np.where(wv != 0, wv * r, 0.0)) / weight_total
                 centred = r - spread(r_mean)
                 spread_sum = indicator @ np.where(wv != 0, wv * centred**2, 0.0)
-                vsrs = spread_sum * (weight_total - n_obs) / (n_obs - 1)
-                if kind == "mean":
-                    vsrs = np.where(weight_total < n_obs, np.nan, vsrs)
+                if deff == "replace":  # R: svyvar / n, without (N - n) / N
+                    vsrs = spread_sum * weight_total / (n_obs - 1)
+                else:
+                    vsrs = spread_sum * (weight_total - n_obs) / (n_obs - 1)
+                    if kind == "mean":
+                        vsrs = np.where(weight_total < n_obs, np.nan, vsrs)
                 out["deff"] = variance / vsrs
         if na_rm is False:
             incomplete = (indicator @ (~valid).astype(float)) > 0
@@ -585,7 +591,7 @@ class Design:
         n_domains: int,
         na_rm: NaRm,
         kind: Literal["mean", "total", "ratio"],
-        deff: bool,
+        deff: Deff,
     ) -> dict[str, np.ndarray]:
         """The fast path when it applies (no calibration, no deff), else the row-level one."""
         if na_rm not in (True, False, "each"):
@@ -593,6 +599,12 @@ class Design:
                 pl=f"Nieznana wartość na_rm={na_rm!r}; dozwolone: True, False, 'each'.",
                 en=f"Unknown na_rm={na_rm!r}; choose True, False or 'each'.",
                 value=na_rm,
+            )
+        if not (isinstance(deff, bool | np.bool_) or deff == "replace"):
+            raise EstimationError(
+                pl=f"Nieznana wartość deff={deff!r}; dozwolone: True, False, 'replace'.",
+                en=f"Unknown deff={deff!r}; choose True, False or 'replace'.",
+                value=deff,
             )
         if not (self._steps or deff):
             out = self._fast_kernel(num, den, codes, n_domains, na_rm, kind)
@@ -637,7 +649,7 @@ class Design:
         by: Names | None,
         na_rm: NaRm,
         kind: Literal["mean", "total", "ratio"],
-        deff: bool,
+        deff: Deff,
         level: float,
     ) -> pd.DataFrame:
         codes, keys = self._domains(by)
@@ -657,7 +669,7 @@ class Design:
         variables: Names,
         by: Names | None = None,
         na_rm: NaRm = True,
-        deff: bool = False,
+        deff: Deff = False,
         level: float = 0.95,
     ) -> pd.DataFrame:
         """Weighted means of numeric variables, overall or in domains.
@@ -675,9 +687,11 @@ class Design:
             respondents missing a variable from that variable only (one R call
             per variable). ``False``: a variable with a missing value in a
             domain gives NaN there.
-        deff : bool
+        deff : {False, True, "replace"}
             Kish's design effect against simple random sampling without
-            replacement, as R's ``deff=TRUE``.
+            replacement, as R's ``deff=TRUE``; ``"replace"``: against sampling
+            with replacement (no finite population correction), R's
+            ``deff="replace"``.
         level : float
             Confidence level of the normal-quantile interval.
 
@@ -706,6 +720,10 @@ class Design:
         >>> Design(df).mean(["y", "z"], na_rm="each")["estimate"].tolist()
         [2.5, 4.333333333333333]
         >>> # R: svymean(~y, des, na.rm = TRUE); svymean(~z, des, na.rm = TRUE)
+        >>> df["w"] = [10.0, 20, 30, 40]
+        >>> Design(df, weights="w").mean("y", deff="replace")["deff"].round(6).tolist()
+        [0.96]
+        >>> # R: svymean(~y, svydesign(id = ~1, weights = ~w, data = df), deff = "replace")
         """
         return self._estimate(_as_list(variables), None, by, na_rm, "mean", deff, level)
 
@@ -714,7 +732,7 @@ class Design:
         variables: Names,
         by: Names | None = None,
         na_rm: NaRm = True,
-        deff: bool = False,
+        deff: Deff = False,
         level: float = 0.95,
     ) -> pd.DataFrame:
         """Weighted totals of numeric variables, overall or in domains.
@@ -740,7 +758,7 @@ class Design:
         denominator: Names,
         by: Names | None = None,
         na_rm: NaRm = True,
-        deff: bool = False,
+        deff: Deff = False,
         level: float = 0.95,
     ) -> pd.DataFrame:
         """Ratios of totals ``sum(w y) / sum(w x)`` for every numerator-denominator pair.
@@ -780,7 +798,7 @@ class Design:
         ci: ProportionCI = "logit",
         by: Names | None = None,
         na_rm: NaRm = True,
-        deff: bool = False,
+        deff: Deff = False,
         conf_level: float = 0.95,
     ) -> pd.DataFrame:
         """Proportion of each category (or of ``level``) of a variable, with a CI.

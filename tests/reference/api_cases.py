@@ -20,6 +20,7 @@ __all__ = [
     "api",
     "calibrated",
     "compare",
+    "deff_replace",
     "factor_means",
     "glm_responses",
     "lonely_domains",
@@ -231,6 +232,18 @@ def factor_means(case: str, des: Design) -> pd.DataFrame:
     ]
     by = des.proportion("mealcat", ci="wald", by="sch.wide", deff=True)
     rows.append(_rows(case, "proportion:wald", by, ["sch.wide"]))
+    return pd.concat(rows, ignore_index=True)
+
+
+def deff_replace(case: str, des: Design) -> pd.DataFrame:
+    """R's ``deff_replace()``: design effects against SRS with replacement."""
+    case = f"{case}/deff-replace"
+    rows = [
+        _rows(case, "mean", des.mean(["api00", "enroll"], deff="replace"), []),
+        _rows(case, "total", des.total("enroll", deff="replace"), []),
+        _rows(case, "ratio", des.ratio("api.stu", "enroll", deff="replace"), []),
+        _rows(case, "mean", des.mean("api00", by="stype", deff="replace"), ["stype"]),
+    ]
     return pd.concat(rows, ignore_index=True)
 
 

@@ -398,6 +398,27 @@ factor_means("clus1/rake", rake(clus1, list(~stype, ~sch.wide), list(pop.types, 
                                 control = tight))
 factor_means("clus1/calibrate", calibrate(clus1, ~stype + api99, pop.greg))
 
+# Design effects against simple random sampling with replacement (issue #12), case
+# "<case>/deff-replace": svymean(~api00 + enroll, des, na.rm = TRUE, deff = "replace");
+# svytotal(~enroll, des, na.rm = TRUE, deff = "replace");
+# svyratio(~api.stu, ~enroll, des, na.rm = TRUE, deff = "replace");
+# svyby(~api00, ~stype, des, svymean, deff = "replace")
+deff_replace <- function(case, des) {
+  case <- paste0(case, "/deff-replace")
+  stat(case, "mean", svymean(~api00 + enroll, des, na.rm = TRUE, deff = "replace"), deff = TRUE)
+  stat(case, "total", svytotal(~enroll, des, na.rm = TRUE, deff = "replace"), deff = TRUE)
+  r <- svyratio(~api.stu, ~enroll, des, na.rm = TRUE, deff = "replace")
+  add(case, "ratio", "api.stu/enroll", coef(r), SE(r), confint(r), attr(r, "deff"))
+  # deff(<svyby>) stops on deff = "replace" in survey 4.1.1 (!"replace"): read the column
+  b <- svyby(~api00, ~stype, des, svymean, deff = "replace")
+  add(case, "mean", "api00", coef(b), SE(b), confint(b), b[["DEff.api00"]],
+      domain = paste0("stype=", b$stype))
+}
+for (case in c("srs", "strat", "clus1", "clus2", "clus2w"))
+  deff_replace(case, get(case))
+deff_replace("clus1/rake", rake(clus1, list(~stype, ~sch.wide), list(pop.types, pop.schwide),
+                                control = tight))
+
 # ---------------------------------------------------------------- demo towns
 # Written by tests/reference/export_demo.py (our readers, cleaning and item scoring):
 # data/demo_<town>.csv and data/demo_<town>_margins.csv (age_band x sex population).
