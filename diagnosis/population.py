@@ -87,6 +87,7 @@ __all__ = [
     "load_gminy",
     "parse_band",
     "read_bdl",
+    "teryt_code",
 ]
 
 #: the standard questionnaire's adult age bands (``age_band`` codes)
@@ -915,8 +916,17 @@ def load_gminy() -> pd.DataFrame:
     return _gminy().copy()
 
 
-def _teryt(value: str | int) -> str:
-    """A TERYT code as text; an unquoted YAML ``0201011`` arrives as octal 66057."""
+def teryt_code(value: str | int) -> str:
+    """A TERYT code as text, whitespace removed; undoes YAML's reading of an unquoted code.
+
+    YAML reads an unquoted ``0201011`` as the octal number 66057 and ``2207011``
+    as a decimal number; the code of the shipped table each stands for is given back.
+
+    Examples
+    --------
+    >>> teryt_code(0o201011), teryt_code(2207011), teryt_code(" 2207011 ")
+    ('0201011', '2207011', '2207011')
+    """
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, int):
@@ -953,7 +963,7 @@ def gmina_margins(teryt: str | int) -> pd.DataFrame:
     >>> int(gmina_margins("1465011")["population"].sum())  # Warsaw's adults
     1462135
     """
-    code = _teryt(teryt)
+    code = teryt_code(teryt)
     gminy = _gminy().set_index("teryt")
     if code in gminy.index:
         row = gminy.loc[code]

@@ -4,7 +4,7 @@ This is the one place that resolves a town's paths. The schema::
 
     name: Kwidzyn                     # display name (required)
     synthetic: true                   # demo data is marked so
-    population: 38000                 # residents 18+ (required, > 0)
+    population: 38000                 # residents 18+ (required, > 0; see margins)
     margins:                          # population by age band x sex (required)
       source: "GUS BDL, 2024"         # where the figures come from (required)
       cells:
@@ -22,6 +22,23 @@ This is the one place that resolves a town's paths. The schema::
     workshop:                         # optional
       ideas: workshop_ideas.csv       # idea, need, votes
       assets: assets.csv              # asset, kind, description
+
+Instead of typing the cells, ``margins`` may name GUS figures (see
+:mod:`diagnosis.population`)::
+
+    margins: {gmina: "2207011"}       # the gmina's 7-digit TERYT code, in quotes: the
+                                      # shipped table of 31.12.2020, age bands only
+    margins: {bdl: ludnosc.csv}       # a GUS BDL export of table P2137 (CTAB or CREL) in
+                                      # the town folder; with sex (CREL) age x sex cells
+    margins: {bdl: ludnosc.csv, gmina: "2207011", year: 2024}  # a file of several units
+                                      # or years; source: optional, default GUS's citation
+
+Both sum BDL's five-year groups into the standard questionnaire's age bands
+(:data:`diagnosis.population.ADULT_BANDS`; ``bands: [18_24, ...]`` for other
+codes), ages 18-19 being 2/5 of the group 15-19. Figures for both sexes together
+give age-only margins (``Town.margins`` has no ``sex`` column), to which the
+report weights by age only and says so. ``population`` may then be left out:
+it is the sum of the bands.
 
 A later survey wave of the same town (for evaluation) lives in a subfolder
 ``<town>/wave2/town.yaml`` with the same schema plus::
@@ -74,7 +91,16 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from .errors import TownConfigError
+from .errors import DiagnosisError, TownConfigError
+from .population import (
+    ADULT_BANDS,
+    GMINY_SOURCE,
+    adult_margins,
+    gmina_margins,
+    parse_band,
+    read_bdl,
+    teryt_code,
+)
 
 __all__ = [
     "INSTRUMENTS_DIR",
@@ -139,7 +165,14 @@ class Town:
     slug : str
         Folder name, used in report paths; a later wave's is ``<town>-wave<k>``.
     margins : DataFrame
-        Columns ``age_band, sex, population``: the population to weight to.
+        Columns ``age_band, sex, population``: the population to weight to;
+        ``age_band, population`` when only age margins exist (GUS figures for
+        both sexes together), see :attr:`margin_variables`.
+    margins_kind : {"cells", "gmina", "bdl"}
+        Where the margins came from: typed cells, the shipped table of gminy
+        (:func:`diagnosis.population.gmina_margins`) or a BDL export in the folder.
+    teryt : str or None
+        The gmina's TERYT code, when town.yaml gives it.
     wave : int
         Survey wave: 1 for the diagnosis, 2, 3 ... for follow-ups.
     innovation : str or None
@@ -165,6 +198,19 @@ class Town:
     wave: int = 1
     innovation: str | None = None
     innovation_start: dt.date | None = None
+    margins_kind: str = "cells"
+    teryt: str | None = None
+
+    @property
+    def margin_variables(self) -> tuple[str, ...]:
+        """The variables the margins are given by: ``("age_band", "sex")`` or ``("age_band",)``.
+
+        Examples
+        --------
+        >>> load_town("surveys/towns/kwidzyn").margin_variables
+        ('age_band', 'sex')
+        """
+        return tuple(c for c in self.margins.columns if c != "population")
 
     @property
     def base_slug(self) -> str:
@@ -434,7 +480,7 @@ def instrument_path(folder: str | Path, value: Any, wave: int = 1) -> Path:
     >>> instrument_path("surveys/towns/kwidzyn", "../../../../etc/passwd")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    diagnosis.errors.TownConfigError: town.yaml, column 'instrument' ...leads outside the town folder kwidzyn...
+    diagnosis.errors.TownConfigError: ...leads outside the town folder kwidzyn...
     """
     if value is None:
         return STANDARD_INSTRUMENT
@@ -445,15 +491,125 @@ def instrument_path(folder: str | Path, value: Any, wave: int = 1) -> Path:
     return _relative(folder, folder / "town.yaml", "instrument", value, shared=shared)
 
 
-def _margins(path: Path, raw: Any) -> tuple[pd.DataFrame, str]:
+@dataclass(frozen=True)
+class _Margins:
+    """What ``margins:`` gives: the frame to weight to, its source, where it came from."""
+
+    frame: pd.DataFrame
+    source: str
+    kind: str = "cells"
+    teryt: str | None = None
+
+
+def _gmina_code(path: Path, value: Any) -> str:
+    """``margins.gmina``: a TERYT code as text (an unquoted one arrives as a number)."""
+    if isinstance(value, bool) or not isinstance(value, str | int) or len(str(value)) > 20:
+        raise _fail(
+            path,
+            "margins.gmina",
+            'Podaj 7-cyfrowy kod TERYT gminy w cudzysłowie, np. gmina: "2207011".',
+            'Give the gmina\'s 7-digit TERYT code in quotes, e.g. gmina: "2207011".',
+            value,
+        )
+    return teryt_code(value)
+
+
+def _as_town_error(err: DiagnosisError, path: Path | None = None, key: str | None = None):
+    """A population error as the town loader's, located in town.yaml or in the BDL file."""
+    return TownConfigError(
+        pl=err.pl,
+        en=err.en,
+        file=path or err.file,
+        row=None if path else err.row,
+        column=key or err.column,
+        value=err.value,
+    )
+
+
+def _gus_margins(folder: Path, path: Path, raw: Mapping) -> _Margins:
+    """``margins: {gmina: ...}`` (the shipped table) or ``{bdl: file, ...}`` (an export)."""
+    if raw.get("cells") is not None:
+        raise _fail(
+            path,
+            "margins",
+            "Podaj strukturę ludności w jeden sposób: komórki (cells) albo dane GUS (gmina lub "
+            "bdl), nie oba naraz.",
+            "Give the population structure one way: cells, or GUS figures (gmina or bdl), "
+            "not both.",
+        )
+    code = _gmina_code(path, raw["gmina"]) if raw.get("gmina") is not None else None
+    source = _text(path, "margins.source", raw.get("source"), MAX_TITLE)
+    if raw.get("bdl") is None:
+        try:
+            frame = gmina_margins(code)
+        except DiagnosisError as err:
+            raise _as_town_error(err, path, "margins.gmina") from None
+        return _Margins(frame, GMINY_SOURCE, "gmina", code)
+    bdl = _relative(folder, path, "margins.bdl", raw["bdl"])
+    year = raw.get("year")
+    if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
+        raise _fail(
+            path,
+            "margins.year",
+            "Rok (year) to liczba, np. 2024.",
+            "The year must be a number, e.g. 2024.",
+            year,
+        )
+    bands = raw.get("bands", ADULT_BANDS)
+    if not isinstance(bands, list | tuple) or not bands or len(bands) > MAX_CELLS:
+        raise _fail(
+            path,
+            "margins.bands",
+            "Pole bands to lista kodów grup wieku, np. [18_29, 30_44, 45_59, 60_plus].",
+            "bands must list age band codes, e.g. [18_29, 30_44, 45_59, 60_plus].",
+            bands,
+        )
+    try:
+        for band in bands:
+            parse_band(band)
+    except DiagnosisError as err:
+        raise _as_town_error(err, path, "margins.bands") from None
+    try:  # what is wrong in the file is located in the file
+        table = read_bdl(bdl)
+    except DiagnosisError as err:
+        raise _as_town_error(err) from None
+    try:  # a unit or year the file does not have, or bands it cannot give: town.yaml
+        frame = adult_margins(table, code, year=year, bands=[str(b) for b in bands])
+    except DiagnosisError as err:
+        raise _as_town_error(err, path, "margins") from None
+    used = year if year is not None else (table.years[-1] if table.years else None)
+    default = (
+        f"Źródło: GUS, Bank Danych Lokalnych, tabela P2137"
+        f"{f', {used}' if used else ''} (plik {bdl.name}); wiek 18-19 to 2/5 grupy 15-19"
+        f"{'' if table.has_sex else '; obie płcie razem'}"
+    )
+    return _Margins(frame, source or default, "bdl", code)
+
+
+def _margins(folder: Path, path: Path, raw: Any) -> _Margins:
     if not isinstance(raw, Mapping):
         raise _fail(
             path,
             "margins",
-            "Brakuje sekcji 'margins' ze strukturą ludności (wiek x płeć) i jej źródłem.",
+            "Brakuje sekcji 'margins' ze strukturą ludności (wiek x płeć) i jej źródłem. Możesz "
+            'też podać kod TERYT gminy: margins: {gmina: "2207011"}.',
             "The 'margins' section with the population structure (age x sex) and its source "
-            "is missing.",
+            'is missing. You may also give the gmina\'s TERYT code: margins: {gmina: "2207011"}.',
         )
+    if raw.get("gmina") is not None or raw.get("bdl") is not None:
+        margins = _gus_margins(folder, path, raw)
+        total = int(margins.frame["population"].sum())
+        if not 0 < total <= MAX_POPULATION:
+            raise _fail(
+                path,
+                "margins",
+                "Suma struktury ludności z danych GUS jest niemożliwa (zero albo ponad "
+                "2 000 000 dorosłych). Sprawdź plik z BDL.",
+                "The GUS figures add up to an impossible population (zero or over 2,000,000 "
+                "adults). Check the BDL file.",
+                total,
+            )
+        return margins
     source = raw.get("source")
     if not isinstance(source, str) or not source.strip():
         raise _fail(
@@ -554,7 +710,7 @@ def _margins(path: Path, raw: Any) -> tuple[pd.DataFrame, str]:
             f"Komórka {first.age_band} x {first.sex} występuje dwa razy.",
             f"The cell {first.age_band} x {first.sex} appears twice.",
         )
-    return frame, source.strip()
+    return _Margins(frame, source.strip())
 
 
 def _columns(path: Path, key: str, raw: Any) -> tuple[tuple[str, str], ...]:
@@ -656,7 +812,10 @@ def load_town(folder: str | Path) -> Town:
             path, "name", "Podaj nazwę miejscowości (name).", "Give the town's name (name)."
         )
     name = _text(path, "name", name, MAX_NAME, required=True)
+    margins = _margins(folder, path, raw.get("margins"))
     population = raw.get("population")
+    if population is None and margins.kind != "cells":
+        population = int(margins.frame["population"].sum())  # GUS's adults: the bands' sum
     if isinstance(population, bool) or not isinstance(population, int) or population <= 0:
         raise _fail(
             path,
@@ -677,7 +836,6 @@ def load_town(folder: str | Path) -> Town:
             "(18+) from GUS BDL.",
             population,
         )
-    margins, source = _margins(path, raw.get("margins"))
 
     wave = raw.get("wave", 1)
     if isinstance(wave, bool) or not isinstance(wave, int) or not 1 <= wave <= 99:
@@ -795,8 +953,8 @@ def load_town(folder: str | Path) -> Town:
         folder=folder,
         name=name.strip(),
         population=population,
-        margins=margins,
-        margins_source=source,
+        margins=margins.frame,
+        margins_source=margins.source,
         instrument=instrument,
         responses=tuple(responses),
         synthetic=bool(raw.get("synthetic", False)),
@@ -811,6 +969,8 @@ def load_town(folder: str | Path) -> Town:
         if innovation
         else None,
         innovation_start=_date(path, "innovation.start", innovation.get("start")),
+        margins_kind=margins.kind,
+        teryt=margins.teryt,
     )
 
 

@@ -296,3 +296,111 @@ def test_nesting_through_complex_keys_is_capped_too(tmp_path):
     with pytest.raises(TownConfigError) as info:
         load_town(_town(tmp_path, text))
     assert "nested" in info.value.message("en")
+
+
+# ---------------------------------------------------------------- margins from GUS figures
+
+CELLS = """\
+margins:
+  source: "dane testowe"
+  cells:
+    - {age_band: "18_29", sex: female, population: 100}
+    - {age_band: "18_29", sex: male, population: 110}
+"""
+
+
+def _gus(tmp_path, margins, population="population: 1200\n", files=()):
+    text = GOOD.replace(CELLS, margins).replace("population: 1200\n", population)
+    folder = _town(tmp_path, text)
+    for name, content in files:
+        (folder / name).write_bytes(content)
+    return folder
+
+
+def test_margins_from_the_gmina_table_are_age_only_and_cite_gus(tmp_path):
+    town = load_town(_gus(tmp_path, 'margins: {gmina: "2207011"}\n', population=""))
+    assert town.margin_variables == ("age_band",)
+    assert town.margins.to_dict("records") == [
+        {"age_band": "18_29", "population": 5102},
+        {"age_band": "30_44", "population": 9320},
+        {"age_band": "45_59", "population": 7089},
+        {"age_band": "60_plus", "population": 9341},
+    ]
+    assert town.population == 30852  # left out: the sum of the bands
+    assert (town.margins_kind, town.teryt) == ("gmina", "2207011")
+    for cited in ("GUS, Bank Danych Lokalnych", "P2137", "31.12.2020", "2/5", "15-19"):
+        assert cited in town.margins_source
+
+
+def test_an_unquoted_teryt_code_is_read_as_meant(tmp_path):
+    # YAML reads 0201011 as the octal number 66057
+    assert load_town(_gus(tmp_path, "margins: {gmina: 0201011}\n")).teryt == "0201011"
+
+
+@pytest.mark.parametrize(
+    ("margins", "key", "fragment_en"),
+    [
+        ('margins: {gmina: "1465028"}\n', "margins.gmina", "1465011"),
+        ('margins: {gmina: "2207011", cells: []}\n', "margins", "not both"),
+        ("margins: {gmina: [1, 2]}\n", "margins.gmina", "7-digit TERYT"),
+        ("margins: {bdl: ../ludnosc.csv}\n", "margins.bdl", "outside the town folder"),
+        ("margins: {bdl: brak.csv}\n", "margins.bdl", "There is no file"),
+    ],
+)
+def test_bad_gus_margins_name_the_key(tmp_path, margins, key, fragment_en):
+    with pytest.raises(TownConfigError) as info:
+        load_town(_gus(tmp_path, margins))
+    assert info.value.column == key and info.value.file.name == "town.yaml"
+    assert fragment_en in info.value.message("en")
+
+
+CREL = '"Kod";"Nazwa";"Wiek";"Płeć";"Rok";"Wartosc";"Jednostka miary";"Atrybut"\n' + "".join(
+    f'"2207011";"Kwidzyn (1)";"{age}";"{sex}";"2024";"{n}";"osoba";""\n'
+    for sex, values in (("mężczyźni", (30, 20, 40)), ("kobiety", (25, 10, 50)),
+                        ("ogółem", (55, 30, 90)))
+    for age, n in zip(("ogółem", "0-17", "18 i więcej"), (sum(values[1:]), *values[1:]),
+                      strict=True)
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1250"])
+def test_margins_from_a_bdl_export_with_sex_are_age_by_sex_cells(tmp_path, encoding):
+    folder = _gus(
+        tmp_path,
+        "margins: {bdl: ludnosc.csv, bands: [18_plus]}\n",
+        population="population: 90\n",
+        files=[("ludnosc.csv", CREL.encode(encoding))],
+    )
+    town = load_town(folder)
+    assert town.margin_variables == ("age_band", "sex")
+    assert town.margins.to_dict("records") == [
+        {"age_band": "18_plus", "sex": "female", "population": 50},
+        {"age_band": "18_plus", "sex": "male", "population": 40},
+    ]
+    assert town.margins_kind == "bdl" and "ludnosc.csv" in town.margins_source
+    assert "2024" in town.margins_source
+
+
+def test_a_bdl_export_that_does_not_add_up_is_located_in_the_file(tmp_path):
+    bad = CREL.replace('"18 i więcej";"kobiety";"2024";"50"', '"18 i więcej";"kobiety";"2024";"51"')
+    folder = _gus(tmp_path, "margins: {bdl: ludnosc.csv}\n", files=[("ludnosc.csv", bad.encode())])
+    with pytest.raises(TownConfigError) as info:
+        load_town(folder)
+    # the women's ogółem (line 5: 60) is not 10 + 51
+    assert info.value.file.name == "ludnosc.csv" and info.value.row == 5
+    assert info.value.column == "Wartosc" and "61" in info.value.message("pl")
+
+
+def test_a_bdl_export_of_several_gminy_needs_the_code(tmp_path):
+    two = CREL + CREL.split("\n", 1)[1].replace("2207011", "2207032").replace("(1)", "(2)")
+    folder = _gus(tmp_path, "margins: {bdl: ludnosc.csv}\n", files=[("ludnosc.csv", two.encode())])
+    with pytest.raises(TownConfigError) as info:
+        load_town(folder)
+    assert info.value.column == "margins" and "gmina:" in info.value.message("en")
+    (folder / "town.yaml").write_text(
+        (folder / "town.yaml")
+        .read_text()
+        .replace("{bdl: ludnosc.csv}", '{bdl: ludnosc.csv, gmina: "2207032", bands: [18_plus]}'),
+        encoding="utf-8",
+    )
+    assert load_town(folder).teryt == "2207032"
