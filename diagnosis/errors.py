@@ -106,10 +106,13 @@ class DiagnosisError(Exception):
         super().__init__(self.message("en"))
 
     def __str__(self) -> str:
-        # English unless the process was told the user's language: a report's kernel is
-        # (DIAGNOSIS_LANG, set by report.render), so a failing cell shows the Polish text
-        lang = os.environ.get(LANG_VARIABLE, "en")
-        return self.message("pl" if lang == "pl" else "en")
+        # as raised (English unless a subclass chose), or in the language the process was told
+        # to use: a report's kernel is (DIAGNOSIS_LANG, set by report.render), so a failing
+        # cell shows the librarian's language
+        lang = os.environ.get(LANG_VARIABLE)
+        if lang in ("pl", "en"):
+            return self.message(lang)
+        return super().__str__()
 
     def message(self, lang: Language = "pl") -> str:
         """The located message in ``lang`` (``"pl"`` or ``"en"``)."""
