@@ -96,7 +96,7 @@ ADULT_BANDS = ("18_29", "30_44", "45_59", "60_plus")
 GMINY_FILE = Path(__file__).resolve().parent / "data" / "gminy_2020.csv"
 #: how a report cites :data:`GMINY_FILE` (GUS asks for "Źródło: GUS, Bank Danych Lokalnych")
 GMINY_SOURCE = (
-    "Źródło: GUS, Bank Danych Lokalnych, tabela P2137 (ludność według pięcioletnich grup "
+    "GUS, Bank Danych Lokalnych, tabela P2137 (ludność według pięcioletnich grup "
     "wieku), stan na 31.12.2020, pobrano 2021-06-25; obie płcie razem; wiek 18-19 to 2/5 "
     "grupy 15-19"
 )

@@ -579,7 +579,7 @@ def _gus_margins(folder: Path, path: Path, raw: Mapping) -> _Margins:
         raise _as_town_error(err, path, "margins") from None
     used = year if year is not None else (table.years[-1] if table.years else None)
     default = (
-        f"Źródło: GUS, Bank Danych Lokalnych, tabela P2137"
+        f"GUS, Bank Danych Lokalnych, tabela P2137"
         f"{f', {used}' if used else ''} (plik {bdl.name}); wiek 18-19 to 2/5 grupy 15-19"
         f"{'' if table.has_sex else '; obie płcie razem'}"
     )

@@ -11,6 +11,12 @@ Weighting (``weighting=``):
     and sex margins (R: ``rake(des, list(~age_band, ~sex), ...)``);
 ``"poststratify"``
     to the age band x sex cells (R: ``postStratify(des, ~age_band + sex, ...)``);
+
+A town whose margins are by age only (:attr:`~diagnosis.town.Town.margin_variables`
+is ``("age_band",)``: GUS figures for both sexes together, e.g. ``margins: {gmina:
+...}``) is raked or post-stratified to its age bands alone (R: ``rake(des,
+list(~age_band), ...)``); the sample's mix of sexes is left as it is, and
+:attr:`WeightingSummary.variables` says so to the report.
 ``"none"``
     equal weights; shares describe the respondents, not the town.
 """
@@ -112,7 +118,11 @@ class Settings:
 
 @dataclass(frozen=True)
 class WeightingSummary:
-    """How weighting changed the sample: the numbers of the methods section."""
+    """How weighting changed the sample: the numbers of the methods section.
+
+    ``variables`` are those weighted to: ``("age_band", "sex")``, ``("age_band",)``
+    when the population figures are by age only, ``()`` without weights.
+    """
 
     method: str
     n: int
@@ -122,6 +132,7 @@ class WeightingSummary:
     weight_min: float
     weight_max: float
     margin_of_error: float  # half-width of a 95% CI for a 50% share, in percentage points
+    variables: tuple[str, ...] = ("age_band", "sex")
 
 
 @dataclass(frozen=True)
@@ -183,7 +194,9 @@ def weight_design(data: pd.DataFrame, town: Town, method: Weighting) -> Design:
     data : DataFrame
         Cleaned respondents with ``age_band`` and ``sex``.
     town : Town
-        Gives the population margins (age band x sex).
+        Gives the population margins: age band x sex, or age band alone
+        (:attr:`~diagnosis.town.Town.margin_variables`), and then the weights
+        are fitted to the age bands only.
     method : {"rake", "poststratify", "none"}
         Rake to the age and sex margins, post-stratify to the cells, or no weights.
 
@@ -197,21 +210,20 @@ def weight_design(data: pd.DataFrame, town: Town, method: Weighting) -> Design:
     31410
     """
     design = Design(data)
-    margins = town.margins
+    margins, by = town.margins, list(town.margin_variables)
     if method == "none":
         return design
     if method == "poststratify":
-        cells = {(r.age_band, r.sex): float(r.population) for r in margins.itertuples()}
-        return design.poststratify(["age_band", "sex"], cells)
+        cells = margins.set_index(by)["population"].astype(float)
+        return design.poststratify(by, cells)
     return design.rake(
-        {
-            "age_band": margins.groupby("age_band")["population"].sum().astype(float).to_dict(),
-            "sex": margins.groupby("sex")["population"].sum().astype(float).to_dict(),
-        }
+        {v: margins.groupby(v)["population"].sum().astype(float).to_dict() for v in by}
     )
 
 
-def _weighting_summary(design: Design, method: str, population: int) -> WeightingSummary:
+def _weighting_summary(
+    design: Design, method: str, population: int, variables: tuple[str, ...]
+) -> WeightingSummary:
     w = np.asarray(design.weights, dtype=float)
     n_eff = effective_n(w)
     return WeightingSummary(
@@ -223,12 +235,14 @@ def _weighting_summary(design: Design, method: str, population: int) -> Weightin
         weight_min=float(w.min()),
         weight_max=float(w.max()),
         margin_of_error=float(100 * 1.959963984540054 * np.sqrt(0.25 / n_eff)),
+        variables=() if method == "none" else variables,
     )
 
 
 def _profile(design: Design, town: Town, threshold: int) -> pd.DataFrame:
+    """Sample against population by the margins' variables (age band x sex, or age band)."""
     data = design.data
-    keys = ["age_band", "sex"]
+    keys = list(town.margin_variables)
     sample = data.groupby(keys).size().rename("sample_n")
     weighted = pd.Series(design.weights, index=data.index).groupby(
         [data[k] for k in keys]
@@ -240,8 +254,9 @@ def _profile(design: Design, town: Town, threshold: int) -> pd.DataFrame:
     out["weighted_share"] = out["weighted"] / out["weighted"].sum()
     # the sample's cells add up to n, and each age band and each sex to the group sizes the
     # indicator table shows: a small cell is hidden with partners in its row and column
+    within = [[], *([k] for k in keys)] if len(keys) > 1 else [[]]
     return suppress(
-        out, threshold, n_col="sample_n", within=[[], ["age_band"], ["sex"]],
+        out, threshold, n_col="sample_n", within=within,
         columns=["sample_n", "weighted", "sample_share", "weighted_share"],
     )  # fmt: skip
 
@@ -492,7 +507,9 @@ def analyse_town(
         validation=validation,
         cleaned=cleaned,
         design=design,
-        weighting=_weighting_summary(design, weighting, int(town.margins["population"].sum())),
+        weighting=_weighting_summary(
+            design, weighting, int(town.margins["population"].sum()), town.margin_variables
+        ),
         indicator_defs=defs,
         indicators=table,
         profile=_profile(design, town, threshold),

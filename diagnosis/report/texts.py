@@ -43,6 +43,20 @@ TEXTS: dict[str, tuple[str, str]] = {
         "town, not only those who answered. For a result of 50% the margin of error is up to "
         "±{moe} percentage points (95% confidence interval).",
     ),
+    "summary_method_age": (
+        "W badaniu ankietowym w miejscowości {town} ({start} – {end}) wzięło udział {n} dorosłych "
+        "mieszkańców. Wyniki zważono do struktury wieku mieszkańców, aby opisywały całą "
+        "miejscowość, a nie tylko osoby, które odpowiedziały. Płci nie ważono: dane GUS o "
+        "ludności są tu dla obu płci razem, więc kobiety i mężczyźni są w wynikach w takich "
+        "proporcjach jak w próbie. Przy wyniku 50% błąd oszacowania wynosi do ±{moe} punktu "
+        "procentowego (przedział ufności 95%).",
+        "{n} adult residents of {town} took part in the survey ({start} – {end}). The results "
+        "are weighted to the residents' age structure so that they describe the whole town, not "
+        "only those who answered. They are not weighted by sex: the GUS population figures here "
+        "are for both sexes together, so women and men count in the results as they are in the "
+        "sample. For a result of 50% the margin of error is up to ±{moe} percentage points (95% "
+        "confidence interval).",
+    ),
     "few_title": ("Za mało ankiet, by pokazać wyniki", "Too few responses to show results"),
     "few_summary": (
         "W miejscowości {town} ankiet jest tylko {n}, a każdy wynik w tym raporcie musi opierać "
@@ -98,6 +112,32 @@ TEXTS: dict[str, tuple[str, str]] = {
     "weighting_rake": (
         "Wagi dopasowano metodą rakingu do struktury wieku i płci ludności.",
         "Weights were raked to the population's age and sex margins.",
+    ),
+    "weighting_rake_age": (
+        "Wagi dopasowano do struktury wieku ludności (raking z jednym marginesem: wiek). Dane GUS "
+        "o ludności są tu dla obu płci razem, więc płci nie ważono: kobiety i mężczyźni są w "
+        "wynikach w takich proporcjach jak w próbie.",
+        "Weights were fitted to the population's age structure (raking to one margin: age). The "
+        "GUS population figures here are for both sexes together, so sex is not weighted: women "
+        "and men count in the results as they are in the sample.",
+    ),
+    "weighting_poststratify_age": (
+        "Wagi dopasowano do liczebności grup wieku (poststratyfikacja). Dane GUS o ludności są tu "
+        "dla obu płci razem, więc płci nie ważono: kobiety i mężczyźni są w wynikach w takich "
+        "proporcjach jak w próbie.",
+        "Weights were post-stratified to the age bands. The GUS population figures here are for "
+        "both sexes together, so sex is not weighted: women and men count in the results as "
+        "they are in the sample.",
+    ),
+    "margins_split": (
+        "Grupy wieku to sumy pięcioletnich grup wieku z GUS (Bank Danych Lokalnych, tabela "
+        "P2137). Grupa 15–19 lat obejmuje też niepełnoletnich, więc do grupy 18–29 wliczono 2/5 "
+        "jej mieszkańców (wiek 18 i 19 lat), przyjmując, że każdy rocznik w tej grupie jest równie "
+        "liczny; każdą grupę zaokrąglono do pełnych osób.",
+        "The age bands are sums of GUS's five-year age groups (Bank Danych Lokalnych, table "
+        "P2137). The group 15–19 includes minors, so 2/5 of its residents (ages 18 and 19) are "
+        "counted in 18–29, assuming every single year of age in the group is equally large; "
+        "each band is rounded to whole people.",
     ),
     "weighting_poststratify": (
         "Wagi dopasowano do liczebności grup wiek × płeć (poststratyfikacja).",

@@ -304,7 +304,7 @@ class TownReport:
         a, t = self.analysis, self.t
         w = a.weighting
         method = t(
-            "summary_method",
+            "summary_method_age" if w.variables == ("age_band",) else "summary_method",
             n=a.n,
             town=_esc(a.town.name),
             start=a.town.fieldwork_start,
@@ -349,19 +349,24 @@ class TownReport:
         a, t = self.analysis, self.t
         w = a.weighting
         prof = a.profile
-        fig = pyramid(
-            prof.rename(columns={"sample_n": "n"}),
-            prof,
-            age_labels=self.level_labels.get("age_band"),
-            threshold=a.settings.threshold,
-            sample_total=a.n,
-            lang=self.lang,
-        )
-        table = prof.assign(
-            age=prof["age_band"].map(self.level_labels.get("age_band", {})),
-            sex_label=prof["sex"].map(self.level_labels.get("sex", {})),
-        )
-        method = t(f"weighting_{w.method}")
+        by_sex = "sex" in prof  # GUS figures for both sexes together give age alone
+        table = prof.assign(age=prof["age_band"].map(self.level_labels.get("age_band", {})))
+        columns = ["age", "population_share", "sample_share", "weighted_share"]
+        if by_sex:
+            fig = pyramid(
+                prof.rename(columns={"sample_n": "n"}),
+                prof,
+                age_labels=self.level_labels.get("age_band"),
+                threshold=a.settings.threshold,
+                sample_total=a.n,
+                lang=self.lang,
+            )
+            table = table.assign(sex_label=prof["sex"].map(self.level_labels.get("sex", {})))
+            columns.insert(1, "sex_label")
+        age_only = w.variables == ("age_band",) and w.method in ("rake", "poststratify")
+        method = t(f"weighting_{w.method}_age" if age_only else f"weighting_{w.method}")
+        if a.town.margins_kind in ("gmina", "bdl"):
+            method += " " + t("margins_split")
         intro = t(
             "profile_intro",
             town=_esc(a.town.name),
@@ -371,10 +376,10 @@ class TownReport:
         )
         return (
             f"<p>{intro}</p>"
-            + figure_html(fig, t("pyramid_caption"))
+            + (figure_html(fig, t("pyramid_caption")) if by_sex else "")
             + self._table(
                 table,
-                ["age", "sex_label", "population_share", "sample_share", "weighted_share"],
+                columns,
                 {"age": t("age"), "sex_label": t("sex"), "population_share": t("population"),
                  "sample_share": t("sample"), "weighted_share": t("weighted")},
                 percent=["population_share", "sample_share", "weighted_share"],
