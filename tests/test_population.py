@@ -304,12 +304,6 @@ def test_a_gmina_town_is_weighted_to_its_age_bands_only(gmina_town, method):
     assert (spread < 1e-9).all()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=KeyError,
-    reason="diagnosis/validate/towns.py still assumes age x sex margins (town.margins['sex']); "
-    "it needs a guard for age-only margins (Town.margin_variables), outside this change",
-)
 def test_a_gmina_town_validates_and_its_report_says_it_is_weighted_by_age_only(gmina_town):
     assert validate_town(gmina_town).ok
     analysis = analyse_town(gmina_town)

@@ -175,7 +175,7 @@ def _config_findings(town: Town, instrument: Instrument) -> list[Finding]:
         )
     for column in ("age_band", "sex"):
         q = instrument.get(column)
-        if q is None:
+        if q is None or column not in town.margins:
             continue
         codes = set(q.choice_names())
         unknown = sorted(set(town.margins[column]) - codes)
@@ -194,7 +194,7 @@ def _config_findings(town: Town, instrument: Instrument) -> list[Finding]:
                 )
             )
     age, sex = instrument.get("age_band"), instrument.get("sex")
-    if age is not None and sex is not None:
+    if age is not None and sex is not None and "sex" in town.margins:
         have = set(zip(town.margins["age_band"], town.margins["sex"], strict=True))
         for a in age.choice_names():
             for s in sex.choice_names():
@@ -276,6 +276,8 @@ def _sample_findings(town: Town, frames: list[pd.DataFrame]) -> list[Finding]:
     sample = pd.concat(parts).dropna().astype(str)
     empty_groups: set[tuple[str, str]] = set()
     for column, word_pl, word_en in (("age_band", "wieku", "age"), ("sex", "płci", "sex")):
+        if column not in town.margins:
+            continue
         residents = town.margins.groupby(column)["population"].sum()
         answered = sample[column].value_counts()
         for level, pop in residents.items():
@@ -317,6 +319,8 @@ def _sample_findings(town: Town, frames: list[pd.DataFrame]) -> list[Finding]:
                 )
     have = set(zip(sample["age_band"], sample["sex"], strict=True))
     for cell in town.margins.itertuples():
+        if "sex" not in town.margins:
+            break  # age-only margins: each band was checked as a group above
         if {("age_band", cell.age_band), ("sex", cell.sex)} & empty_groups:
             continue  # said once for the whole group
         if cell.population > 0 and (cell.age_band, cell.sex) not in have:
