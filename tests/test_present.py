@@ -564,3 +564,15 @@ def test_table_without_suppressed_column_has_no_footnote_and_rejects_bad_input()
         format_table(table_frame(), ["nope"], {}, "pl")
     with pytest.raises(PresentError):
         format_table(table_frame(), ["label"], {}, "xx")
+
+
+def test_public_columns_are_shown_in_a_hidden_row():
+    from diagnosis.present import format_table
+
+    t = pd.DataFrame({"age": ["18-29"], "population_share": [0.155], "sample_share": [np.nan],
+                      "suppressed": [True]})  # fmt: skip
+    columns, share = ["age", "population_share", "sample_share"], ["population_share"]
+    hidden = format_table(t, columns, lang="pl", percent=share)
+    assert "15,5%" not in hidden and hidden.count("–<sup>") == 2
+    shown = format_table(t, columns, lang="pl", percent=share, public=share)
+    assert "15,5%" in shown and shown.count("–<sup>") == 1

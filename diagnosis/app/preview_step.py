@@ -110,17 +110,19 @@ class PreviewStep(Step):
             moe=format_number(w.margin_of_error, lang, 1),
         )
         profile = a.profile
-        ages = {c.name: c.label(lang) for c in a.instrument.question("age_band").choices}
-        fig = pyramid(
-            profile.rename(columns={"sample_n": "n"}),
-            profile,
-            age_order=list(ages),
-            age_labels=ages,
-            threshold=a.settings.threshold,
-            sample_total=a.n,
-            lang=lang,
-        )
-        parts = [notice("info", numbers), figure_html(figure_svg(fig), self.t("pyramid_caption"))]
+        parts = [notice("info", numbers)]
+        if "sex" in profile:  # GUS figures for both sexes together give no pyramid
+            ages = {c.name: c.label(lang) for c in a.instrument.question("age_band").choices}
+            fig = pyramid(
+                profile.rename(columns={"sample_n": "n"}),
+                profile,
+                age_order=list(ages),
+                age_labels=ages,
+                threshold=a.settings.threshold,
+                sample_total=a.n,
+                lang=lang,
+            )
+            parts.append(figure_html(figure_svg(fig), self.t("pyramid_caption")))
         needs = top_needs(a, lang)
         shown = needs[~needs["suppressed"] & needs["share"].notna()].head(3)
         if not shown.empty:

@@ -73,6 +73,7 @@ def format_table(
     ci: bool = True,
     threshold: int | None = None,
     caption: str | None = None,
+    public: Sequence[str] = (),
 ) -> str:
     """An HTML table of ``df[columns]`` with headers from ``labels``.
 
@@ -101,6 +102,9 @@ def format_table(
         The suppression threshold, quoted in the footnote.
     caption : str, optional
         A ``<caption>`` (escaped).
+    public : sequence of str
+        Columns shown even in suppressed rows: public figures that rest on no
+        respondent, e.g. GUS population shares beside a hidden sample cell.
 
     Returns
     -------
@@ -139,7 +143,7 @@ def format_table(
         """(escaped cell text, whether it is missing but not suppressed)."""
         value = row[column]
         if numeric[column]:
-            if is_hidden:
+            if is_hidden and column not in public:
                 return f"–<sup>{_MARK}</sup>", False
             if is_missing(value):
                 return ".", True

@@ -383,6 +383,7 @@ class TownReport:
                 {"age": t("age"), "sex_label": t("sex"), "population_share": t("population"),
                  "sample_share": t("sample"), "weighted_share": t("weighted")},
                 percent=["population_share", "sample_share", "weighted_share"],
+                public=["population_share"],  # GUS figures: never hidden
             )
             + f"<h3>{t('weighting')}</h3><p>{method} "
             + t("weighting_figures", deff=self._num(w.kish_deff, 2),
