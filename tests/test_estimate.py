@@ -350,3 +350,15 @@ def test_deff_replace_matches_r(case):
     merged = cases.compare(cases.deff_replace(case, des), [f"{case}/deff-replace"])
     assert len(merged) == 7  # every R row (compare() checks they all have a partner)
     check(merged)
+
+
+@pytest.mark.parametrize(
+    "case", ["srs", "strat", "clus1", "clus2", "clus2w", "clus1/rake", "clus1/calibrate"]
+)
+def test_variances_match_r(case):
+    # svyvar(~api00, des); svyvar(~api99na, des, na.rm = TRUE); svyvar(~api00 + enroll, des,
+    # na.rm = TRUE) (the matrix); svyby(~api00, ~stype, des, svyvar); svyby(~api99na, ...)
+    des = designs()[case] if "/" not in case else _weighted(case)
+    merged = cases.compare(cases.variances(case, des), [f"{case}/var"])
+    assert len(merged) == 12  # 1 + 1 + 4 + 3 + 3
+    check(merged)

@@ -26,6 +26,7 @@ __all__ = [
     "lonely_domains",
     "population",
     "standard",
+    "variances",
     "with_responses",
 ]
 
@@ -243,6 +244,19 @@ def deff_replace(case: str, des: Design) -> pd.DataFrame:
         _rows(case, "total", des.total("enroll", deff="replace"), []),
         _rows(case, "ratio", des.ratio("api.stu", "enroll", deff="replace"), []),
         _rows(case, "mean", des.mean("api00", by="stype", deff="replace"), ["stype"]),
+    ]
+    return pd.concat(rows, ignore_index=True)
+
+
+def variances(case: str, des: Design) -> pd.DataFrame:
+    """R's ``var_rows()``: ``svyvar`` overall, as a matrix and in domains."""
+    case = f"{case}/var"
+    rows = [
+        _rows(case, "var", des.var("api00"), []),
+        _rows(case, "var", des.var("api99na"), []),
+        _rows(case, "var", des.var(["api00", "enroll"], covariance=True), []),
+        _rows(case, "var", des.var("api00", by="stype"), ["stype"]),
+        _rows(case, "var", des.var("api99na", by="stype"), ["stype"]),
     ]
     return pd.concat(rows, ignore_index=True)
 

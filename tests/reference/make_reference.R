@@ -419,6 +419,31 @@ for (case in c("srs", "strat", "clus1", "clus2", "clus2w"))
 deff_replace("clus1/rake", rake(clus1, list(~stype, ~sch.wide), list(pop.types, pop.schwide),
                                 control = tight))
 
+# Population variances (issue #12), case "<case>/var", statistic "var":
+#   svyvar(~api00, des); svyvar(~api99na, des, na.rm = TRUE) (R's n/(n-1) counts the rows
+#   missing api99na too); svyvar(~api00 + enroll, des, na.rm = TRUE): the matrix, variable =
+#   row, level = column, SE from attr(, "var"), CI estimate -/+ qnorm(0.975) SE (confint()
+#   does not handle the matrix); svyby(~api00, ~stype, des, svyvar);
+#   svyby(~api99na, ~stype, des, svyvar, na.rm = TRUE); confint() of the others
+var_rows <- function(case, des) {
+  case <- paste0(case, "/var")
+  stat(case, "var", svyvar(~api00, des))
+  stat(case, "var", svyvar(~api99na, des, na.rm = TRUE))
+  v <- svyvar(~api00 + enroll, des, na.rm = TRUE)
+  se <- sqrt(diag(attr(v, "var")))
+  est <- as.vector(v)
+  add(case, "var", rep(rownames(v), 2), est, se,
+      cbind(est - qnorm(0.975) * se, est + qnorm(0.975) * se),
+      level = rep(colnames(v), each = 2))
+  by_stat(case, "var", "api00", svyby(~api00, ~stype, des, svyvar), "stype")
+  by_stat(case, "var", "api99na", svyby(~api99na, ~stype, des, svyvar, na.rm = TRUE), "stype")
+}
+for (case in c("srs", "strat", "clus1", "clus2", "clus2w"))
+  var_rows(case, get(case))
+var_rows("clus1/rake", rake(clus1, list(~stype, ~sch.wide), list(pop.types, pop.schwide),
+                            control = tight))
+var_rows("clus1/calibrate", calibrate(clus1, ~stype + api99, pop.greg))
+
 # ---------------------------------------------------------------- demo towns
 # Written by tests/reference/export_demo.py (our readers, cleaning and item scoring):
 # data/demo_<town>.csv and data/demo_<town>_margins.csv (age_band x sex population).
