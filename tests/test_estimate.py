@@ -362,3 +362,31 @@ def test_variances_match_r(case):
     merged = cases.compare(cases.variances(case, des), [f"{case}/var"])
     assert len(merged) == 12  # 1 + 1 + 4 + 3 + 3
     check(merged)
+
+
+@pytest.mark.parametrize(
+    "case", ["srs", "strat", "clus1", "clus2", "clus2w", "clus1/rake", "clus1/calibrate"]
+)
+def test_covariances_and_contrasts_match_r(case):
+    # vcov(svymean(~api00 + api99, des)) and svycontrast(<it>, list(diff, avg));
+    # svycontrast(svytotal(~api.stu + enroll, des, na.rm = TRUE), ...); vcov() and
+    # svycontrast() of svyby(~api00, ~stype, des, svymean, covmat = TRUE) (svyglm(api00 ~ 0 +
+    # stype) on calibrated designs), of svyglm(api00 ~ enroll + meals + stype), and on
+    # uncalibrated designs of svyby(~api00 + api99, ~stype, ...) and svyby(~api.stu, ~stype,
+    # des, svyratio, denominator = ~enroll, covmat = TRUE)
+    des = designs()[case] if "/" not in case else _weighted(case)
+    merged = cases.compare(cases.contrasts(case, des), [f"{case}/contrast"])
+    assert len(merged) == (4 + 2 + 1 + 9 + 3 + 1) + (0 if des.calibrated else 36 + 1 + 9 + 1)
+    check(merged)
+
+
+def test_estimates_covariance_diagonal_is_the_squared_se():
+    des = designs()["clus2"]
+    est = des.estimates(["api00", "enroll"], by="stype")
+    table = des.mean(["api00", "enroll"], by="stype")
+    np.testing.assert_allclose(np.diag(est.cov), table["se"] ** 2, rtol=1e-12)
+    assert est.labels == [f"{d}:{v}" for v in ("api00", "enroll") for d in "EHM"]
+    with pytest.raises(EstimationError, match="no estimate 'X:api00'"):
+        est.contrast({"X:api00": 1})
+    with pytest.raises(EstimationError, match="has 2 coefficients but there are 6"):
+        est.contrast([1, -1])

@@ -37,6 +37,7 @@ from scipy import sparse, stats
 
 from .. import weight as weighting
 from .compare import DomainComparison, compare_domains
+from .contrast import Contrasts, Estimates
 from .intervals import ProportionCI, normal_interval, proportion_interval, t_interval
 from .models import Family, GlmFit, irls
 from .quantile import SortedDomains, math_rule
@@ -340,11 +341,14 @@ class Design:
         na_rm: NaRm,
         kind: Literal["mean", "total", "ratio"],
         deff: Deff,
+        influence: bool = False,
     ) -> dict[str, np.ndarray]:
         """Estimates, SEs and deffs for every (variable, domain) at once: D x J arrays.
 
         The general path: influence values row by row (n x J, sparse with
-        domains), which calibration steps and design effects need.
+        domains), which calibration steps and design effects need. With
+        ``influence`` also ``"z"``, the influence values (n x J*D, column
+        ``j * D + d``), and ``"subset"``, the rows behind each column.
         """
         n, j = num.shape
         valid = ~np.isnan(num)
@@ -439,6 +443,8 @@ class Design:
             incomplete = (indicator @ (~valid).astype(float)) > 0
             for key in ("estimate", "se", "deff"):
                 out[key] = np.where(incomplete, np.nan, out[key])
+        if influence:
+            out["z"], out["subset"] = z, subset
         return out
 
     def _fast_kernel(
@@ -970,6 +976,147 @@ class Design:
         labels = [names[j] for j, _ in pairs]
         levels = [names[k] for _, k in pairs] if covariance else [None] * len(pairs)
         return self._frame(stats_, keys, labels, levels, lo, hi)
+
+    def estimates(
+        self,
+        variables: Names,
+        kind: Literal["mean", "total", "ratio"] = "mean",
+        by: Names | None = None,
+        denominator: Names | None = None,
+        na_rm: NaRm = True,
+        level: float = 0.95,
+    ) -> Estimates:
+        """Means, totals or ratios with their joint covariance matrix, for contrasts.
+
+        Parameters
+        ----------
+        variables : str or list of str
+            Numeric columns (the numerators of a ratio).
+        kind : {"mean", "total", "ratio"}
+            What to estimate, as :meth:`mean`, :meth:`total` or :meth:`ratio`.
+        by : str or list of str, optional
+            Domain columns: the covariance is across domains too (R's
+            ``svyby(..., covmat = TRUE)``).
+        denominator : str or list of str, optional
+            For ``kind="ratio"``: the denominators (every pair, as :meth:`ratio`).
+        na_rm, level
+            As in :meth:`mean`.
+
+        Returns
+        -------
+        Estimates
+            ``table`` (the frame of :meth:`mean` with a ``label`` column) and
+            ``cov``; ``Estimates.contrast()`` gives linear combinations.
+
+        Notes
+        -----
+        The covariance is that of the totals of the influence values (every
+        stage, fpc and calibration step, as R's ``vcov()``); its diagonal is the
+        squared SE of :meth:`mean`. With domains the whole design counts, as
+        in R's ``svyby(..., covmat = TRUE)``; a lonely PSU is then judged on the
+        whole design, not on each domain's strata.
+
+        Examples
+        --------
+        >>> df = pd.DataFrame({"y": [1.0, 2, 3, 4, 6, 8], "g": list("aabbcc")})
+        >>> est = Design(df).estimates("y", by="g")
+        >>> est.labels
+        ['a', 'b', 'c']
+        >>> est.contrast({"c-a": {"c": 1, "a": -1}})["estimate"].tolist()
+        [5.5]
+        >>> # R: b <- svyby(~y, ~g, des, svymean, covmat = TRUE)
+        >>> # R: svycontrast(b, list(`c-a` = c(c = 1, a = -1)))
+        """
+        if kind not in ("mean", "total", "ratio"):
+            raise EstimationError(
+                pl=f"Nieznany rodzaj kind={kind!r}; dozwolone: 'mean', 'total', 'ratio'.",
+                en=f"Unknown kind={kind!r}; choose 'mean', 'total' or 'ratio'.",
+                value=kind,
+            )
+        nums = _as_list(variables)
+        if kind == "ratio":
+            if denominator is None:
+                raise EstimationError(
+                    pl="Dla ilorazu podaj mianownik (denominator=).",
+                    en="A ratio needs a denominator (denominator=).",
+                )
+            pairs = [(a, b) for b in _as_list(denominator) for a in nums]
+            nums, dens = [a for a, _ in pairs], [b for _, b in pairs]
+            names = [f"{a}/{b}" for a, b in pairs]
+        else:
+            dens, names = None, nums
+        if na_rm not in (True, False, "each"):
+            return self.mean(nums, na_rm=na_rm)  # raises the na_rm error
+        codes, keys = self._domains(by)
+        n_domains = len(keys)
+        num = self._numeric(nums)
+        den = self._numeric(dens) if dens is not None else None
+        out = self._ratio_kernel(num, den, codes, n_domains, na_rm, kind, False, influence=True)
+        z = out["z"].toarray() if sparse.issparse(out["z"]) else np.asarray(out["z"])
+        rows = None
+        if self._subsets_matter and n_domains == 1:
+            rows = np.asarray(out["subset"]).any(axis=1)  # R: the complete cases' design
+        cov = linearised_variance(
+            z, self._stages, self._has_fpc, self._lonely, self._steps, full=True, rows=rows
+        )
+        flat = out["estimate"].T.reshape(-1)
+        cov = np.where(np.isnan(flat)[:, None] | np.isnan(flat)[None, :], np.nan, cov)
+        lo, hi = normal_interval(out["estimate"], out["se"], level)
+        table = self._frame(out, keys, names, [None] * len(names), lo, hi)
+        if by is None:
+            labels = list(table["variable"])
+        else:
+            domain = [
+                ".".join(str(v) for v in values)
+                for values in table[_as_list(by)].itertuples(index=False)
+            ]
+            labels = (
+                domain
+                if len(names) == 1
+                else [f"{d}:{v}" for d, v in zip(domain, table["variable"], strict=True)]
+            )
+        table.insert(0, "label", labels)
+        return Estimates(table, pd.DataFrame(cov, index=labels, columns=labels))
+
+    def contrast(
+        self,
+        contrasts: Contrasts,
+        variables: Names,
+        kind: Literal["mean", "total", "ratio"] = "mean",
+        by: Names | None = None,
+        denominator: Names | None = None,
+        na_rm: NaRm = True,
+        conf_level: float = 0.95,
+    ) -> pd.DataFrame:
+        """Linear combinations of means, totals or ratios, as R's ``svycontrast``.
+
+        :meth:`estimates` followed by :meth:`Estimates.contrast`.
+
+        Parameters
+        ----------
+        contrasts : sequence, mapping of label -> coefficient, or mapping of name -> either
+            One contrast or several by name, see :func:`~diagnosis.estimate.contrast`;
+            labels as in :meth:`estimates` (the variable, or the domain).
+        variables, kind, by, denominator, na_rm
+            As in :meth:`estimates`.
+        conf_level : float
+            Confidence level of the normal interval (R's ``confint()``).
+
+        Returns
+        -------
+        DataFrame
+            ``contrast, estimate, se, ci_low, ci_high``.
+
+        Examples
+        --------
+        >>> df = pd.DataFrame({"a": [1.0, 2, 3, 5], "b": [2.0, 2, 4, 4]})
+        >>> Design(df).contrast({"a-b": [1, -1]}, ["a", "b"])[["contrast", "estimate"]]
+          contrast  estimate
+        0      a-b     -0.25
+        >>> # R: svycontrast(svymean(~a + b, des), list(`a-b` = c(1, -1)))
+        """
+        est = self.estimates(variables, kind, by, denominator, na_rm)
+        return est.contrast(contrasts, conf_level)
 
     def quantile(
         self,

@@ -17,6 +17,8 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit
 
+from .contrast import Contrasts, contrast
+
 __all__ = ["Family", "GlmFit", "irls"]
 
 Family = Literal["gaussian", "quasibinomial"]
@@ -36,6 +38,29 @@ class GlmFit:
 
     table: pd.DataFrame = field(repr=False)
     cov: pd.DataFrame = field(repr=False)
+
+    def contrast(self, contrasts: Contrasts, conf_level: float = 0.95) -> pd.DataFrame:
+        """Linear combinations of the coefficients (R's ``svycontrast(<svyglm>, ...)``).
+
+        ``contrasts`` as in :func:`~diagnosis.estimate.contrast`, by position
+        or by term (patsy's names, e.g. ``"C(g)[T.b]"``); the interval is
+        normal, as R's ``confint(svycontrast(...))``.
+
+        Examples
+        --------
+        >>> table = pd.DataFrame({"variable": ["Intercept", "x"], "estimate": [1.0, 2.0]})
+        >>> cov = pd.DataFrame([[0.25, 0.0], [0.0, 1.0]])
+        >>> GlmFit(table, cov).contrast({"x": 1, "Intercept": 1})["estimate"].tolist()
+        [3.0]
+        >>> # R: svycontrast(svyglm(y ~ x, des), c(`(Intercept)` = 1, x = 1))
+        """
+        return contrast(
+            self.table["estimate"].to_numpy(),
+            self.cov.to_numpy(),
+            contrasts,
+            [str(v) for v in self.table["variable"]],
+            conf_level,
+        )
 
 
 def irls(

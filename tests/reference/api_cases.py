@@ -20,6 +20,7 @@ __all__ = [
     "api",
     "calibrated",
     "compare",
+    "contrasts",
     "deff_replace",
     "factor_means",
     "glm_responses",
@@ -258,6 +259,48 @@ def variances(case: str, des: Design) -> pd.DataFrame:
         _rows(case, "var", des.var("api00", by="stype"), ["stype"]),
         _rows(case, "var", des.var("api99na", by="stype"), ["stype"]),
     ]
+    return pd.concat(rows, ignore_index=True)
+
+
+def contrasts(case: str, des: Design) -> pd.DataFrame:
+    """R's ``con_rows()``: covariance matrices of estimates and ``svycontrast``."""
+    case = f"{case}/contrast"
+    rows = []
+
+    def cov(what: str, est) -> None:
+        labels = est.labels
+        frame = pd.DataFrame(
+            {
+                "variable": labels * len(labels),
+                "level": np.repeat(labels, len(labels)),
+                "estimate": est.cov.to_numpy().T.reshape(-1),
+            }
+        ).assign(se=np.nan, ci_low=np.nan, ci_high=np.nan, deff=np.nan)
+        rows.append(_rows(case, f"cov:{what}", frame, []))
+
+    def con(what: str, table: pd.DataFrame) -> None:
+        frame = table.rename(columns={"contrast": "variable"}).assign(level=np.nan, deff=np.nan)
+        rows.append(_rows(case, f"contrast:{what}", frame, []))
+
+    means = des.estimates(["api00", "api99"])
+    cov("mean", means)
+    con("mean", means.contrast({"diff": [1, -1], "avg": [0.5, 0.5]}))
+    con(
+        "total", des.contrast({"gap": {"api.stu": -1, "enroll": 1}}, ["api.stu", "enroll"], "total")
+    )
+    domains = des.estimates("api00", by="stype")
+    cov("domain", domains)
+    con("domain", domains.contrast({"EvH": [1, -1, 0], "EvM": [1, 0, -1], "mid": [-0.5, 1, -0.5]}))
+    fit = des.glm_fit("api00 ~ enroll + meals + C(stype)")
+    con("glm", fit.contrast({"HvM": {"C(stype)[T.H]": 1, "C(stype)[T.M]": -1}}))
+    if not des.calibrated:
+        two = des.estimates(["api00", "api99"], by="stype")
+        cov("domain2", two)
+        growth = {"E:api00": 1, "E:api99": -1, "H:api00": -1, "H:api99": 1}
+        con("domain2", two.contrast({"EvH": growth}))
+        ratios = des.estimates("api.stu", "ratio", by="stype", denominator="enroll")
+        cov("ratio", ratios)
+        con("ratio", ratios.contrast({"EvH": [1, -1, 0]}))
     return pd.concat(rows, ignore_index=True)
 
 

@@ -444,6 +444,69 @@ var_rows("clus1/rake", rake(clus1, list(~stype, ~sch.wide), list(pop.types, pop.
                             control = tight))
 var_rows("clus1/calibrate", calibrate(clus1, ~stype + api99, pop.greg))
 
+# Contrasts and covariance matrices (issue #12), case "<case>/contrast": the covariance of a
+# set of estimates (statistic "cov", variable = row, level = column, estimate = vcov entry)
+# and linear contrasts with SE and confint() (statistic "contrast:<what>", variable = name):
+#   m <- svymean(~api00 + api99, des); vcov(m);
+#   svycontrast(m, list(diff = c(1, -1), avg = c(0.5, 0.5)))                        "mean"
+#   svycontrast(svytotal(~api.stu + enroll, des, na.rm = TRUE),
+#               list(gap = c(api.stu = -1, enroll = 1)))                            "total"
+#   b <- svyby(~api00, ~stype, des, svymean, covmat = TRUE); vcov(b) (on a calibrated design
+#   svyby(covmat = TRUE) stops in survey 4.1.1, "number of items to replace", so there
+#   svyglm(api00 ~ 0 + stype, des), whose coefficients are the domain means with svyby's
+#   covariance); svycontrast(b, list(EvH = c(1, -1, 0), EvM = c(1, 0, -1),
+#   mid = c(-0.5, 1, -0.5)))                                                        "domain"
+#   svycontrast(svyglm(api00 ~ enroll + meals + stype, des), list(HvM = c(stypeH = 1,
+#   stypeM = -1)))                                                                  "glm"
+# and on the uncalibrated designs only:
+#   b2 <- svyby(~api00 + api99, ~stype, des, svymean, covmat = TRUE); vcov(b2) (labels
+#   "E:api00"); svycontrast(b2, list(EvH = c(`E:api00` = 1, `E:api99` = -1, `H:api00` = -1,
+#   `H:api99` = 1)))                                                           "domain2"
+#   r <- svyby(~api.stu, ~stype, subset(des, !is.na(api.stu / enroll)), svyratio,
+#              denominator = ~enroll, covmat = TRUE)  (svyby(covmat = TRUE, na.rm = TRUE)
+#   stops with the error above when values are missing: clus2);
+#   vcov(r); svycontrast(r, list(EvH = c(1, -1, 0)))                              "ratio"
+con_rows <- function(case, des) {
+  case <- paste0(case, "/contrast")
+  covrows <- function(what, v, labels = rownames(v)) {
+    add(case, paste0("cov:", what), rep(labels, ncol(v)), as.vector(v), NA,
+        matrix(NA, length(v), 2), level = rep(labels, each = nrow(v)))
+  }
+  con <- function(what, stat, cons) {  # one contrast comes back without its name
+    s <- svycontrast(stat, cons)
+    add(case, paste0("contrast:", what), names(cons), coef(s), SE(s), confint(s))
+  }
+  m <- svymean(~api00 + api99, des)
+  covrows("mean", vcov(m))
+  con("mean", m, list(diff = c(1, -1), avg = c(0.5, 0.5)))
+  con("total", svytotal(~api.stu + enroll, des, na.rm = TRUE),
+      list(gap = c(api.stu = -1, enroll = 1)))
+  if (is.null(des$postStrata)) {
+    b <- svyby(~api00, ~stype, des, svymean, covmat = TRUE)
+  } else {
+    b <- svyglm(api00 ~ 0 + stype, des)
+  }
+  covrows("domain", vcov(b), c("E", "H", "M"))
+  con("domain", b, list(EvH = c(1, -1, 0), EvM = c(1, 0, -1), mid = c(-0.5, 1, -0.5)))
+  g <- svyglm(api00 ~ enroll + meals + stype, des)
+  con("glm", g, list(HvM = c(stypeH = 1, stypeM = -1)))
+  if (is.null(des$postStrata)) {
+    b2 <- svyby(~api00 + api99, ~stype, des, svymean, covmat = TRUE)
+    covrows("domain2", vcov(b2))
+    con("domain2", b2, list(EvH = c(`E:api00` = 1, `E:api99` = -1, `H:api00` = -1,
+                                    `H:api99` = 1)))
+    r <- svyby(~api.stu, ~stype, subset(des, !is.na(api.stu / enroll)), svyratio,
+               denominator = ~enroll, covmat = TRUE)
+    covrows("ratio", vcov(r))
+    con("ratio", r, list(EvH = c(1, -1, 0)))
+  }
+}
+for (case in c("srs", "strat", "clus1", "clus2", "clus2w"))
+  con_rows(case, get(case))
+con_rows("clus1/rake", rake(clus1, list(~stype, ~sch.wide), list(pop.types, pop.schwide),
+                            control = tight))
+con_rows("clus1/calibrate", calibrate(clus1, ~stype + api99, pop.greg))
+
 # ---------------------------------------------------------------- demo towns
 # Written by tests/reference/export_demo.py (our readers, cleaning and item scoring):
 # data/demo_<town>.csv and data/demo_<town>_margins.csv (age_band x sex population).
