@@ -390,3 +390,42 @@ def test_estimates_covariance_diagonal_is_the_squared_se():
         est.contrast({"X:api00": 1})
     with pytest.raises(EstimationError, match="has 2 coefficients but there are 6"):
         est.contrast([1, -1])
+
+
+@pytest.mark.parametrize(
+    "case", ["srs", "strat", "clus1", "clus2", "clus2w", "clus1/rake", "clus1/calibrate"]
+)
+def test_subset_designs_match_r(case):
+    # e <- subset(des, stype == "E"): svyglm(api00 ~ ell + meals + mobility, e),
+    # svyglm(yes ~ ell + meals, e, family = quasibinomial()), svymean, svyvar, svyciprop(beta),
+    # svyquantile, svyby(~api00, ~sch.wide, e, svymean); svychisq(~sch.wide + comp.imp,
+    # subset(des, stype != "H"))
+    des = designs()[case] if "/" not in case else _weighted(case)
+    merged = cases.compare(cases.subsets(case, des), [f"{case}/subset"])
+    assert len(merged) == 4 + 3 + 2 + 1 + 1 + 2 + 2 + 2
+    check(merged)
+
+
+@pytest.mark.parametrize("option", ["fail", "average", "adjust"])
+def test_lonely_psu_in_subsets_matches_r(option):
+    # svymean(~y, subset(des, g == "x")), svyglm(y ~ x1, subset(des, g == "x")) and, but for
+    # "fail", the same on subset(des, g != "z"), which touches the lonely stratum
+    des = _lonely_design(option)
+    case = f"lonely-subset-{option}"
+    merged = cases.compare(cases.lonely_subsets(case, des), [case])
+    check(merged)
+    check_nan(merged)
+    if option == "fail":
+        with pytest.raises(EstimationError, match=r"Stratum \(c\) has only one PSU"):
+            des.subset(des.data["g"] != "z").glm("y ~ x1")
+
+
+def test_subset_equals_the_domain_and_checks_its_mask():
+    des = designs()["clus2"]
+    mask = des.data["stype"] == "M"
+    alone = des.subset(mask).mean(["api00", "enroll"])
+    domain = des.mean(["api00", "enroll"], by="stype").query("stype == 'M'")
+    np.testing.assert_allclose(alone["se"], domain["se"], rtol=1e-12)
+    assert des.subset(mask).degf == des.subset(mask.to_numpy()).degf
+    with pytest.raises(EstimationError, match="mask has 3 values"):
+        des.subset([True, False, True])

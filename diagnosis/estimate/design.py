@@ -219,6 +219,8 @@ class Design:
         self._has_fpc = bool(fpc_names)
         self._lonely: LonelyPSU = lonely_psu
         self._steps: tuple = ()
+        #: the rows an uncalibrated subset keeps (R drops the others); None: every row
+        self._mask: np.ndarray | None = None
         self._spec = {
             "weights": weights,
             "strata": strata,
@@ -277,6 +279,60 @@ class Design:
             rows=rows if self._subsets_matter else None,
         )
 
+    @property
+    def _n_rows(self) -> int:
+        """Rows of the design as R counts them (``nrow(design)``): a subset's own rows."""
+        return len(self._w) if self._mask is None else int(self._mask.sum())
+
+    def subset(self, mask: np.ndarray | pd.Series | Sequence[bool]) -> Design:
+        """The design restricted to some respondents, for domain models (R's ``subset``).
+
+        The variance still comes from the full design: the other respondents
+        get zero weight and every stratum keeps its number of sampled units,
+        so estimates and SEs are those of the domain (as ``by=`` gives them).
+        As in R, on an uncalibrated design the subset holds only the strata it
+        touches (lonely PSUs, degrees of freedom, ``nrow`` for ``ci="beta"``),
+        and a calibrated design keeps every row.
+
+        Parameters
+        ----------
+        mask : boolean array or Series
+            Which respondents to keep, one per row (a Series is aligned on the
+            data's index); missing values count as False, as R's ``subset``.
+
+        Returns
+        -------
+        Design
+            A new design; weighting it further is possible, but R calibrates
+            subsets differently and that is not checked against it.
+
+        Examples
+        --------
+        >>> df = pd.DataFrame({"y": [1.0, 3, 2, 5, 4, 6], "x": [0.0, 1, 1, 2, 2, 3]})
+        >>> df["g"] = list("aabbab")
+        >>> des = Design(df)
+        >>> des.subset(df["g"] == "a").glm("y ~ x")["estimate"].round(6).tolist()
+        [1.166667, 1.5]
+        >>> # R: svyglm(y ~ x, design = subset(svydesign(id = ~1, data = df), g == "a"))
+        """
+        if isinstance(mask, pd.Series):
+            keep = mask.reindex(self._data.index)
+            keep = keep.fillna(False).to_numpy(dtype=bool)
+        else:
+            raw = pd.Series(np.asarray(mask, dtype=object).ravel())
+            keep = raw.where(raw.notna(), False).to_numpy(dtype=bool)
+        if keep.shape != self._w.shape:
+            raise EstimationError(
+                pl=f"Maska podzbioru ma {keep.size} wartości, a danych jest {len(self._w)} "
+                "wierszy.",
+                en=f"The subset mask has {keep.size} values but the data has {len(self._w)} rows.",
+            )
+        new = copy.copy(self)
+        new._w = np.where(keep, self._w, 0.0)
+        if not self._steps:  # R drops the rows of an uncalibrated design
+            new._mask = keep if self._mask is None else keep & self._mask
+        return new
+
     def _derive(self, result: weighting.Weighting) -> Design:
         new = copy.copy(self)
         new._w = result.weights
@@ -315,7 +371,10 @@ class Design:
         names = _as_list(by)
         n = len(self._w)
         if not names:
-            return np.zeros(n, dtype=np.intp), pd.DataFrame(index=[0])
+            codes = np.zeros(n, dtype=np.intp)
+            if self._mask is not None:
+                codes[~self._mask] = -1  # rows a subset dropped
+            return codes, pd.DataFrame(index=[0])
         for name in names:
             if name not in self._data.columns:
                 raise EstimationError(
@@ -891,7 +950,7 @@ class Design:
         else:
             rows = np.bincount(codes[codes >= 0], minlength=len(keys)).astype(float)
             if by is None:
-                rows = np.array([float(len(self._w))])
+                rows = np.array([float(self._n_rows)])
         lo, hi = proportion_interval(
             stats["estimate"], stats["se"], df, ci, conf_level, rows[:, None]
         )
@@ -962,7 +1021,8 @@ class Design:
             means = sums / weights
             if na_rm is False:
                 means = np.where(np.isnan(sums), np.nan, means)
-            n_rows = np.bincount(codes[inside], minlength=n_domains).astype(float)
+            counted = inside & (self._w != 0)  # R: sum(weights(design) != 0)
+            n_rows = np.bincount(codes[counted], minlength=n_domains).astype(float)
             scale = (n_rows / (n_rows - 1))[dom]
         dev = x - means[dom]
         pairs = [(j, k) for k in range(len(names)) for j in range(len(names))]
@@ -1282,12 +1342,18 @@ class Design:
         rows, cols = codes
         nr, nc = len(levels[0]), len(levels[1])
         kept = (rows >= 0) & (cols >= 0)
+        if self._mask is not None:
+            kept &= self._mask
         w = np.where(kept, self._w, 0.0)
         cell = np.where(kept, rows + nr * cols, -1)
         indicators = (cell[:, None] == np.arange(nr * nc)).astype(float)
         first = self._stages[0]
 
         subset = kept if self._subsets_matter else None  # R: svymean(..., na.rm = TRUE)
+        nu = float(len(first.unit_stratum) - first.n_strata)
+        if self._mask is not None:  # R: the subset's own units and strata
+            in_subset = self._mask.astype(float)
+            nu = float(degrees_of_freedom(self._stages, in_subset, np.zeros_like(rows))[0])
 
         def covariance(z: np.ndarray) -> np.ndarray:
             return linearised_variance(
@@ -1300,8 +1366,8 @@ class Design:
             np.where(kept, cols, -1),
             w,
             covariance,
-            len(self._w),
-            float(len(first.unit_stratum) - first.n_strata),
+            self._n_rows,
+            nu,
         )
         total = w.sum()
         counts = w @ indicators
@@ -1417,6 +1483,8 @@ class Design:
         kept = np.zeros(len(self._w), dtype=bool)
         positions = self._data.index.get_indexer(x_frame.index)
         kept[positions] = True
+        if self._mask is not None:
+            kept &= self._mask
         n = len(self._w)
         x = np.zeros((n, x_frame.shape[1]))
         x[positions] = x_frame.to_numpy(dtype=float)

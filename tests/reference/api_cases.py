@@ -25,8 +25,10 @@ __all__ = [
     "factor_means",
     "glm_responses",
     "lonely_domains",
+    "lonely_subsets",
     "population",
     "standard",
+    "subsets",
     "variances",
     "with_responses",
 ]
@@ -301,6 +303,61 @@ def contrasts(case: str, des: Design) -> pd.DataFrame:
         ratios = des.estimates("api.stu", "ratio", by="stype", denominator="enroll")
         cov("ratio", ratios)
         con("ratio", ratios.contrast({"EvH": [1, -1, 0]}))
+    return pd.concat(rows, ignore_index=True)
+
+
+def _glm_rows(case: str, fit: pd.DataFrame, family: str, prefix: str = "") -> pd.DataFrame:
+    fit = fit.assign(variable=prefix + fit["variable"].map(_r_name), level=np.nan, deff=np.nan)
+    return _rows(case, f"glm:{family}", fit, [])
+
+
+def subsets(case: str, des: Design) -> pd.DataFrame:
+    """R's ``subset_rows()``: estimates on ``subset(des, stype == "E")`` (and ``!= "H"``)."""
+    case = f"{case}/subset"
+    d = des.data
+    e = des.subset(d["stype"] == "E")
+    quantile = e.quantile("api00", [0.25, 0.5])
+    quantile["level"] = quantile["level"].map(lambda p: f"{p:g}")
+    beta = e.proportion("sch.wide", level="Yes", ci="beta")
+    rows = [
+        _glm_rows(case, e.glm("api00 ~ ell + meals + mobility"), "gaussian"),
+        _glm_rows(case, e.glm("yes ~ ell + meals", family="quasibinomial"), "quasibinomial"),
+        _rows(case, "mean", e.mean(["api00", "enroll"]), []),
+        _rows(case, "var", e.var("api00"), []),
+        _rows(case, "proportion:beta", beta, []),
+        _rows(case, "quantile", quantile, []),
+        _rows(case, "mean", e.mean("api00", by="sch.wide"), ["sch.wide"]),
+    ]
+    tab = des.subset(d["stype"] != "H").crosstab("sch.wide", "comp.imp")
+    for test in tab.tests.itertuples():
+        if test.statistic == "adjWald":
+            continue
+        frame = pd.DataFrame(
+            {
+                "variable": ["sch.wide~comp.imp"],
+                "level": [np.nan],
+                "estimate": [test.value],
+                "se": [test.p_value],
+                "ci_low": [test.ndf],
+                "ci_high": [test.ddf],
+                "deff": [np.nan],
+            }
+        )
+        rows.append(_rows(case, f"chisq:{test.statistic}", frame, []))
+    return pd.concat(rows, ignore_index=True)
+
+
+def lonely_subsets(case: str, des: Design) -> pd.DataFrame:
+    """R's lonely-subset cases: ``subset(des, g == "x")`` and, unless ``fails``,
+    ``subset(des, g != "z")`` of the lonely_domains design."""
+    rows = []
+    keeps = {"x": des.data["g"] == "x", "not-z": des.data["g"] != "z"}
+    for keep, mask in keeps.items():
+        if des._lonely == "fail" and keep == "not-z":
+            continue
+        sub = des.subset(mask)
+        rows.append(_rows(case, "mean", sub.mean("y"), []).assign(domain=keep))
+        rows.append(_glm_rows(case, sub.glm("y ~ x1"), "gaussian", f"{keep}~"))
     return pd.concat(rows, ignore_index=True)
 
 

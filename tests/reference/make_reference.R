@@ -507,6 +507,64 @@ con_rows("clus1/rake", rake(clus1, list(~stype, ~sch.wide), list(pop.types, pop.
                             control = tight))
 con_rows("clus1/calibrate", calibrate(clus1, ~stype + api99, pop.greg))
 
+# Subsets that keep the design (issue #12), case "<case>/subset": with e <- subset(des,
+# stype == "E") (an uncalibrated design drops the other rows but keeps each stratum's n_h;
+# a calibrated one keeps them with zero weight):
+#   svyglm(api00 ~ ell + meals + mobility, e); svyglm(yes ~ ell + meals, e,
+#   family = quasibinomial(), control = glm.control(epsilon = 1e-14, maxit = 100));
+#   svymean(~api00 + enroll, e, na.rm = TRUE); svyvar(~api00, e);
+#   svyciprop(~I(sch.wide == "Yes"), e, method = "beta") (nrow(e) and degf(e) count);
+#   svyquantile(~api00, e, c(0.25, 0.5), ci = TRUE); svyby(~api00, ~sch.wide, e, svymean)
+#   and with s <- subset(des, stype != "H"): svychisq(~sch.wide + comp.imp, s) (F, "Chisq")
+subset_rows <- function(case, des) {
+  case <- paste0(case, "/subset")
+  e <- subset(des, stype == "E")
+  m <- svyglm(api00 ~ ell + meals + mobility, e)
+  add(case, "glm:gaussian", names(coef(m)), coef(m), SE(m), confint(m))
+  m <- svyglm(yes ~ ell + meals, e, family = quasibinomial(),
+              control = glm.control(epsilon = 1e-14, maxit = 100))
+  add(case, "glm:quasibinomial", names(coef(m)), coef(m), SE(m), confint(m))
+  stat(case, "mean", svymean(~api00 + enroll, e, na.rm = TRUE))
+  stat(case, "var", svyvar(~api00, e))
+  p <- svyciprop(~I(sch.wide == "Yes"), e, method = "beta")
+  add(case, "proportion:beta", "sch.wide", coef(p), SE(p), matrix(attr(p, "ci"), nrow = 1),
+      level = "Yes")
+  q <- svyquantile(~api00, e, c(0.25, 0.5), ci = TRUE)
+  add(case, "quantile", "api00", q$api00[, 1], q$api00[, 4], q$api00[, 2:3, drop = FALSE],
+      level = rownames(q$api00))
+  by_stat(case, "mean", "api00", svyby(~api00, ~sch.wide, e, svymean), "sch.wide")
+  s <- subset(des, stype != "H")
+  for (st in c("F", "Chisq")) {
+    x <- svychisq(~sch.wide + comp.imp, s, statistic = st)
+    par <- if (st == "Chisq") c(x$parameter, NA) else x$parameter
+    add(case, paste0("chisq:", st), "sch.wide~comp.imp", x$statistic, x$p.value,
+        matrix(par, nrow = 1))
+  }
+}
+for (case in c("srs", "strat", "clus1", "clus2", "clus2w"))
+  subset_rows(case, get(case))
+subset_rows("clus1/rake", rake(clus1, list(~stype, ~sch.wide), list(pop.types, pop.schwide),
+                               control = tight))
+subset_rows("clus1/calibrate", calibrate(clus1, ~stype + api99, pop.greg))
+# and a lonely PSU, case "lonely-subset-<option>": x <- subset(des, g == "x") of the
+# lonely_domains design (g == "x" does not touch the lonely stratum c, so "fail" works):
+#   svymean(~y, x); svyglm(y ~ x1, x) (domain / prefix "x"); and for "average" and "adjust"
+#   the same on subset(des, g != "z"), which touches c (domain / prefix "not-z")
+for (o in c("fail", "average", "adjust")) {
+  options(survey.lonely.psu = o)
+  case <- paste0("lonely-subset-", o)
+  des <- svydesign(id = ~psu, strata = ~st, weights = ~w, data = lonely_domains)
+  for (keep in c("x", "not-z")) {
+    if (o == "fail" && keep == "not-z") next
+    s <- if (keep == "x") subset(des, g == "x") else subset(des, g != "z")
+    y <- svymean(~y, s)
+    add(case, "mean", "y", coef(y), SE(y), confint(y), domain = keep)
+    m <- svyglm(y ~ x1, s)
+    add(case, "glm:gaussian", paste0(keep, "~", names(coef(m))), coef(m), SE(m), confint(m))
+  }
+}
+options(survey.lonely.psu = "fail")
+
 # ---------------------------------------------------------------- demo towns
 # Written by tests/reference/export_demo.py (our readers, cleaning and item scoring):
 # data/demo_<town>.csv and data/demo_<town>_margins.csv (age_band x sex population).
