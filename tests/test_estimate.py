@@ -429,3 +429,25 @@ def test_subset_equals_the_domain_and_checks_its_mask():
     assert des.subset(mask).degf == des.subset(mask.to_numpy()).degf
     with pytest.raises(EstimationError, match="mask has 3 values"):
         des.subset([True, False, True])
+
+
+@pytest.mark.parametrize(
+    "case", ["srs", "strat", "clus1", "clus2", "clus2w", "clus1/rake", "clus1/calibrate"]
+)
+def test_glm_families_match_r(case):
+    # svyglm(enroll ~ meals + ell + stype, des, family = poisson() / quasipoisson()) and
+    # svyglm(yes ~ meals + stype, des, family = binomial()): coefficients, SEs, confint
+    des = designs()[case] if "/" not in case else _weighted(case)
+    merged = cases.compare(cases.families(case, des), [f"{case}/glm-family"])
+    assert len(merged) == 5 + 5 + 4
+    check(merged)
+
+
+def test_glm_refuses_a_response_outside_the_family():
+    des = designs()["srs"]
+    with pytest.raises(EstimationError, match="must lie in \\[0, 1\\]"):
+        des.glm("enroll ~ meals", family="binomial")
+    with pytest.raises(EstimationError, match="cannot be negative"):
+        des.glm("I(-enroll) ~ meals", family="poisson")
+    with pytest.raises(EstimationError, match="Unknown family"):
+        des.glm("enroll ~ meals", family="gamma")

@@ -39,7 +39,7 @@ from .. import weight as weighting
 from .compare import DomainComparison, compare_domains
 from .contrast import Contrasts, Estimates
 from .intervals import ProportionCI, normal_interval, proportion_interval, t_interval
-from .models import Family, GlmFit, irls
+from .models import FAMILIES, Family, GlmFit, irls
 from .quantile import SortedDomains, math_rule
 from .tables import Crosstab, association_tests
 from .taylor import (
@@ -115,6 +115,23 @@ def _response(y_frame: pd.DataFrame, formula: str) -> np.ndarray:
         "that it is clear which probability the model describes.",
         value=name,
     )
+
+
+def _check_response(y: np.ndarray, family: Family, formula: str) -> None:
+    """Refuse a response outside the family's range (R's ``glm`` stops too)."""
+    name = formula.split("~")[0].strip()
+    if family in ("binomial", "quasibinomial") and ((y < 0) | (y > 1)).any():
+        raise EstimationError(
+            pl=f"Zmienna objaśniana {name!r} rodziny {family} musi leżeć w [0, 1].",
+            en=f"The response {name!r} of family {family} must lie in [0, 1].",
+            value=name,
+        )
+    if family in ("poisson", "quasipoisson") and (y < 0).any():
+        raise EstimationError(
+            pl=f"Zmienna objaśniana {name!r} rodziny {family} nie może być ujemna.",
+            en=f"The response {name!r} of family {family} cannot be negative.",
+            value=name,
+        )
 
 
 class Design:
@@ -1411,8 +1428,12 @@ class Design:
             numeric, boolean (``True`` is 1) or has two categories (the second
             of the sorted levels is 1, as R's factor response); one with more
             categories raises :class:`EstimationError`.
-        family : {"gaussian", "quasibinomial"}
-            Identity or logit link.
+        family : {"gaussian", "quasibinomial", "binomial", "poisson", "quasipoisson"}
+            Identity, logit (``"binomial"`` gives the coefficients and SEs of
+            ``"quasibinomial"``, as R's ``svyglm`` does after warning about
+            non-integer successes; the response must lie in [0, 1]) or log
+            link (``"poisson"`` and ``"quasipoisson"`` agree too; the response
+            must not be negative).
         conf_level : float
             Confidence level.
 
@@ -1438,6 +1459,10 @@ class Design:
         >>> Design(df).glm("ok ~ x", family="quasibinomial")["estimate"].round(6).tolist()
         [-0.56571, 0.91984]
         >>> # R: svyglm(factor(ok) ~ x, des, family = quasibinomial())
+        >>> df["count"] = [0.0, 2, 1, 4, 3, 9]
+        >>> Design(df).glm("count ~ x", family="poisson")["estimate"].round(6).tolist()
+        [-0.812052, 1.015414]
+        >>> # R: svyglm(count ~ x, des, family = poisson())
         """
         return self.glm_fit(formula, family, conf_level).table
 
@@ -1464,10 +1489,10 @@ class Design:
         """
         import patsy  # statsmodels' formula engine
 
-        if family not in ("gaussian", "quasibinomial"):
+        if family not in FAMILIES:
             raise EstimationError(
-                pl=f"Nieznana rodzina family={family!r}; dozwolone: 'gaussian', 'quasibinomial'.",
-                en=f"Unknown family={family!r}; choose 'gaussian' or 'quasibinomial'.",
+                pl=f"Nieznana rodzina family={family!r}; dozwolone: {', '.join(FAMILIES)}.",
+                en=f"Unknown family={family!r}; choose one of {', '.join(FAMILIES)}.",
                 value=family,
             )
         try:
@@ -1490,6 +1515,7 @@ class Design:
         x[positions] = x_frame.to_numpy(dtype=float)
         y = np.zeros(n)
         y[positions] = _response(y_frame, formula)
+        _check_response(y[kept], family, formula)
         w = np.where(kept, self._w, 0.0)
         scaled = w / w[kept].mean()  # as R: weights / mean(weights)
         beta, mu, working = irls(x, y, scaled, family)

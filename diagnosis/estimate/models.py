@@ -19,9 +19,11 @@ from scipy.special import expit
 
 from .contrast import Contrasts, contrast
 
-__all__ = ["Family", "GlmFit", "irls"]
+__all__ = ["FAMILIES", "Family", "GlmFit", "irls"]
 
-Family = Literal["gaussian", "quasibinomial"]
+Family = Literal["gaussian", "quasibinomial", "binomial", "poisson", "quasipoisson"]
+#: every family, with its canonical link: identity, logit (binomial) or log (poisson)
+FAMILIES = ("gaussian", "quasibinomial", "binomial", "poisson", "quasipoisson")
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,11 @@ def irls(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Weighted IRLS for the canonical links of ``family``.
 
+    ``"binomial"`` and ``"quasibinomial"`` (logit link, variance
+    :math:`\\mu(1-\\mu)`) give the same coefficients, as do ``"poisson"`` and
+    ``"quasipoisson"`` (log link, variance :math:`\\mu`): with survey weights
+    the sandwich covariance does not use the dispersion, as R's ``svyglm``.
+
     Returns
     -------
     beta : ndarray
@@ -83,17 +90,32 @@ def irls(
     >>> irls(x, np.array([1.0, 3, 5, 7]), np.ones(4), "gaussian")[0].round(12)
     array([1., 2.])
     >>> # R: glm(y ~ x, family = gaussian())
+    >>> irls(x, np.array([1.0, 2, 4, 8]), np.ones(4), "poisson")[0].round(6) + 0.0
+    array([0.      , 0.693147])
+    >>> # R: glm(y ~ x, family = poisson())
     """
     if family == "gaussian":
         sw = np.sqrt(w)
         beta = np.linalg.lstsq(x * sw[:, None], y * sw, rcond=None)[0]
         return beta, x @ beta, w
-    p = np.clip((w @ y) / w.sum(), 1e-6, 1 - 1e-6)
-    eta = np.full(len(y), np.log(p / (1 - p)))
+    log_link = family in ("poisson", "quasipoisson")
+
+    def mean_and_variance(eta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        if log_link:
+            mu = np.exp(eta)
+            return mu, mu
+        mu = expit(eta)
+        return mu, mu * (1 - mu)
+
+    average = (w @ y) / w.sum()
+    if log_link:
+        eta = np.full(len(y), np.log(max(average, 1e-6)))
+    else:
+        p = np.clip(average, 1e-6, 1 - 1e-6)
+        eta = np.full(len(y), np.log(p / (1 - p)))
     beta = np.zeros(x.shape[1])
     for _ in range(100):
-        mu = expit(eta)
-        var = mu * (1 - mu)
+        mu, var = mean_and_variance(eta)
         working = w * var
         z = eta + (y - mu) / np.where(var > 0, var, 1.0)
         sw = np.sqrt(working)
@@ -103,5 +125,5 @@ def irls(
         beta = new
         if done:
             break
-    mu = expit(eta)
-    return beta, mu, w * mu * (1 - mu)
+    mu, var = mean_and_variance(eta)
+    return beta, mu, w * var

@@ -23,6 +23,7 @@ __all__ = [
     "contrasts",
     "deff_replace",
     "factor_means",
+    "families",
     "glm_responses",
     "lonely_domains",
     "lonely_subsets",
@@ -358,6 +359,17 @@ def lonely_subsets(case: str, des: Design) -> pd.DataFrame:
         sub = des.subset(mask)
         rows.append(_rows(case, "mean", sub.mean("y"), []).assign(domain=keep))
         rows.append(_glm_rows(case, sub.glm("y ~ x1"), "gaussian", f"{keep}~"))
+    return pd.concat(rows, ignore_index=True)
+
+
+def families(case: str, des: Design) -> pd.DataFrame:
+    """R's ``family_rows()``: svyglm with poisson, quasipoisson and binomial families."""
+    case = f"{case}/glm-family"
+    rows = [
+        _glm_rows(case, des.glm("enroll ~ meals + ell + C(stype)", family=family), family)
+        for family in ("poisson", "quasipoisson")
+    ]
+    rows.append(_glm_rows(case, des.glm("yes ~ meals + C(stype)", family="binomial"), "binomial"))
     return pd.concat(rows, ignore_index=True)
 
 

@@ -565,6 +565,37 @@ for (o in c("fail", "average", "adjust")) {
 }
 options(survey.lonely.psu = "fail")
 
+# GLM families (issue #12), case "<case>/glm-family": coef, SE and confint() of
+#   svyglm(enroll ~ meals + ell + stype, des, family = poisson())              "glm:poisson"
+#   svyglm(enroll ~ meals + ell + stype, des, family = quasipoisson())    "glm:quasipoisson"
+#   svyglm(yes ~ meals + stype, des, family = binomial())                     "glm:binomial"
+# each with control = glm.control(epsilon = 1e-14, maxit = 100); binomial warns about
+# non-integer successes (survey weights) and gives quasibinomial's numbers, as the R calls
+# below check; na.omit drops clus2's schools without enroll
+family_rows <- function(case, des) {
+  case <- paste0(case, "/glm-family")
+  p <- svyglm(enroll ~ meals + ell + stype, des, family = poisson(),
+              control = glm.control(epsilon = 1e-14, maxit = 100))
+  q <- svyglm(enroll ~ meals + ell + stype, des, family = quasipoisson(),
+              control = glm.control(epsilon = 1e-14, maxit = 100))
+  b <- suppressWarnings(svyglm(yes ~ meals + stype, des, family = binomial(),
+                               control = glm.control(epsilon = 1e-14, maxit = 100)))
+  qb <- svyglm(yes ~ meals + stype, des, family = quasibinomial(),
+               control = glm.control(epsilon = 1e-14, maxit = 100))
+  stopifnot(isTRUE(all.equal(coef(p), coef(q), tolerance = 1e-10)),
+            isTRUE(all.equal(SE(p), SE(q), tolerance = 1e-10)),
+            isTRUE(all.equal(coef(b), coef(qb), tolerance = 1e-10)),
+            isTRUE(all.equal(SE(b), SE(qb), tolerance = 1e-10)))
+  for (m in list(list("poisson", p), list("quasipoisson", q), list("binomial", b)))
+    add(case, paste0("glm:", m[[1]]), names(coef(m[[2]])), coef(m[[2]]), SE(m[[2]]),
+        confint(m[[2]]))
+}
+for (case in c("srs", "strat", "clus1", "clus2", "clus2w"))
+  family_rows(case, get(case))
+family_rows("clus1/rake", rake(clus1, list(~stype, ~sch.wide), list(pop.types, pop.schwide),
+                               control = tight))
+family_rows("clus1/calibrate", calibrate(clus1, ~stype + api99, pop.greg))
+
 # ---------------------------------------------------------------- demo towns
 # Written by tests/reference/export_demo.py (our readers, cleaning and item scoring):
 # data/demo_<town>.csv and data/demo_<town>_margins.csv (age_band x sex population).
