@@ -451,3 +451,26 @@ def test_glm_refuses_a_response_outside_the_family():
         des.glm("I(-enroll) ~ meals", family="poisson")
     with pytest.raises(EstimationError, match="Unknown family"):
         des.glm("enroll ~ meals", family="gamma")
+
+
+@pytest.mark.parametrize(
+    "case", ["srs", "strat", "clus1", "clus2", "clus2w", "clus1/rake", "clus1/calibrate"]
+)
+def test_likelihood_intervals_of_proportions_match_r(case):
+    # svyciprop(~I(comp.imp == "Yes"), des, method = "likelihood") and its svyby over stype;
+    # the same for sch.wide on the uncalibrated designs
+    des = designs()[case] if "/" not in case else _weighted(case)
+    merged = cases.compare(cases.likelihood(case, des), [f"{case}/likelihood"])
+    assert len(merged) == (4 if des.calibrated else 8)
+    check(merged)
+
+
+def test_spline_is_r_fmm_spline():
+    # R: x <- c(0, 0.3, 0.9, 1.4, 2.0, 2.2, 3.5); spline(x, sin(x) * 3 + x^2)$y[c(1, 5, 11, 21)]
+    from diagnosis.estimate.intervals import spline
+
+    x = np.array([0, 0.3, 0.9, 1.4, 2.0, 2.2, 3.5])
+    u, v = spline(x, np.sin(x) * 3 + x**2)
+    assert len(u) == 21
+    r = [0.0, 2.4215768228945, 6.01345809216922, 11.1976503169311]
+    np.testing.assert_allclose(v[[0, 4, 10, 20]], r, rtol=1e-12)

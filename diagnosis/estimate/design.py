@@ -38,7 +38,13 @@ from scipy import sparse, stats
 from .. import weight as weighting
 from .compare import DomainComparison, compare_domains
 from .contrast import Contrasts, Estimates
-from .intervals import ProportionCI, normal_interval, proportion_interval, t_interval
+from .intervals import (
+    ProportionCI,
+    likelihood_interval,
+    normal_interval,
+    proportion_interval,
+    t_interval,
+)
 from .models import FAMILIES, Family, GlmFit, irls
 from .quantile import SortedDomains, math_rule
 from .tables import Crosstab, association_tests
@@ -77,7 +83,7 @@ NaRm = bool | Literal["each"]
 Deff = bool | Literal["replace"]
 #: the largest table of weighted sums (units x domains x variables) of the fast path
 _FAST_LIMIT = 40_000_000
-_PROPORTION_METHODS = ("logit", "xlogit", "beta", "wilson", "mean", "wald")
+_PROPORTION_METHODS = ("logit", "xlogit", "beta", "wilson", "mean", "wald", "likelihood")
 
 
 def _as_list(names: Names | None) -> list[str]:
@@ -894,8 +900,10 @@ class Design:
         level : optional
             The category to report; all categories (sorted) when None. A
             column in which nobody gave ``level`` has proportion 0.
-        ci : {"logit", "xlogit", "beta", "wilson", "mean", "wald"}
-            Interval method, see :func:`~diagnosis.estimate.intervals.proportion_interval`.
+        ci : {"logit", "xlogit", "beta", "wilson", "mean", "wald", "likelihood"}
+            Interval method, see :func:`~diagnosis.estimate.intervals.proportion_interval`;
+            ``"likelihood"`` is R's scaled profile likelihood,
+            :func:`~diagnosis.estimate.intervals.likelihood_interval`.
             All but ``"wald"`` use Student's t on the design degrees of freedom
             of the (domain) design, as R's ``svyciprop`` (with ``na.rm = TRUE``
             the degrees of freedom and, for ``"beta"``, the number of rows count
@@ -968,10 +976,100 @@ class Design:
             rows = np.bincount(codes[codes >= 0], minlength=len(keys)).astype(float)
             if by is None:
                 rows = np.array([float(self._n_rows)])
-        lo, hi = proportion_interval(
-            stats["estimate"], stats["se"], df, ci, conf_level, rows[:, None]
-        )
+        if ci == "likelihood":
+            fit = self._quasibinomial_fit(num, codes, len(keys))
+            lo, hi = likelihood_interval(
+                stats["estimate"],
+                stats["se"],
+                df,
+                fit["rows"],
+                fit["dispersion"],
+                conf_level,
+                information=fit["information"],
+                intercept=fit["intercept"],
+                se_intercept=fit["se"],
+            )
+        else:
+            lo, hi = proportion_interval(
+                stats["estimate"], stats["se"], df, ci, conf_level, rows[:, None]
+            )
         return self._frame(stats, keys, names, categories, lo, hi)
+
+    def _quasibinomial_fit(
+        self, y: np.ndarray, codes: np.ndarray, n_domains: int
+    ) -> dict[str, np.ndarray]:
+        """R's ``svyglm(y ~ 1, design, family = quasibinomial)`` per domain and column.
+
+        Returns D x J arrays: ``rows`` of the model frame (the domain's
+        respondents with an answer; every respondent with an answer in a
+        calibrated design, whose subsets keep their rows), the fitted
+        ``intercept``, ``information`` (the model-based inverse variance,
+        :math:`\\sum W_i \\mu_i(1-\\mu_i)` with the working weights of
+        ``glm.fit``'s last iteration, which R's ``naive.cov`` uses) and
+        ``dispersion`` (``svyvar`` of the Pearson residuals
+        :math:`(y_i - \\mu)/\\sqrt{\\mu(1-\\mu)}` of ``residuals.svyglm``). ``W_i`` are the
+        weights scaled to mean 1 over the rows, as ``svyglm`` scales them;
+        the iterations are ``glm.fit``'s (start, deviance test at 1e-8), and
+        ``se`` is the intercept's sandwich SE from that fit (R's ``SE(<svyglm>)``,
+        which the profile steps by).
+        """
+        n_vars = y.shape[1]
+        names = ("rows", "intercept", "information", "dispersion")
+        out = {k: np.full((n_domains, n_vars), np.nan) for k in names}
+        n = len(self._w)
+        z = np.zeros((n, n_vars * n_domains))
+        subset = np.zeros((n, n_vars * n_domains))
+
+        def deviance(yy: np.ndarray, mu: np.ndarray, ww: np.ndarray) -> float:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                a = np.where(yy > 0, yy * np.log(yy / mu), 0.0)
+                b = np.where(yy < 1, (1 - yy) * np.log((1 - yy) / (1 - mu)), 0.0)
+            return float(2 * (ww * (a + b)).sum())
+
+        for j in range(n_vars):  # a few proportions and domains, each a small glm
+            valid = ~np.isnan(y[:, j])
+            for d in range(n_domains):
+                frame = valid if self._steps else valid & (codes == d)
+                w = np.where(codes[frame] == d, self._w[frame], 0.0)
+                yy = y[frame, j]
+                rows = float(frame.sum())
+                total = w.sum()
+                if rows < 2 or total <= 0:
+                    continue
+                big_w = w / (total / rows)
+                good = big_w > 0
+                yy, big_w, w = yy[good], big_w[good], w[good]
+                at = np.flatnonzero(frame)[good]
+                mu = (big_w * yy + 0.5) / (big_w + 1)
+                eta = np.log(mu / (1 - mu))
+                old = deviance(yy, mu, big_w)
+                for _ in range(25):  # R's glm.control(): maxit 25, epsilon 1e-8
+                    var = mu * (1 - mu)
+                    working = big_w * var
+                    beta = float((working * (eta + (yy - mu) / var)).sum() / working.sum())
+                    information = float(working.sum())
+                    eta = np.full(len(yy), beta)
+                    mu = 1 / (1 + np.exp(-eta))
+                    dev = deviance(yy, mu, big_w)
+                    if abs(dev - old) / (abs(dev) + 0.1) < 1e-8:
+                        break
+                    old = dev
+                m0 = float(mu[0])
+                # residuals.svyglm: the prior weights divided out again
+                pearson = (yy - m0) / np.sqrt(m0 * (1 - m0))
+                count = float((w != 0).sum())
+                centre = (w * pearson).sum() / total
+                spread = (w * (pearson - centre) ** 2).sum() / total
+                out["rows"][d, j] = rows
+                out["intercept"][d, j] = beta
+                out["information"][d, j] = information
+                out["dispersion"][d, j] = count / (count - 1) * spread
+                # svy.varcoef: scores (y - mu) / var(mu) * working weights, times A^-1
+                z[at, j * n_domains + d] = (yy - m0) / (m0 * (1 - m0)) * working / information
+                subset[at, j * n_domains + d] = 1.0
+        variance = self._variance(z, subset).reshape(n_vars, n_domains).T
+        out["se"] = np.where(np.isnan(out["rows"]), np.nan, np.sqrt(np.maximum(variance, 0.0)))
+        return out
 
     def var(
         self,

@@ -25,6 +25,7 @@ __all__ = [
     "factor_means",
     "families",
     "glm_responses",
+    "likelihood",
     "lonely_domains",
     "lonely_subsets",
     "population",
@@ -370,6 +371,20 @@ def families(case: str, des: Design) -> pd.DataFrame:
         for family in ("poisson", "quasipoisson")
     ]
     rows.append(_glm_rows(case, des.glm("yes ~ meals + C(stype)", family="binomial"), "binomial"))
+    return pd.concat(rows, ignore_index=True)
+
+
+def likelihood(case: str, des: Design) -> pd.DataFrame:
+    """R's ``likelihood_rows()``: ``svyciprop(method = "likelihood")``, overall and by stype."""
+    case = f"{case}/likelihood"
+    rows = []
+    for v in ["comp.imp"] + ([] if des.calibrated else ["sch.wide"]):
+        overall = des.proportion(v, level="Yes", ci="likelihood")
+        domains = des.proportion(v, level="Yes", ci="likelihood", by="stype")
+        rows += [
+            _rows(case, "proportion:likelihood", overall, []),
+            _rows(case, "proportion:likelihood", domains, ["stype"]),
+        ]
     return pd.concat(rows, ignore_index=True)
 
 

@@ -596,6 +596,29 @@ family_rows("clus1/rake", rake(clus1, list(~stype, ~sch.wide), list(pop.types, p
                                control = tight))
 family_rows("clus1/calibrate", calibrate(clus1, ~stype + api99, pop.greg))
 
+# Likelihood intervals of proportions (issue #12), case "<case>/likelihood", statistic
+# "proportion:likelihood": svyciprop(~I(v == "Yes"), des, method = "likelihood") and
+# svyby(~I(v == "Yes"), ~stype, des, svyciprop, method = "likelihood", vartype = c("se", "ci"))
+# for v = comp.imp, and sch.wide on the uncalibrated designs (the rake fixes its share).
+# R profiles svyglm(y ~ 1, family = quasibinomial) at glm.fit's default tolerance.
+likelihood_rows <- function(case, des) {
+  case <- paste0(case, "/likelihood")
+  for (v in c("comp.imp", if (is.null(des$postStrata)) "sch.wide")) {
+    f <- as.formula(paste0("~I(", v, " == \"Yes\")"))
+    p <- svyciprop(f, des, method = "likelihood")
+    add(case, "proportion:likelihood", v, coef(p), SE(p), matrix(attr(p, "ci"), nrow = 1),
+        level = "Yes")
+    b <- svyby(f, ~stype, des, svyciprop, method = "likelihood", vartype = c("se", "ci"))
+    add(case, "proportion:likelihood", v, coef(b), SE(b), cbind(b$ci_l, b$ci_u),
+        level = "Yes", domain = paste0("stype=", b$stype))
+  }
+}
+for (case in c("srs", "strat", "clus1", "clus2", "clus2w"))
+  likelihood_rows(case, get(case))
+likelihood_rows("clus1/rake", rake(clus1, list(~stype, ~sch.wide), list(pop.types, pop.schwide),
+                                   control = tight))
+likelihood_rows("clus1/calibrate", calibrate(clus1, ~stype + api99, pop.greg))
+
 # ---------------------------------------------------------------- demo towns
 # Written by tests/reference/export_demo.py (our readers, cleaning and item scoring):
 # data/demo_<town>.csv and data/demo_<town>_margins.csv (age_band x sex population).
