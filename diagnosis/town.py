@@ -760,6 +760,30 @@ def town_folder(name_or_path: str | Path) -> Path:
     return path
 
 
+def _check_population(path: Path, population: Any) -> None:
+    """Refuse a population that is not a whole number in 1..MAX_POPULATION."""
+    if isinstance(population, bool) or not isinstance(population, int) or population <= 0:
+        raise _fail(
+            path,
+            "population",
+            "Podaj liczbę mieszkańców (population) jako liczbę całkowitą większą od zera.",
+            "Give the population as a whole number above zero.",
+            population,
+        )
+    if population > MAX_POPULATION:
+        raise _fail(
+            path,
+            "population",
+            "Ta liczba mieszkańców jest niemożliwa: żadna gmina w Polsce nie ma więcej niż "
+            "2 000 000 mieszkańców (największa, Warszawa, ma ok. 1,9 mln). Wpisz liczbę dorosłych "
+            "mieszkańców (18+) z GUS BDL.",
+            "This population is impossible: no Polish gmina has more than 2,000,000 residents "
+            "(the largest, Warsaw, has about 1.9 million). Give the number of adult residents "
+            "(18+) from GUS BDL.",
+            population,
+        )
+
+
 def load_town(folder: str | Path) -> Town:
     """Read and check ``<folder>/town.yaml``.
 
@@ -812,30 +836,13 @@ def load_town(folder: str | Path) -> Town:
             path, "name", "Podaj nazwę miejscowości (name).", "Give the town's name (name)."
         )
     name = _text(path, "name", name, MAX_NAME, required=True)
-    margins = _margins(folder, path, raw.get("margins"))
     population = raw.get("population")
+    if population is not None:
+        _check_population(path, population)  # a wrong value is named before anything else
+    margins = _margins(folder, path, raw.get("margins"))
     if population is None and margins.kind != "cells":
         population = int(margins.frame["population"].sum())  # GUS's adults: the bands' sum
-    if isinstance(population, bool) or not isinstance(population, int) or population <= 0:
-        raise _fail(
-            path,
-            "population",
-            "Podaj liczbę mieszkańców (population) jako liczbę całkowitą większą od zera.",
-            "Give the population as a whole number above zero.",
-            population,
-        )
-    if population > MAX_POPULATION:
-        raise _fail(
-            path,
-            "population",
-            "Ta liczba mieszkańców jest niemożliwa: żadna gmina w Polsce nie ma więcej niż "
-            "2 000 000 mieszkańców (największa, Warszawa, ma ok. 1,9 mln). Wpisz liczbę dorosłych "
-            "mieszkańców (18+) z GUS BDL.",
-            "This population is impossible: no Polish gmina has more than 2,000,000 residents "
-            "(the largest, Warsaw, has about 1.9 million). Give the number of adult residents "
-            "(18+) from GUS BDL.",
-            population,
-        )
+    _check_population(path, population)
 
     wave = raw.get("wave", 1)
     if isinstance(wave, bool) or not isinstance(wave, int) or not 1 <= wave <= 99:
