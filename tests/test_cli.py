@@ -165,3 +165,28 @@ def test_the_kernel_says_nothing_on_the_terminal(tmp_path, capfd):
     assert executed.cells[0].source == "x = 1"
     err = capfd.readouterr().err
     assert "IPKernelApp" not in err and "WARNING" not in err, err
+
+
+def test_the_report_command_imports_nothing_heavy_before_its_first_line():
+    code = (
+        "import sys; from diagnosis.cli import build_parser; import diagnosis.report; "
+        "from diagnosis.report.render import render_town, WARM_ENGINE; "
+        "from diagnosis.batch.engine import ENGINE_NAME; assert WARM_ENGINE == ENGINE_NAME; "
+        "heavy = ('nbformat', 'jsonschema', 'weasyprint', 'matplotlib', 'scipy', 'nbconvert'); "
+        "print(sorted(m for m in heavy if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "['jsonschema', 'nbformat']"  # papermill's, via the engine
+    lazy = code.replace("from diagnosis.batch.engine import ENGINE_NAME; assert WARM_ENGINE == "
+                        "ENGINE_NAME; ", "")  # fmt: skip
+    out = subprocess.run([sys.executable, "-c", lazy], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_the_report_command_runs_the_notebook_in_the_warm_engine(monkeypatch, tmp_path):
+    from diagnosis.report import render
+
+    calls = []
+    monkeypatch.setattr(render, "render_town", lambda *a, **k: calls.append(k) or 1 / 0)
+    assert main(["report", str(KWIDZYN), "--out", str(tmp_path)]) == 3
+    assert calls and calls[0]["engine_name"] == render.WARM_ENGINE == "diagnosis-warm"

@@ -264,3 +264,81 @@ def test_a_package_error_in_a_notebook_cell_reaches_the_librarian_in_polish(tmp_
     message = info.value.message("pl")
     assert "W kolumnie wiek są litery." in message
     assert "TownConfigError" not in message and "Letters" not in message
+
+
+def test_the_report_command_runs_in_the_warm_engine_and_gives_the_same_report(rendered, tmp_path):
+    """``diagnosis report`` (a fork of the command, no kernel) writes what a kernel writes."""
+    import sys
+
+    files, html, _ = rendered
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "diagnosis.cli", "report", TOWN, "--out", str(out)]
+    done = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", check=False)
+    assert done.returncode == 0, done.stderr
+    assert "✓ nowy-tomysl" in done.stdout and "Traceback" not in done.stderr
+    assert [line.split("] ")[1] for line in done.stderr.splitlines() if "] " in line] == [
+        "1/4 sprawdzanie danych", "2/4 analiza (notatnik)", "3/4 HTML", "4/4 PDF"]  # fmt: skip
+    executed = nbformat.read(out / TOWN / "diagnosis.ipynb", as_version=4)
+    injected = [c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert len(injected) == 1 and f'town = "{TOWNS_DIR / TOWN}"' in injected[0].source
+    assert executed.metadata.papermill.parameters["town"] == str(TOWNS_DIR / TOWN)
+    assert all(c.execution_count for c in executed.cells if c.cell_type == "code")
+    assert not [o for c in executed.cells for o in c.get("outputs", [])
+                if o.get("output_type") == "error"]  # fmt: skip
+    # the same tables, texts and figures as the kernel's report (the folder names aside)
+    again = (out / TOWN / "diagnosis.html").read_text(encoding="utf-8")
+    assert again.replace(str(out / TOWN), "OUT") == html.replace(str(files.folder), "OUT")
+    assert _pdf_text(out / TOWN / "diagnosis.pdf") == rendered[2]
+    for name in ("evidence.json", "indicators.csv"):
+        assert (out / TOWN / name).read_bytes() == (files.folder / name).read_bytes()
+
+
+def test_the_warm_engine_runs_while_running_beside_the_notebook(tmp_path):
+    import threading
+
+    from diagnosis.report.render import WARM_ENGINE, execute_template
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell('x = 1', metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell("x * 2")]  # fmt: skip
+    template = tmp_path / "t.ipynb"
+    nbformat.write(nb, template)
+    seen = []
+    executed = execute_template(
+        template, tmp_path / "out.ipynb", {"x": 21}, who=("Test", "Test"),
+        engine_name=WARM_ENGINE, kernel_name="python3", language="python",
+        while_running=lambda: seen.append(threading.current_thread().name),
+    )  # fmt: skip
+    assert executed.cells[-1].outputs[0]["data"]["text/plain"] == "42"
+    assert seen == ["while-running"]  # called once, in its own thread, finished by now
+    assert "while-running" not in [t.name for t in threading.enumerate()]
+
+
+def test_figures_are_drawn_once_at_the_size_savefig_gives():
+    from matplotlib.figure import Figure
+
+    from diagnosis.present.style import figure_svg, house_style, new_figure
+    from diagnosis.report.document import figure_svg_drawn_once
+
+    def drawn():
+        with house_style():
+            fig, ax = new_figure(5)
+            ax.barh(["Łódź", "Zielona Góra"], [3, 5], label="próba")
+            fig.legend(loc="outside upper left", title="Zażółć")
+            fig.text(0, 0, "Pominięto: nic", ha="left", va="bottom")
+        return fig
+
+    draws = []
+    real = Figure.draw
+    Figure.draw = lambda self, renderer: draws.append(1) or real(self, renderer)
+    try:
+        once = figure_svg_drawn_once(drawn())
+        assert len(draws) == 1
+        twice = figure_svg(drawn())
+        assert len(draws) == 3  # savefig: a layout pass, then the drawing
+    finally:
+        Figure.draw = real
+    size = re.compile(r'<svg[^>]* width="([\d.]+)pt" height="([\d.]+)pt"')
+    assert size.search(once).groups() == size.search(twice).groups()
+    texts = re.compile(r"<text[^>]*>([^<]*)</text>|<!-- (.*?) -->")
+    assert texts.findall(once) == texts.findall(twice)

@@ -167,6 +167,7 @@ class WarmEngine(Engine):
         kernel_name: str,
         execution_timeout: float | None = None,
         notebook_timeout: float | None = None,
+        while_running: Any = None,
         **kwargs: Any,
     ) -> None:
         """Fork, run the code cells there, and copy their outputs into ``nb_man.nb``.
@@ -181,6 +182,11 @@ class WarmEngine(Engine):
             Seconds one cell may run.
         notebook_timeout : float, optional
             Seconds the whole notebook may run.
+        while_running : callable, optional
+            Called without arguments in a thread of this process while the fork
+            runs the cells (e.g. to import what comes after the notebook, on the
+            other core); its errors are ignored. It has finished before this
+            method returns, so no thread is left running at the next fork.
         """
         cells = [(i, c) for i, c in enumerate(nb_man.nb.cells) if c.cell_type == "code"]
         sources = [c.source for _, c in cells]
@@ -201,6 +207,11 @@ class WarmEngine(Engine):
             finally:
                 os._exit(status)
         os.close(write_fd)
+        meanwhile = None
+        if while_running is not None:
+            meanwhile = threading.Thread(target=_ignore_errors, args=(while_running,),
+                                         name="while-running", daemon=True)  # fmt: skip
+            meanwhile.start()
         start = time.monotonic()
         current = -1
         cell_start = start
@@ -259,6 +270,8 @@ class WarmEngine(Engine):
         finally:
             if pid:
                 _reap(pid)
+            if meanwhile is not None:
+                meanwhile.join()
 
     @staticmethod
     def _fail(nb_man, cell, index: int, ename: str, evalue: str) -> None:
@@ -268,6 +281,11 @@ class WarmEngine(Engine):
         cell.outputs = [*cell.get("outputs", []), error]
         nb_man.cell_exception(cell, index)
         nb_man.cell_complete(cell, index)
+
+
+def _ignore_errors(func: Any) -> None:
+    with contextlib.suppress(Exception):
+        func()
 
 
 def _send(channel, message: object) -> None:

@@ -19,22 +19,24 @@ from __future__ import annotations
 import base64
 import gc
 import html as html_lib
+import io
 import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import nbformat
-from matplotlib.figure import Figure
-
-from ..present.style import figure_svg
+if TYPE_CHECKING:  # imported where used: ``diagnosis report`` needs them late or not at all
+    import nbformat
+    from matplotlib.figure import Figure
 
 __all__ = [
     "REPORT_CSS",
     "HTMLFragment",
     "collect_new_objects_only",
     "figure_html",
+    "figure_svg_drawn_once",
     "notebook_html",
     "standalone_html",
     "write_pdf",
@@ -85,7 +87,8 @@ figcaption { font-size: 8.5pt; color: #444; }
 .keyfigure { border: 1px solid #ddd; padding: 2mm 3mm; width: 38mm; }
 .keyfigure .value { font-size: 15pt; font-weight: bold; }
 .sheet { border: 1px solid #999; padding: 3mm; margin: 3mm 0; page-break-inside: avoid; }
-.sheet table td:first-child { width: 35%; font-weight: bold; }
+.sheet table { table-layout: fixed; }  /* 35% + 65% as before, without measuring each cell */
+.sheet table td:first-child { width: 35%; box-sizing: border-box; font-weight: bold; }
 blockquote { margin: 2mm 0 2mm 4mm; padding-left: 3mm; border-left: 2px solid #ccc;
              font-style: italic; }
 .jp-InputPrompt, .jp-OutputPrompt, .prompt { display: none; }
@@ -114,11 +117,11 @@ class HTMLFragment(str):
 
 
 def figure_html(fig: Figure, caption: str) -> str:
-    """The figure as an SVG image (vector in the PDF) with its caption.
+    """The figure as an SVG image (vector in the PDF) with its caption; closes the figure.
 
     Embedded as a data URI rather than inline ``<svg>``: WeasyPrint then lays
     the SVG out once as an image instead of cascading the page's CSS over each
-    of its thousands of elements.
+    of its thousands of elements. The SVG is :func:`figure_svg_drawn_once`.
 
     Examples
     --------
@@ -128,12 +131,108 @@ def figure_html(fig: Figure, caption: str) -> str:
     >>> figure_html(fig, "Łódź & okolice")[-50:]
     'igcaption>Łódź &amp; okolice</figcaption></figure>'
     """
-    svg = base64.b64encode(figure_svg(fig).encode("utf-8")).decode("ascii")
+    svg = base64.b64encode(figure_svg_drawn_once(fig).encode("utf-8")).decode("ascii")
     caption = html_lib.escape(caption)
     return (
         f'<figure><img src="data:image/svg+xml;base64,{svg}" alt="{caption}">'
         f"<figcaption>{caption}</figcaption></figure>"
     )
+
+
+_SVG_PROLOG = re.compile(r"\A.*?(?=<svg\b)", re.S)
+_SVG_SIZE = re.compile(r'<svg\b[^>]*?\bwidth="([\d.]+)pt" height="([\d.]+)pt" '
+                       r'viewBox="0 0 ([\d.]+) ([\d.]+)"')  # fmt: skip
+
+
+def _pt(value: float) -> str:
+    """A length as matplotlib's SVG writer prints it (six decimals, no trailing zeros)."""
+    return f"{value:f}".rstrip("0").rstrip(".")
+
+
+def figure_svg_drawn_once(fig: Figure, pad_inches: float = 0.03) -> str:
+    """What ``figure_svg(fig)`` gives (a tight ``<svg>``, text as text), drawing the figure once.
+
+    ``savefig(..., bbox_inches="tight")`` of a figure with constrained layout
+    draws it twice: once, without output, to run the layout and measure the
+    tight box, and once to write the SVG. Here the one drawing that writes the
+    SVG runs the layout too; the tight box is measured at its end (the same
+    call, on the same renderer, that ``savefig`` makes) and the SVG's size and
+    ``viewBox`` are set to it. Every element is where the layout put it and
+    the image has the same size. One difference: ``savefig`` moves a legend
+    placed "outside" the axes to the cropped box's corner (a point or two),
+    this keeps it where the layout placed it.
+
+    Parameters
+    ----------
+    fig : Figure
+        A figure made under :func:`~diagnosis.present.style.house_style`; closed here.
+    pad_inches : float
+        Margin around the tight box, as in ``figure_svg``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from diagnosis.present.style import figure_svg, house_style, new_figure
+    >>> def drawn():
+    ...     with house_style():
+    ...         fig, ax = new_figure(4)
+    ...         _ = ax.bar(["Łódź", "Kraków"], [1, 2])
+    ...         _ = fig.suptitle("Zażółć", x=0.0, ha="left")
+    ...     return fig
+    >>> size = re.compile(r'width="[^"]+" height="[^"]+"')
+    >>> once, twice = figure_svg_drawn_once(drawn()), figure_svg(drawn())
+    >>> size.search(once).group(0) == size.search(twice).group(0)
+    True
+    >>> once.startswith("<svg") and "Zażółć" in once
+    True
+    """
+    import matplotlib as mpl
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+
+    from ..present.style import HOUSE_RC
+
+    measured = {}
+
+    def measure(event) -> None:  # the end of the drawing, still at the SVG's 72 dpi
+        measured["box"] = fig.get_tightbbox(event.renderer).padded(pad_inches)
+
+    canvas, dpi = fig.canvas, fig.dpi
+    buffer = io.StringIO()
+    with mpl.rc_context({**HOUSE_RC, "svg.fonttype": "none"}):
+        listener = canvas.mpl_connect("draw_event", measure)
+        try:
+            fig.dpi = mpl.rcParams["savefig.dpi"]  # for raster parts, as savefig
+            FigureCanvasSVG(fig).print_svg(buffer, metadata={"Date": None})
+        finally:
+            fig.dpi = dpi
+            fig.set_canvas(canvas)
+            canvas.mpl_disconnect(listener)
+    if getattr(canvas, "manager", None) is not None:  # a pyplot figure: close it
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
+    svg = _SVG_PROLOG.sub("", buffer.getvalue(), count=1)
+    found = _SVG_SIZE.search(svg)
+    if found is None or "box" not in measured:  # not what we know: matplotlib's own way
+        from ..present.style import figure_svg
+
+        return figure_svg(fig)
+    box, height = measured["box"], float(found.group(4))
+    width_pt, height_pt = _pt(box.width * 72), _pt(box.height * 72)
+    head = found.group(0)
+    cropped = (
+        head.replace(f'width="{found.group(1)}pt"', f'width="{width_pt}pt"', 1)
+        .replace(f'height="{found.group(2)}pt"', f'height="{height_pt}pt"', 1)
+        .replace(
+            f'viewBox="0 0 {found.group(3)} {found.group(4)}"',
+            f'viewBox="{_pt(box.x0 * 72)} {_pt(height - box.y1 * 72)} {width_pt} {height_pt}"',
+            1,
+        )
+    )
+    return svg.replace(head, cropped, 1)
 
 
 def notebook_html(notebook: nbformat.NotebookNode | str | Path) -> str:
@@ -162,7 +261,9 @@ def notebook_html(notebook: nbformat.NotebookNode | str | Path) -> str:
     >>> notebook_html(new_notebook(cells=[cell]))
     '<div class="output"><b>Łódź</b></div>'
     """
-    if not isinstance(notebook, nbformat.NotebookNode):
+    if isinstance(notebook, str | Path):
+        import nbformat
+
         notebook = nbformat.read(str(notebook), as_version=4)
     parts: list[str] = []
     for cell in notebook.cells:

@@ -24,18 +24,21 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-
-import nbformat
+from typing import TYPE_CHECKING
 
 from ..errors import LANG_VARIABLE, DiagnosisError, Language
-from ..evidence import ReportError, Settings
-from ..town import load_town
-from ..validate import validate_town
-from .document import notebook_html, standalone_html, write_pdf
+
+if TYPE_CHECKING:
+    import nbformat
+
+# Everything else is imported where it is first needed, so that ``diagnosis report``
+# says what it is doing before the heavy imports: the town and its validation (pandas),
+# papermill (nbformat, jsonschema), the analysis (in the notebook) and WeasyPrint.
 
 __all__ = [
     "REPORTS_DIR",
     "TEMPLATE",
+    "WARM_ENGINE",
     "ReportFiles",
     "execute_template",
     "print_progress",
@@ -49,6 +52,11 @@ _ROOT = Path(__file__).resolve().parent.parent.parent
 TEMPLATE = _ROOT / "notebooks" / "diagnosis.ipynb"
 #: where reports go by default
 REPORTS_DIR = _ROOT / "reports"
+
+#: papermill's name of the warm engine (:data:`diagnosis.batch.engine.ENGINE_NAME`; not
+#: imported from there, which would import papermill): the notebook runs in a fork of
+#: this process, with no kernel to start and nothing imported or validated twice
+WARM_ENGINE = "diagnosis-warm"
 
 #: the Jupyter kernel's own log (e.g. ipykernel's "[IPKernelApp] WARNING | Kernel is running
 #: over TCP without encryption") goes to the terminal it inherits: only errors get there
@@ -118,6 +126,8 @@ def execute_template(
     """
     import papermill as pm
 
+    from ..evidence.analysis import ReportError
+
     # the kernel inherits the environment: the package's errors then read in the report's language
     lang = "en" if parameters.get("lang") == "en" else "pl"
     before = os.environ.get(LANG_VARIABLE)
@@ -169,6 +179,8 @@ def publish(
     (Path, Path)
         The HTML and the PDF.
     """
+    from .document import notebook_html, standalone_html, write_pdf
+
     html = standalone_html(
         notebook_html(executed),
         title=title,
@@ -236,8 +248,12 @@ def render_town(
         (:class:`ReportError` naming the town, the cell and the reason).
     """
     folder = Path(folder).resolve()
-    Settings(lang, int(threshold), weighting, float(conf_level)).check()  # type: ignore[arg-type]
     _say(progress, lang, 1, folder.name)
+    from ..evidence.analysis import ReportError, Settings
+    from ..town import load_town
+    from ..validate import validate_town
+
+    Settings(lang, int(threshold), weighting, float(conf_level)).check()  # type: ignore[arg-type]
     town = load_town(folder)
     checked = validate_town(folder)
     if not checked.ok:
@@ -253,6 +269,11 @@ def render_town(
     out = Path(out_dir) if out_dir else REPORTS_DIR / town.slug
     out.mkdir(parents=True, exist_ok=True)
     notebook = out / "diagnosis.ipynb"
+    options = dict(engine_options or {})
+    if engine_name == WARM_ENGINE and "weasyprint" not in sys.modules:
+        # a cold process (``diagnosis report``): get WeasyPrint ready on the other core
+        # while the fork runs the notebook (a warm batch worker has it already)
+        options.setdefault("while_running", _prepare_pdf)
     _say(progress, lang, 2, town.slug)
     executed = execute_template(
         template,
@@ -270,7 +291,7 @@ def render_town(
         progress_bar=progress_bar,
         execution_timeout=timeout,
         engine_name=engine_name,
-        **dict(engine_options or {}),
+        **options,
     )
     _say(progress, lang, 3, town.slug)
     html_path, pdf_path = publish(
@@ -292,6 +313,17 @@ def render_town(
         indicators_csv=out / "indicators.csv",
         indicators_xlsx=out / "indicators.xlsx",
     )
+
+
+def _prepare_pdf() -> None:
+    """Import WeasyPrint and lay out a line once: what the first PDF would pay for."""
+    import logging
+
+    from weasyprint import HTML
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    HTML(string="<p>Zażółć</p>").write_pdf()
 
 
 def _cover_meta(town, lang: Language) -> str:
