@@ -474,3 +474,26 @@ def test_spline_is_r_fmm_spline():
     assert len(u) == 21
     r = [0.0, 2.4215768228945, 6.01345809216922, 11.1976503169311]
     np.testing.assert_allclose(v[[0, 4, 10, 20]], r, rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "case", ["srs", "strat", "clus1", "clus2", "clus2w", "clus1/rake", "clus1/calibrate"]
+)
+def test_quantile_rules_and_interval_types_match_r(case):
+    # svyquantile(~api00, des, c(0.1, 0.25, 0.5, 0.9), qrule = r, ci = TRUE) for all 12 rules;
+    # svyquantile(~api00 + enroll, des, c(0.25, 0.5), interval.type = "beta" / "xlogit" /
+    # "asin", qrule = "math" / "hf7", na.rm = TRUE); svyby(~api00, ~stype, des, svyquantile,
+    # qrule = "hf7" / "school", interval.type = "mean" / "beta"); svyciprop(method = "asin")
+    des = designs()[case] if "/" not in case else _weighted(case)
+    merged = cases.compare(cases.qrules(case, des), [f"{case}/qrule"])
+    assert len(merged) == 12 * 4 + 2 * 3 * 4 + 2 * 3 + 4
+    check(merged)
+    check_nan(merged)
+
+
+def test_unknown_quantile_rule_or_interval_raises():
+    des = designs()["srs"]
+    with pytest.raises(EstimationError, match="Unknown qrule"):
+        des.quantile("api00", qrule="hf10")
+    with pytest.raises(EstimationError, match="Unknown interval_type"):
+        des.quantile("api00", interval_type="wald")

@@ -46,7 +46,7 @@ from .intervals import (
     t_interval,
 )
 from .models import FAMILIES, Family, GlmFit, irls
-from .quantile import SortedDomains, math_rule
+from .quantile import QRULES, QRule, SortedDomains, quantile_rule
 from .tables import Crosstab, association_tests
 from .taylor import (
     LONELY_CHOICES,
@@ -83,7 +83,9 @@ NaRm = bool | Literal["each"]
 Deff = bool | Literal["replace"]
 #: the largest table of weighted sums (units x domains x variables) of the fast path
 _FAST_LIMIT = 40_000_000
-_PROPORTION_METHODS = ("logit", "xlogit", "beta", "wilson", "mean", "wald", "likelihood")
+_PROPORTION_METHODS = ("logit", "xlogit", "beta", "wilson", "mean", "wald", "likelihood", "asin")
+#: R's ``svyquantile(interval.type = )`` choices (Woodruff's, on the scale of the share)
+_QUANTILE_INTERVALS = ("mean", "beta", "xlogit", "asin")
 
 
 def _as_list(names: Names | None) -> list[str]:
@@ -900,7 +902,7 @@ class Design:
         level : optional
             The category to report; all categories (sorted) when None. A
             column in which nobody gave ``level`` has proportion 0.
-        ci : {"logit", "xlogit", "beta", "wilson", "mean", "wald", "likelihood"}
+        ci : {"logit", "xlogit", "beta", "wilson", "mean", "wald", "likelihood", "asin"}
             Interval method, see :func:`~diagnosis.estimate.intervals.proportion_interval`;
             ``"likelihood"`` is R's scaled profile likelihood,
             :func:`~diagnosis.estimate.intervals.likelihood_interval`.
@@ -1300,6 +1302,8 @@ class Design:
         by: Names | None = None,
         na_rm: NaRm = True,
         conf_level: float = 0.95,
+        qrule: QRule = "math",
+        interval_type: Literal["mean", "beta", "xlogit", "asin"] = "mean",
     ) -> pd.DataFrame:
         """Weighted quantiles with Woodruff confidence intervals, as R's ``svyquantile``.
 
@@ -1315,6 +1319,17 @@ class Design:
             As in :meth:`mean` (``True``: complete cases over ``variables``).
         conf_level : float
             Confidence level.
+        qrule : {"math", "school", "shahvaish", "hf1", ..., "hf9"}
+            R's ``qrule``: how a quantile is read off the weighted distribution
+            (see :mod:`diagnosis.estimate.quantile`); ``"hf7"`` interpolates
+            as R's ``quantile()`` default does, ``"math"`` (R's default) is
+            the smallest value with a cumulative share of at least ``p``.
+        interval_type : {"mean", "beta", "xlogit", "asin"}
+            R's ``interval.type``: the interval for the share below the
+            quantile before it is mapped back, a t interval (``"mean"``, R's
+            default), Korn-Graubard's (``"beta"``), on the logit scale
+            (``"xlogit"``) or the arcsine square root scale (``"asin"``), see
+            :func:`~diagnosis.estimate.intervals.proportion_interval`.
 
         Returns
         -------
@@ -1338,7 +1353,24 @@ class Design:
           level  estimate
         0   0.5       4.0
         >>> # R: svyquantile(~y, svydesign(id = ~1, strata = ~st, data = df), 0.5)
+        >>> Design(df, strata="st").quantile("y", 0.5, qrule="hf7")["estimate"].tolist()
+        [4.5]
+        >>> # R: svyquantile(~y, des, 0.5, qrule = "hf7")
         """
+        if qrule not in QRULES:
+            raise EstimationError(
+                pl=f"Nieznana reguła qrule={qrule!r}; dozwolone: {', '.join(QRULES)}.",
+                en=f"Unknown qrule={qrule!r}; choose one of {', '.join(QRULES)}.",
+                value=qrule,
+            )
+        if interval_type not in _QUANTILE_INTERVALS:
+            raise EstimationError(
+                pl=f"Nieznany interval_type={interval_type!r}; dozwolone: "
+                f"{', '.join(_QUANTILE_INTERVALS)}.",
+                en=f"Unknown interval_type={interval_type!r}; choose one of "
+                f"{', '.join(_QUANTILE_INTERVALS)}.",
+                value=interval_type,
+            )
         names = _as_list(variables)
         p = np.atleast_1d(np.asarray(probs, dtype=float))
         if ((p < 0) | (p > 1) | np.isnan(p)).any():
@@ -1362,18 +1394,29 @@ class Design:
             valid = (codes >= 0) & ~missing[:, j]
             counted = valid & (self._w != 0)
             sorted_ = SortedDomains.build(x[counted], self._w[counted], codes[counted], n_domains)
-            estimate = math_rule(sorted_, np.tile(p, (n_domains, 1)))
+            estimate = quantile_rule(sorted_, np.tile(p, (n_domains, 1)), qrule)
             below = np.where(valid[:, None], x[:, None] <= estimate[np.maximum(codes, 0)], np.nan)
             share = self._kernel(
                 np.asfortranarray(below), None, codes, n_domains, "each", "mean", False
             )
             df = degrees_of_freedom(self._stages, np.where(valid, self._w, 0.0), codes)
             df = df[:, None]
-            lo_p = share["estimate"] + share["se"] * stats.t.ppf(t_lo, df)
-            hi_p = share["estimate"] + share["se"] * stats.t.ppf(t_hi, df)
+            if interval_type == "mean":
+                lo_p = share["estimate"] + share["se"] * stats.t.ppf(t_lo, df)
+                hi_p = share["estimate"] + share["se"] * stats.t.ppf(t_hi, df)
+            else:
+                if self.calibrated:
+                    rows = np.full(n_domains, float(self._n_rows))
+                else:  # R: nrow() of the domain's design, after na.rm
+                    rows = np.bincount(codes[valid], minlength=n_domains).astype(float)
+                lo_p, hi_p = proportion_interval(
+                    share["estimate"], share["se"], df, interval_type, conf_level, rows[:, None]
+                )
             with np.errstate(invalid="ignore"):
-                lo = math_rule(sorted_, np.where(lo_p < 0, np.nan, lo_p))
-                hi = math_rule(sorted_, np.where(hi_p > 1, np.nan, hi_p))
+                lo_p = np.where(lo_p < 0, np.nan, lo_p)
+                hi_p = np.where(hi_p > 1, np.nan, hi_p)
+            lo = quantile_rule(sorted_, lo_p, qrule)
+            hi = quantile_rule(sorted_, hi_p, qrule)
             se = (hi - lo) / (2 * stats.t.ppf(t_hi, df))
             if na_rm is False:
                 bad = np.bincount(codes[(codes >= 0) & np.isnan(x)], minlength=n_domains) > 0

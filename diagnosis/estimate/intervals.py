@@ -24,7 +24,7 @@ __all__ = [
     "t_interval",
 ]
 
-ProportionCI = Literal["logit", "xlogit", "beta", "wilson", "mean", "wald", "likelihood"]
+ProportionCI = Literal["logit", "xlogit", "beta", "wilson", "mean", "wald", "likelihood", "asin"]
 
 
 def normal_interval(
@@ -80,7 +80,9 @@ def proportion_interval(
         Graubard's Clopper-Pearson interval with the effective sample size.
         ``"mean"``: ``p -/+ t * se``. ``"wald"``: ``p -/+ z * se`` with the
         normal quantile, R's ``confint(svymean(~factor, des))`` (may leave
-        [0, 1]; ``df`` unused). ``"wilson"``: the Wilson score interval
+        [0, 1]; ``df`` unused). ``"asin"``: a t interval for
+        :math:`\\arcsin\\sqrt p` (SE ``se / (2 sqrt(p (1 - p)))``), squared sines
+        of its limits, R's ``method = "asin"``. ``"wilson"``: the Wilson score interval
         with Kish's effective sample size ``p(1-p)/se^2`` and the t quantile
         (not in R's ``survey``).
     level : float
@@ -119,6 +121,9 @@ def proportion_interval(
         if method in ("logit", "xlogit"):
             lo, hi = t_interval(logit(p), se / (p * (1 - p)), df, level)
             return expit(lo), expit(hi)
+        if method == "asin":
+            lo, hi = t_interval(np.arcsin(np.sqrt(p)), se / (2 * np.sqrt(p * (1 - p))), df, level)
+            return np.sin(lo) ** 2, np.sin(hi) ** 2
         if method == "beta":
             n_eff = p * (1 - p) / se**2
             rows = np.asarray(n_rows, dtype=float)

@@ -1,19 +1,23 @@
-"""Weighted quantiles in domains, R's ``qrule_math``, vectorised over domains.
+"""Weighted quantiles in domains: R's ``qrule_math`` vectorised over domains, and the other rules.
 
 R's ``survey:::qs`` sorts ``x`` (ties keep their order), accumulates the
 weights and takes the last position whose cumulative weight is at most
 ``p * sum(w)``; ``qrule_math`` returns that value if the cumulative share there
 is exactly ``p`` and the next value otherwise (the smallest ``x`` with
-``F(x) >= p``). Zero weights are dropped first.
+``F(x) >= p``). Zero weights are dropped first. :func:`quantile_rule` gives
+R's other ``qrule``s: ``"school"`` (the midpoint at an exact share),
+``"shahvaish"`` (Shah and Vaish's step function) and Hyndman and Fan's
+``"hf1"`` to ``"hf9"`` with weights, each as ``survey:::qrule_<name>`` computes it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
-__all__ = ["SortedDomains", "math_rule"]
+__all__ = ["QRULES", "QRule", "SortedDomains", "math_rule", "quantile_rule", "rule_one"]
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,8 @@ class SortedDomains:
         First position and number of values of each domain.
     total : ndarray, shape (D,)
         Sum of the weights of each domain.
+    w : ndarray, optional
+        The weights in the order of ``x``.
     """
 
     x: np.ndarray
@@ -41,6 +47,7 @@ class SortedDomains:
     start: np.ndarray
     size: np.ndarray
     total: np.ndarray
+    w: np.ndarray | None = None
 
     @classmethod
     def build(
@@ -56,7 +63,7 @@ class SortedDomains:
         cumw = (running - before[ds]).astype(float) if ds.size else ws
         end = start + size - 1
         total = np.where(size > 0, cumw[np.maximum(end, 0)] if ds.size else 0.0, 0.0)
-        return cls(xs, cumw, ds, start, size, np.asarray(total, dtype=float))
+        return cls(xs, cumw, ds, start, size, np.asarray(total, dtype=float), ws)
 
 
 def math_rule(sorted_: SortedDomains, probs: np.ndarray) -> np.ndarray:
@@ -89,4 +96,155 @@ def math_rule(sorted_: SortedDomains, probs: np.ndarray) -> np.ndarray:
             exact = (p - sorted_.cumw[low_c] / sorted_.total) == 0
         value = np.where(exact, sorted_.x[low_c], sorted_.x[nxt_c])
         out[:, k] = np.where(empty | np.isnan(p), np.nan, value)
+    return out
+
+
+#: R's ``svyquantile(qrule = )`` choices
+QRULES = (
+    "math",
+    "school",
+    "shahvaish",
+    "hf1",
+    "hf2",
+    "hf3",
+    "hf4",
+    "hf5",
+    "hf6",
+    "hf7",
+    "hf8",
+    "hf9",
+)
+QRule = Literal[
+    "math", "school", "shahvaish", "hf1", "hf2", "hf3", "hf4", "hf5", "hf6", "hf7", "hf8", "hf9"
+]
+
+
+def _r_cumsum(w: np.ndarray) -> np.ndarray:
+    """R's ``cumsum``: accumulated in extended precision, each value rounded."""
+    return np.cumsum(w.astype(np.longdouble)).astype(float)
+
+
+def _r_approx(x: np.ndarray, y: np.ndarray, v: np.ndarray, constant: bool = False) -> np.ndarray:
+    """R's ``approx(x, y, v, rule = 2)``, linear or ``method = "constant", f = 0``.
+
+    The pairs are sorted by ``x`` first (stably) and ties in ``x`` take the mean
+    of their ``y``, as R's ``regularize.values``.
+    """
+    order = np.argsort(x, kind="stable")
+    x, y = x[order], y[order]
+    ux, first = np.unique(x, return_inverse=True)
+    if len(ux) < len(x):
+        y = np.bincount(first, weights=y) / np.bincount(first)
+        x = ux
+    out = np.full(v.shape, np.nan)
+    ok = ~np.isnan(v)
+    vv = v[ok]
+    i = np.clip(np.searchsorted(x, vv, side="right") - 1, 0, len(x) - 1)
+    j = np.minimum(i + 1, len(x) - 1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if constant:
+            inner = np.where(vv == x[j], y[j], y[i])
+        else:
+            inner = y[i] + (y[j] - y[i]) * ((vv - x[i]) / (x[j] - x[i]))
+            inner = np.where(vv == x[j], y[j], np.where(vv == x[i], y[i], inner))
+    inner = np.where(vv <= x[0], y[0], np.where(vv >= x[-1], y[-1], inner))
+    out[ok] = inner
+    return out
+
+
+def _qs(x: np.ndarray, cumw: np.ndarray, p: np.ndarray) -> tuple[np.ndarray, ...]:
+    """R's ``survey:::qs`` for sorted ``x`` and its ``cumsum`` weights, many ``p`` at once.
+
+    Returns qlow, qup, ilow (1-based, as R), wlow, wup.
+    """
+    n, total = len(x), cumw[-1]
+    with np.errstate(invalid="ignore"):
+        below = cumw[None, :] <= (p * total)[:, None]
+    count = below.sum(axis=1)
+    last = np.where(below.any(axis=1), n - 1 - np.argmax(below[:, ::-1], axis=1), 0)
+    pos = np.where(count > 0, last, 0)  # R's last(): the first position if none
+    nxt = np.where(pos == n - 1, pos, pos + 1)
+    return x[pos], x[nxt], pos + 1, p - cumw[pos] / total, cumw[nxt] / total - p
+
+
+def rule_one(x: np.ndarray, w: np.ndarray, p: np.ndarray, rule: QRule) -> np.ndarray:
+    """One domain's quantiles at ``p`` by R's ``qrule_<rule>`` (``x`` in data order).
+
+    Zero weights are dropped first, as R's rules do; NaN ``p`` gives NaN.
+
+    Examples
+    --------
+    >>> x, w = np.array([3.0, 1, 2, 4]), np.ones(4)
+    >>> rule_one(x, w, np.array([0.5]), "hf7"), rule_one(x, w, np.array([0.5]), "school")
+    (array([2.5]), array([2.5]))
+    >>> # R: survey:::qrule_hf7(c(3, 1, 2, 4), rep(1, 4), 0.5)
+    """
+    keep = w != 0
+    x, w = x[keep], w[keep]
+    out = np.full(p.shape, np.nan)
+    if not len(x):
+        return out
+    order = np.argsort(x, kind="stable")
+    x, w = x[order], w[order]
+    n = len(x)
+    cumw = _r_cumsum(w)
+    ok = ~np.isnan(p)
+    pp = p[ok]
+    if rule in ("math", "hf1", "school", "hf2", "hf4"):
+        qlow, qup, _, wlow, wup = _qs(x, cumw, pp)
+        if rule in ("math", "hf1"):
+            value = np.where(wlow == 0, qlow, qup)
+        elif rule in ("school", "hf2"):
+            value = np.where(wlow == 0, (qlow + qup) / 2, qup)
+        else:
+            with np.errstate(invalid="ignore", divide="ignore"):
+                gamma = wlow / (wup + wlow)
+            value = qlow * (1 - gamma) + qup * gamma
+    elif rule == "hf3":
+        ux, start = np.unique(x, return_index=True)
+        sums = np.add.reduceat(w, start)  # R's rowsum(w, x), in data order within a value
+        qlow, qup, ilow, wlow, _ = _qs(ux, _r_cumsum(sums), pp)
+        value = np.where((wlow == 0) & (ilow % 2 == 0), qlow, qup)
+    else:
+        before = np.concatenate([[0.0], cumw[:-1]])
+        constant = False
+        if rule == "shahvaish":
+            s = _r_cumsum(w / w.mean())
+            pk = (s + 0.5 - w / 2) / (n + 1)  # sic: w, not w / mean(w), so pk may not rise
+            constant = True
+        elif rule == "hf5":
+            pk = (cumw - w / 2) / cumw[-1]
+        elif rule == "hf6":
+            pk = cumw / (cumw[-1] + w[-1])
+        elif rule == "hf7":
+            pk = before / (cumw[n - 2] if n > 1 else np.nan)
+        elif rule == "hf8":
+            pk = (before * 1 / 3 + cumw * 2 / 3) / (cumw[-1] + w[-1] / 3)
+        else:  # hf9
+            pk = (before * 3 / 8 + cumw * 5 / 8) / (cumw[-1] + w[-1] / 4)
+        value = _r_approx(pk, x, pp, constant=constant)
+    out[ok] = value
+    return out
+
+
+def quantile_rule(sorted_: SortedDomains, probs: np.ndarray, rule: QRule) -> np.ndarray:
+    """R's ``qrule_<rule>`` in every domain at ``probs`` (D x K); NaN where ``probs`` is.
+
+    ``"math"`` is :func:`math_rule`; the other rules run one domain at a time.
+
+    Examples
+    --------
+    >>> s = SortedDomains.build(np.array([3.0, 1, 2, 4]), np.ones(4), np.zeros(4, int), 1)
+    >>> quantile_rule(s, np.array([[0.5, 0.6]]), "hf7")
+    array([[2.5, 2.8]])
+    >>> # R: svyquantile(~x, des, c(0.5, 0.6), qrule = "hf7")
+    """
+    if rule == "math":
+        return math_rule(sorted_, probs)
+    out = np.full(probs.shape, np.nan)
+    for d in range(len(sorted_.size)):  # domains, not rows
+        if sorted_.size[d] == 0:
+            continue
+        part = slice(sorted_.start[d], sorted_.start[d] + sorted_.size[d])
+        out[d] = rule_one(sorted_.x[part], sorted_.w[part], probs[d], rule)
     return out

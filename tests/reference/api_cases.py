@@ -29,6 +29,7 @@ __all__ = [
     "lonely_domains",
     "lonely_subsets",
     "population",
+    "qrules",
     "standard",
     "subsets",
     "variances",
@@ -385,6 +386,33 @@ def likelihood(case: str, des: Design) -> pd.DataFrame:
             _rows(case, "proportion:likelihood", overall, []),
             _rows(case, "proportion:likelihood", domains, ["stype"]),
         ]
+    return pd.concat(rows, ignore_index=True)
+
+
+QRULES = ["math", "school", "shahvaish"] + [f"hf{k}" for k in range(1, 10)]
+
+
+def qrules(case: str, des: Design) -> pd.DataFrame:
+    """R's ``qrule_rows()``: every ``qrule``, the interval types, and svyciprop's asin."""
+    case = f"{case}/qrule"
+    rows = []
+
+    def add(frame: pd.DataFrame, rule: str, kind: str, by: list[str]) -> None:
+        frame = frame.assign(level=frame["level"].map(lambda p: f"{p:g}"))
+        rows.append(_rows(case, f"quantile:{rule}:{kind}", frame, by))
+
+    for rule in QRULES:
+        add(des.quantile("api00", [0.1, 0.25, 0.5, 0.9], qrule=rule), rule, "mean", [])
+    for rule in ("math", "hf7"):
+        for kind in ("beta", "xlogit", "asin"):
+            out = des.quantile(["api00", "enroll"], [0.25, 0.5], qrule=rule, interval_type=kind)
+            add(out, rule, kind, [])
+    for rule, kind in (("hf7", "mean"), ("school", "beta")):
+        out = des.quantile("api00", 0.5, by="stype", qrule=rule, interval_type=kind)
+        add(out, rule, kind, ["stype"])
+    rows.append(_rows(case, "proportion:asin", des.proportion("sch.wide", "Yes", "asin"), []))
+    domains = des.proportion("sch.wide", "Yes", "asin", by="stype")
+    rows.append(_rows(case, "proportion:asin", domains, ["stype"]))
     return pd.concat(rows, ignore_index=True)
 
 

@@ -619,6 +619,50 @@ likelihood_rows("clus1/rake", rake(clus1, list(~stype, ~sch.wide), list(pop.type
                                    control = tight))
 likelihood_rows("clus1/calibrate", calibrate(clus1, ~stype + api99, pop.greg))
 
+# Quantile rules and interval types (issue #12), case "<case>/qrule", statistic
+# "quantile:<qrule>:<interval.type>":
+#   svyquantile(~api00, des, c(0.1, 0.25, 0.5, 0.9), qrule = r, ci = TRUE) for every qrule r
+#   (math, school, shahvaish, hf1, ..., hf9), interval.type "mean";
+#   svyquantile(~api00 + enroll, des, c(0.25, 0.5), interval.type = t, na.rm = TRUE,
+#   ci = TRUE) for t in beta, xlogit, asin (qrule "math"), and with qrule = "hf7";
+#   svyby(~api00, ~stype, des, svyquantile, quantiles = 0.5, qrule = "hf7" / "school",
+#   interval.type = "mean" / "beta", ci = TRUE, vartype = c("se", "ci"));
+# and statistic "proportion:asin": svyciprop(~I(sch.wide == "Yes"), des, method = "asin")
+# and its svyby over stype
+qrule_rows <- function(case, des) {
+  case <- paste0(case, "/qrule")
+  qadd <- function(q, rule, type) {
+    for (v in names(q))
+      add(case, paste0("quantile:", rule, ":", type), v, q[[v]][, 1], q[[v]][, 4],
+          q[[v]][, 2:3, drop = FALSE], level = rownames(q[[v]]))
+  }
+  rules <- c("math", "school", "shahvaish", paste0("hf", 1:9))
+  for (r in rules)
+    qadd(svyquantile(~api00, des, c(0.1, 0.25, 0.5, 0.9), qrule = r, ci = TRUE), r, "mean")
+  for (r in c("math", "hf7"))
+    for (t in c("beta", "xlogit", "asin"))
+      qadd(svyquantile(~api00 + enroll, des, c(0.25, 0.5), interval.type = t, qrule = r,
+                       na.rm = TRUE, ci = TRUE), r, t)
+  for (rt in list(c("hf7", "mean"), c("school", "beta"))) {
+    b <- svyby(~api00, ~stype, des, svyquantile, quantiles = 0.5, qrule = rt[1],
+               interval.type = rt[2], ci = TRUE, vartype = c("se", "ci"))
+    add(case, paste0("quantile:", rt[1], ":", rt[2]), "api00", coef(b), SE(b),
+        cbind(b$ci_l, b$ci_u), level = 0.5, domain = paste0("stype=", b$stype))
+  }
+  p <- svyciprop(~I(sch.wide == "Yes"), des, method = "asin")
+  add(case, "proportion:asin", "sch.wide", coef(p), SE(p), matrix(attr(p, "ci"), nrow = 1),
+      level = "Yes")
+  b <- svyby(~I(sch.wide == "Yes"), ~stype, des, svyciprop, method = "asin",
+             vartype = c("se", "ci"))
+  add(case, "proportion:asin", "sch.wide", coef(b), SE(b), cbind(b$ci_l, b$ci_u),
+      level = "Yes", domain = paste0("stype=", b$stype))
+}
+for (case in c("srs", "strat", "clus1", "clus2", "clus2w"))
+  qrule_rows(case, get(case))
+qrule_rows("clus1/rake", rake(clus1, list(~stype, ~sch.wide), list(pop.types, pop.schwide),
+                              control = tight))
+qrule_rows("clus1/calibrate", calibrate(clus1, ~stype + api99, pop.greg))
+
 # ---------------------------------------------------------------- demo towns
 # Written by tests/reference/export_demo.py (our readers, cleaning and item scoring):
 # data/demo_<town>.csv and data/demo_<town>_margins.csv (age_band x sex population).
