@@ -497,3 +497,17 @@ def test_unknown_quantile_rule_or_interval_raises():
         des.quantile("api00", qrule="hf10")
     with pytest.raises(EstimationError, match="Unknown interval_type"):
         des.quantile("api00", interval_type="wald")
+
+
+@pytest.mark.parametrize(
+    "case", ["srs", "strat", "clus1", "clus2", "clus2w", "clus1/rake", "clus1/calibrate"]
+)
+def test_score_intervals_of_quantiles_match_r(case):
+    # svyquantile(~api00, des, c(0.25, 0.5, 0.9), interval.type = "score", qrule = "math" /
+    # "hf7", ci = TRUE) and svyby(~api00, ~stype, des, svyquantile, quantiles = 0.5,
+    # interval.type = "score"): R's uniroot, step for step
+    des = designs()[case] if "/" not in case else _weighted(case)
+    merged = cases.compare(cases.score_quantiles(case, des), [f"{case}/qrule-score"])
+    assert len(merged) == 3 + 3 + 3
+    check(merged)
+    check_nan(merged)

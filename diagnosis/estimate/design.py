@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Hashable, Mapping, Sequence
+from functools import partial
 from typing import Literal
 
 import numpy as np
@@ -46,7 +47,7 @@ from .intervals import (
     t_interval,
 )
 from .models import FAMILIES, Family, GlmFit, irls
-from .quantile import QRULES, QRule, SortedDomains, quantile_rule
+from .quantile import QRULES, QRule, SortedDomains, quantile_rule, r_uniroot, rule_one
 from .tables import Crosstab, association_tests
 from .taylor import (
     LONELY_CHOICES,
@@ -85,7 +86,7 @@ Deff = bool | Literal["replace"]
 _FAST_LIMIT = 40_000_000
 _PROPORTION_METHODS = ("logit", "xlogit", "beta", "wilson", "mean", "wald", "likelihood", "asin")
 #: R's ``svyquantile(interval.type = )`` choices (Woodruff's, on the scale of the share)
-_QUANTILE_INTERVALS = ("mean", "beta", "xlogit", "asin")
+_QUANTILE_INTERVALS = ("mean", "beta", "xlogit", "asin", "score")
 
 
 def _as_list(names: Names | None) -> list[str]:
@@ -1303,7 +1304,7 @@ class Design:
         na_rm: NaRm = True,
         conf_level: float = 0.95,
         qrule: QRule = "math",
-        interval_type: Literal["mean", "beta", "xlogit", "asin"] = "mean",
+        interval_type: Literal["mean", "beta", "xlogit", "asin", "score"] = "mean",
     ) -> pd.DataFrame:
         """Weighted quantiles with Woodruff confidence intervals, as R's ``svyquantile``.
 
@@ -1324,12 +1325,18 @@ class Design:
             (see :mod:`diagnosis.estimate.quantile`); ``"hf7"`` interpolates
             as R's ``quantile()`` default does, ``"math"`` (R's default) is
             the smallest value with a cumulative share of at least ``p``.
-        interval_type : {"mean", "beta", "xlogit", "asin"}
+        interval_type : {"mean", "beta", "xlogit", "asin", "score"}
             R's ``interval.type``: the interval for the share below the
             quantile before it is mapped back, a t interval (``"mean"``, R's
             default), Korn-Graubard's (``"beta"``), on the logit scale
             (``"xlogit"``) or the arcsine square root scale (``"asin"``), see
-            :func:`~diagnosis.estimate.intervals.proportion_interval`.
+            :func:`~diagnosis.estimate.intervals.proportion_interval`; or
+            ``"score"``, Francisco and Fuller's test inversion, as R's
+            ``survey:::ffullerCI``: the values where the t statistic of the
+            share above :math:`\\theta` equals :math:`\\pm t_{df}`, found by R's
+            ``uniroot`` (:func:`~diagnosis.estimate.quantile.r_uniroot`), then
+            mapped back through ``qrule`` at the *unweighted* share of rows at
+            or below them, as R does.
 
         Returns
         -------
@@ -1401,7 +1408,9 @@ class Design:
             )
             df = degrees_of_freedom(self._stages, np.where(valid, self._w, 0.0), codes)
             df = df[:, None]
-            if interval_type == "mean":
+            if interval_type == "score":
+                lo, hi = self._score_limits(x, valid, codes, n_domains, p, df, qrule, conf_level)
+            elif interval_type == "mean":
                 lo_p = share["estimate"] + share["se"] * stats.t.ppf(t_lo, df)
                 hi_p = share["estimate"] + share["se"] * stats.t.ppf(t_hi, df)
             else:
@@ -1412,11 +1421,12 @@ class Design:
                 lo_p, hi_p = proportion_interval(
                     share["estimate"], share["se"], df, interval_type, conf_level, rows[:, None]
                 )
-            with np.errstate(invalid="ignore"):
-                lo_p = np.where(lo_p < 0, np.nan, lo_p)
-                hi_p = np.where(hi_p > 1, np.nan, hi_p)
-            lo = quantile_rule(sorted_, lo_p, qrule)
-            hi = quantile_rule(sorted_, hi_p, qrule)
+            if interval_type != "score":
+                with np.errstate(invalid="ignore"):
+                    lo_p = np.where(lo_p < 0, np.nan, lo_p)
+                    hi_p = np.where(hi_p > 1, np.nan, hi_p)
+                lo = quantile_rule(sorted_, lo_p, qrule)
+                hi = quantile_rule(sorted_, hi_p, qrule)
             se = (hi - lo) / (2 * stats.t.ppf(t_hi, df))
             if na_rm is False:
                 bad = np.bincount(codes[(codes >= 0) & np.isnan(x)], minlength=n_domains) > 0
@@ -1432,6 +1442,64 @@ class Design:
             }
             frames.append(self._frame(result, keys, [name] * len(p), p.tolist(), lo, hi))
         return pd.concat(frames, ignore_index=True)
+
+    def _score_test(
+        self,
+        x: np.ndarray,
+        inside: np.ndarray,
+        own: np.ndarray,
+        prob: float,
+        limit: float,
+        theta: float,
+    ) -> float:
+        """ffullerCI's ``scoretest``: t statistic of the share above ``theta``, less ``limit``."""
+        u = np.where(inside, (x > theta) - (1 - prob), np.nan)
+        m = self._kernel(np.asfortranarray(u[:, None]), None, own, 1, "each", "mean", False)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return float(m["estimate"][0, 0] / m["se"][0, 0]) - limit
+
+    def _score_limits(
+        self,
+        x: np.ndarray,
+        valid: np.ndarray,
+        codes: np.ndarray,
+        n_domains: int,
+        p: np.ndarray,
+        df: np.ndarray,
+        qrule: QRule,
+        conf_level: float,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """R's ``survey:::ffullerCI`` in every domain (D x K): the score interval."""
+        lo = np.full((n_domains, len(p)), np.nan)
+        hi = np.full_like(lo, np.nan)
+        half = (1 - conf_level) / 2
+        for d in range(n_domains):  # domains and probabilities, each a root search
+            inside = valid & (codes == d)
+            if self._steps:  # R keeps every row of a calibrated design, NA read as 0
+                frame, values = np.ones(len(x), dtype=bool), np.where(valid, x, 0.0)
+            else:
+                frame, values = inside, x
+            # R's weights(design) are 1 / prob = 1 / (1 / w): the share mapped back is an
+            # unweighted k / n, which can meet a cumulative weight exactly
+            with np.errstate(divide="ignore"):
+                r_weights = np.where(inside, 1 / (1 / self._w), 0.0)
+            xf, wf = values[frame], r_weights[frame]
+            if xf.size < 2 or not (wf > 0).any() or not df[d, 0] > 0:
+                continue
+            own = np.where(inside, 0, -1)
+            iqr = np.percentile(xf, 75) - np.percentile(xf, 25)  # R's IQR(), type 7
+            lower, upper = xf.min() + iqr / 100, xf.max() - iqr / 100
+            tol = 1 / (100 * np.sqrt(xf.size))
+            crit = float(stats.t.isf(half, df[d, 0]))
+            for k, prob in enumerate(p):
+                args = (x, inside, own, float(prob))
+                q_low = r_uniroot(partial(self._score_test, *args, crit), lower, upper, tol)
+                q_up = r_uniroot(partial(self._score_test, *args, -crit), lower, upper, tol)
+                for out, root in ((lo, q_low), (hi, q_up)):
+                    if np.isfinite(root):
+                        share = np.array([np.mean(xf <= root)])
+                        out[d, k] = rule_one(xf, wf, share, qrule)[0]
+        return lo, hi
 
     def crosstab(self, row: str, col: str, conf_level: float = 0.95) -> Crosstab:
         """Weighted two-way table with Rao-Scott and adjusted Wald tests (R's ``svychisq``).

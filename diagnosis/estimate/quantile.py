@@ -12,12 +12,21 @@ R's other ``qrule``s: ``"school"`` (the midpoint at an exact share),
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 
-__all__ = ["QRULES", "QRule", "SortedDomains", "math_rule", "quantile_rule", "rule_one"]
+__all__ = [
+    "QRULES",
+    "QRule",
+    "SortedDomains",
+    "math_rule",
+    "quantile_rule",
+    "r_uniroot",
+    "rule_one",
+]
 
 
 @dataclass(frozen=True)
@@ -248,3 +257,71 @@ def quantile_rule(sorted_: SortedDomains, probs: np.ndarray, rule: QRule) -> np.
         part = slice(sorted_.start[d], sorted_.start[d] + sorted_.size[d])
         out[d] = rule_one(sorted_.x[part], sorted_.w[part], probs[d], rule)
     return out
+
+
+def r_uniroot(
+    f: Callable[[float], float], lower: float, upper: float, tol: float, maxiter: int = 1000
+) -> float:
+    """A root of ``f`` in ``[lower, upper]`` by R's ``uniroot`` (Brent's ``zeroin``, step for step).
+
+    The same iterations as R's ``R_zeroin2``, so a step function (such as a
+    score test in a quantile) gives the root on the same side of its jump.
+    Infinite values are replaced by the largest finite ones, as R does.
+
+    Examples
+    --------
+    >>> round(r_uniroot(lambda t: t * t - 2, 0.0, 2.0, 1e-12), 12)
+    1.414213562373
+    >>> # R: uniroot(function(t) t^2 - 2, c(0, 2), tol = 1e-12)$root
+    """
+    big = np.finfo(float).max
+
+    def value(t: float) -> float:
+        v = float(f(t))
+        if np.isnan(v) or v == np.inf:
+            return big
+        return -big if v == -np.inf else v
+
+    eps = np.finfo(float).eps
+    a, b = lower, upper
+    fa, fb = float(f(lower)), float(f(upper))
+    if np.isnan(fa) or np.isnan(fb) or fa * fb > 0:
+        return np.nan  # R stops: no sign change
+    c, fc = a, fa
+    if fa == 0:
+        return a
+    if fb == 0:
+        return b
+    for _ in range(maxiter + 1):  # R's zeroin iterations, not rows
+        prev_step = b - a
+        if abs(fc) < abs(fb):
+            a, b, c = b, c, b
+            fa, fb, fc = fb, fc, fb
+        tol_act = 2 * eps * abs(b) + tol / 2
+        new_step = (c - b) / 2
+        if abs(new_step) <= tol_act or fb == 0:
+            return b
+        if abs(prev_step) >= tol_act and abs(fa) > abs(fb):
+            cb = c - b
+            if a == c:
+                t1 = fb / fa
+                p = cb * t1
+                q = 1.0 - t1
+            else:
+                q, t1, t2 = fa / fc, fb / fc, fb / fa
+                p = t2 * (cb * q * (q - t1) - (b - a) * (t1 - 1.0))
+                q = (q - 1.0) * (t1 - 1.0) * (t2 - 1.0)
+            if p > 0:
+                q = -q
+            else:
+                p = -p
+            if p < (0.75 * cb * q - abs(tol_act * q) / 2) and p < abs(prev_step * q / 2):
+                new_step = p / q
+        if abs(new_step) < tol_act:
+            new_step = tol_act if new_step > 0 else -tol_act
+        a, fa = b, fb
+        b += new_step
+        fb = value(b)
+        if (fb > 0 and fc > 0) or (fb < 0 and fc < 0):
+            c, fc = a, fa
+    return b

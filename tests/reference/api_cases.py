@@ -30,6 +30,7 @@ __all__ = [
     "lonely_subsets",
     "population",
     "qrules",
+    "score_quantiles",
     "standard",
     "subsets",
     "variances",
@@ -413,6 +414,20 @@ def qrules(case: str, des: Design) -> pd.DataFrame:
     rows.append(_rows(case, "proportion:asin", des.proportion("sch.wide", "Yes", "asin"), []))
     domains = des.proportion("sch.wide", "Yes", "asin", by="stype")
     rows.append(_rows(case, "proportion:asin", domains, ["stype"]))
+    return pd.concat(rows, ignore_index=True)
+
+
+def score_quantiles(case: str, des: Design) -> pd.DataFrame:
+    """R's ``score_rows()``: quantiles with ``interval.type = "score"``."""
+    case = f"{case}/qrule-score"
+    rows = []
+    for rule in ("math", "hf7"):
+        out = des.quantile("api00", [0.25, 0.5, 0.9], qrule=rule, interval_type="score")
+        out["level"] = out["level"].map(lambda p: f"{p:g}")
+        rows.append(_rows(case, f"quantile:{rule}:score", out, []))
+    out = des.quantile("api00", 0.5, by="stype", interval_type="score")
+    out["level"] = out["level"].map(lambda p: f"{p:g}")
+    rows.append(_rows(case, "quantile:math:score", out, ["stype"]))
     return pd.concat(rows, ignore_index=True)
 
 

@@ -663,6 +663,40 @@ qrule_rows("clus1/rake", rake(clus1, list(~stype, ~sch.wide), list(pop.types, po
                               control = tight))
 qrule_rows("clus1/calibrate", calibrate(clus1, ~stype + api99, pop.greg))
 
+# The score interval of quantiles (issue #12), case "<case>/qrule-score", statistic
+# "quantile:<qrule>:score": svyquantile(~api00, des, c(0.25, 0.5, 0.9),
+# interval.type = "score", qrule = r, ci = TRUE) for r in math, hf7 (survey:::ffullerCI:
+# uniroot on the t statistic, then the qrule at the unweighted share below each root), and
+# svyby(~api00, ~stype, des, svyquantile, quantiles = 0.5, interval.type = "score",
+# ci = TRUE, vartype = c("se", "ci"))
+score_rows <- function(case, des) {
+  case <- paste0(case, "/qrule-score")
+  for (r in c("math", "hf7")) {
+    q <- svyquantile(~api00, des, c(0.25, 0.5, 0.9), interval.type = "score", qrule = r,
+                     ci = TRUE)
+    add(case, paste0("quantile:", r, ":score"), "api00", q$api00[, 1], q$api00[, 4],
+        q$api00[, 2:3, drop = FALSE], level = rownames(q$api00))
+  }
+  b <- svyby(~api00, ~stype, des, svyquantile, quantiles = 0.5, interval.type = "score",
+             ci = TRUE, vartype = c("se", "ci"))
+  add(case, "quantile:math:score", "api00", coef(b), SE(b), cbind(b$ci_l, b$ci_u),
+      level = 0.5, domain = paste0("stype=", b$stype))
+}
+# The share mapped back is unweighted (k / n), so with equal weights it meets a cumulative
+# weight exactly and the 15 digits of pw in data/*.csv decide the value: these designs are
+# built from the CSV files, as the Python tests build theirs
+csv <- function(name) read.csv(file.path(out_dir, "data", paste0(name, ".csv")))
+clus1.csv <- svydesign(id = ~dnum, weights = ~pw, fpc = ~fpc, data = csv("apiclus1"))
+score_rows("srs", svydesign(id = ~1, weights = ~pw, fpc = ~fpc, data = csv("apisrs")))
+score_rows("strat", svydesign(id = ~1, strata = ~stype, weights = ~pw, fpc = ~fpc,
+                              data = csv("apistrat")))
+score_rows("clus1", clus1.csv)
+score_rows("clus2", svydesign(id = ~dnum + snum, fpc = ~fpc1 + fpc2, data = csv("apiclus2")))
+score_rows("clus2w", svydesign(id = ~dnum + snum, weights = ~pw, data = csv("apiclus2")))
+score_rows("clus1/rake", rake(clus1.csv, list(~stype, ~sch.wide), list(pop.types, pop.schwide),
+                              control = tight))
+score_rows("clus1/calibrate", calibrate(clus1.csv, ~stype + api99, pop.greg))
+
 # ---------------------------------------------------------------- demo towns
 # Written by tests/reference/export_demo.py (our readers, cleaning and item scoring):
 # data/demo_<town>.csv and data/demo_<town>_margins.csv (age_band x sex population).
