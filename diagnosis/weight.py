@@ -20,8 +20,9 @@ applies them; see ``Design.poststratify``, ``Design.rake`` and
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -30,6 +31,7 @@ from scipy import sparse
 from .errors import DiagnosisError
 
 __all__ = [
+    "CALFUNS",
     "LinearCalibration",
     "PostStratification",
     "Raking",
@@ -274,7 +276,7 @@ def poststratify(
 def rake(
     weights: np.ndarray,
     data: pd.DataFrame,
-    margins: Mapping[str, Mapping[Hashable, float] | pd.Series],
+    margins: Mapping[str | tuple[str, ...], Mapping[Hashable, float] | pd.Series],
     tol: float = 1e-12,
     max_iter: int = 1000,
 ) -> Weighting:
@@ -285,7 +287,9 @@ def rake(
     weights : ndarray
     data : DataFrame
     margins : mapping
-        Column name -> population count per category.
+        Column name -> population count per category. A tuple of columns is
+        one crossed margin, its counts keyed by tuples of categories (or a
+        MultiIndex), as R's ``~town + age_group`` in ``rake()``'s list.
     tol : float
         Stop when every weighted margin is within ``tol`` (relative) of its target.
     max_iter : int
@@ -315,14 +319,20 @@ def rake(
     >>> r.weights.round(6)
     array([1.5, 1.5, 2.5, 2.5])
     >>> # R: rake(des, list(~a, ~b), list(pop_a, pop_b))
+    >>> df["c"] = ["p", "q", "q", "q"]
+    >>> crossed = {("a", "b"): {("x", "u"): 1, ("x", "v"): 2, ("y", "u"): 3, ("y", "v"): 2}}
+    >>> rake(np.ones(4), df, {**crossed, "c": {"p": 1, "q": 7}}).weights.round(6)
+    array([1., 2., 3., 2.])
+    >>> # R: rake(des, list(~a + b, ~c), list(pop_ab, pop_c))
     """
     w = np.asarray(weights, dtype=float).copy()
     coded = []
-    for name, target_spec in margins.items():
-        codes, levels = _cells(data, [name])
-        pop = _population_series(target_spec, [name])
-        target = _match_cells(w, codes, levels, pop, [name])
-        coded.append((name, codes, levels, target))
+    for key, target_spec in margins.items():
+        names = list(key) if isinstance(key, tuple) else [key]
+        codes, levels = _cells(data, names)
+        pop = _population_series(target_spec, names)
+        target = _match_cells(w, codes, levels, pop, names)
+        coded.append((names, codes, levels, target))
     psw: list[np.ndarray] = []
     rounds, worst, where = 0, np.inf, ""
     while rounds < max_iter:
@@ -333,11 +343,12 @@ def rake(
             w = w * (target / sample)[codes]
             psw.append(w)
         worst, where = 0.0, ""
-        for name, codes, levels, target in coded:
+        for names, codes, levels, target in coded:
             sample = np.bincount(codes, weights=w, minlength=len(levels))
-            gap = np.abs(sample - target) / target
+            with np.errstate(divide="ignore", invalid="ignore"):
+                gap = np.where(target > 0, np.abs(sample - target) / target, 0.0)
             if gap.max() > worst:
-                worst, where = float(gap.max()), _cell_name(levels[int(gap.argmax())], [name])
+                worst, where = float(gap.max()), _cell_name(levels[int(gap.argmax())], names)
         if worst < tol:
             break
     if worst >= tol:
@@ -422,13 +433,108 @@ def _independent_basis(a: np.ndarray, tol: float = 1e-7) -> np.ndarray:
     return np.column_stack(basis) if basis else np.zeros((a.shape[0], 0))
 
 
+#: calibration distances of :func:`calibrate` (R's ``calfun``)
+CALFUNS = ("linear", "raking", "logit")
+CalFun = Literal["linear", "raking", "logit"]
+
+
+def _calfun(
+    name: CalFun, lower: float, upper: float
+) -> tuple[Callable[[np.ndarray], np.ndarray], Callable[[np.ndarray], np.ndarray]]:
+    """``g - 1`` and its derivative as functions of ``u = x'eta``: R's ``cal.<name>``."""
+    inside = lambda u: ((u < upper - 1) & (u > lower - 1)).astype(float)  # noqa: E731
+    if name == "linear":
+        return (lambda u: np.clip(u + 1, lower, upper) - 1), inside
+    if name == "raking":  # R bounds exp(u) but tests u against the bounds minus 1, as here
+        return (
+            lambda u: np.clip(np.exp(u), lower, upper) - 1,
+            lambda u: np.where(inside(u) > 0, np.exp(u), 0.0),
+        )
+    a = (upper - lower) / ((upper - 1) * (1 - lower))
+
+    def fm1(u: np.ndarray) -> np.ndarray:
+        e = np.exp(a * u)
+        return (lower * (upper - 1) + upper * (1 - lower) * e) / (upper - 1 + (1 - lower) * e) - 1
+
+    def df(u: np.ndarray) -> np.ndarray:
+        e = np.exp(a * u)
+        den = upper - 1 + (1 - lower) * e
+        num = lower * (upper - 1) + upper * (1 - lower) * e
+        return upper * (1 - lower) * e * a / den - num * ((1 - lower) * e * a) / den**2
+
+    return fm1, df
+
+
+def _ginv(t: np.ndarray) -> np.ndarray:
+    """MASS::ginv(t, tol = 256 * eps): singular values below tol times the largest dropped."""
+    u, d, vt = np.linalg.svd(t)
+    keep = d > max(256 * np.finfo(float).eps * d[0], 0) if d.size else d > 0
+    return (vt[keep].T / d[keep]) @ u[:, keep].T
+
+
+def _grake(
+    x: np.ndarray,
+    w: np.ndarray,
+    target: np.ndarray,
+    calfun: CalFun,
+    bounds: tuple[float, float],
+    epsilon: float,
+    max_iter: int,
+) -> tuple[np.ndarray, float | None]:
+    """R's ``survey:::grake``: Newton steps on the calibration equations.
+
+    Returns ``g`` and, if it did not converge, the misfit reached (else None).
+    """
+    lower, upper = bounds
+    fm1, df = _calfun(calfun, lower, upper)
+    sample_total = x.T @ w
+    eta = np.zeros(x.shape[1])
+    xeta = x @ eta
+    g, deriv = 1 + fm1(xeta), df(xeta)
+    scales = target / sample_total
+    scale = None
+    if scales.min() > 20:  # R rescales weights far below the population (bounds then too)
+        scale = float(scales.mean())
+        w, sample_total = w * scale, sample_total * scale
+    iteration, failed = 1, None
+    with np.errstate(over="ignore", invalid="ignore"):
+        while True:  # Newton iterations (R's maxit), not rows
+            t = (x * (w * deriv)[:, None]).T @ x
+            misfit = target - sample_total - x.T @ (w * fm1(xeta))
+            step = _ginv(t) @ misfit
+            eta = eta + step
+            xeta = x @ eta
+            g, deriv = 1 + fm1(xeta), df(xeta)
+            while iteration < max_iter and not (np.isfinite(g).all() and np.isfinite(deriv).all()):
+                iteration += 1
+                step = step / 2
+                eta = eta - step
+                xeta = x @ eta
+                g, deriv = 1 + fm1(xeta), df(xeta)
+            misfit = target - sample_total - x.T @ (w * fm1(xeta))
+            relative = np.abs(misfit) / (1 + np.abs(target))
+            if (relative < epsilon).all():
+                break
+            iteration += 1
+            if iteration > max_iter:
+                failed = float(relative.max())
+                break
+    if scale is not None:
+        g = g * scale
+    return g, failed
+
+
 def calibrate(
     weights: np.ndarray,
     data: pd.DataFrame,
     totals: Mapping[str, float | Mapping[Hashable, float]],
     intercept: float | None = None,
+    calfun: CalFun = "linear",
+    bounds: tuple[float, float] = (-np.inf, np.inf),
+    epsilon: float = 1e-7,
+    max_iter: int = 50,
 ) -> Weighting:
-    """Linear (GREG) calibration of weights to population totals.
+    """Calibration of weights to population totals: linear (GREG), raking or logit.
 
     Parameters
     ----------
@@ -439,6 +545,16 @@ def calibrate(
         -> population count (a full set of indicators per categorical column).
     intercept : float, optional
         Population size, to add a column of ones.
+    calfun : {"linear", "raking", "logit"}
+        The calibration distance, as R's ``calibrate(calfun = )``: ``g`` is
+        ``1 + u``, ``exp(u)`` or the logit curve between the bounds, with
+        ``u = x' eta``.
+    bounds : (float, float)
+        Limits on ``g = new / old weight`` (R's ``bounds``); ``"logit"``
+        needs finite ones, with ``lower < 1 < upper``.
+    epsilon, max_iter
+        R's convergence test: every total within ``epsilon`` of its target
+        relative to ``1 + |target|``, in at most ``max_iter`` Newton steps.
 
     Returns
     -------
@@ -447,11 +563,18 @@ def calibrate(
     Raises
     ------
     WeightingError
-        When a category has no sample or no total, or when the totals cannot be
-        met (inconsistent with collinear controls).
+        When a category has no sample or no total, when the totals cannot be
+        met (inconsistent with collinear controls, or bounds too tight) or the
+        iterations do not converge.
 
     Notes
     -----
+    Unbounded linear calibration (the default) is solved at once (R's
+    ``regcalibrate``); the other cases take R's ``grake`` Newton steps, step
+    halving and, when the weights sum to less than a twentieth of every
+    target, its rescaling of the weights (and so of the bounds). The
+    variance step is the same residualisation for every distance, as R's.
+
     :math:`g_i = 1 + x_i^\\top T^{+}(t_x - \\hat t_x)` with
     :math:`T = \\sum_i w_i x_i x_i^\\top` and :math:`T^{+}` its Moore-Penrose
     inverse (as R's ``grake`` uses ``MASS::ginv``), so collinear controls, such
@@ -467,16 +590,51 @@ def calibrate(
     >>> float(cal.weights.sum()), float(cal.weights @ df["x"])
     (10.0, 25.0)
     >>> # R: calibrate(des, ~x, c(`(Intercept)`=10, x=25))
+    >>> raked = calibrate(np.full(4, 2.0), df, {"x": 28.0}, intercept=10.0, calfun="raking")
+    >>> raked.weights.round(6)
+    array([1.670869, 2.132659, 2.722077, 3.474396])
+    >>> # R: calibrate(des, ~x, c(`(Intercept)`=10, x=28), calfun = "raking")
+    >>> logit = calibrate(
+    ...     np.full(4, 2.0), df, {"x": 28.0}, intercept=10.0, calfun="logit", bounds=(0.5, 2)
+    ... )
+    >>> logit.weights.round(6)
+    array([1.611612, 2.165165, 2.834835, 3.388388])
+    >>> # R: calibrate(des, ~x, c(`(Intercept)`=10, x=28), calfun = "logit", bounds = c(0.5, 2))
     """
+    if calfun not in CALFUNS:
+        raise WeightingError(
+            pl=f"Nieznana funkcja kalibracji calfun={calfun!r}; dozwolone: {', '.join(CALFUNS)}.",
+            en=f"Unknown calfun={calfun!r}; choose one of {', '.join(CALFUNS)}.",
+            value=calfun,
+        )
+    lower, upper = (float(b) for b in bounds)
+    if not lower < 1 < upper or (calfun == "logit" and not np.isfinite([lower, upper]).all()):
+        raise WeightingError(
+            pl=f"Granice bounds={bounds} muszą otaczać 1 (dla calfun='logit' być skończone).",
+            en=f"bounds={bounds} must lie around 1 (and be finite for calfun='logit').",
+            value=str(bounds),
+        )
     w = np.asarray(weights, dtype=float)
     x, target, names = _model_matrix(data, totals, intercept)
     whalf = np.sqrt(w)
     a = x * whalf[:, None]
-    _, s, vt = np.linalg.svd(a, full_matrices=False)
-    keep = s > np.sqrt(256 * np.finfo(float).eps) * s.max()
-    gap = target - x.T @ w
-    lam = vt[keep].T @ ((vt[keep] @ gap) / s[keep] ** 2)
-    g = 1.0 + x @ lam
+    if calfun == "linear" and np.isinf([lower, upper]).all():
+        _, s, vt = np.linalg.svd(a, full_matrices=False)
+        keep = s > np.sqrt(256 * np.finfo(float).eps) * s.max()
+        gap = target - x.T @ w
+        lam = vt[keep].T @ ((vt[keep] @ gap) / s[keep] ** 2)
+        g = 1.0 + x @ lam
+    else:
+        g, failed = _grake(x, w, target, calfun, (lower, upper), epsilon, max_iter)
+        if failed is not None:
+            raise WeightingError(
+                pl=f"Kalibracja ({calfun}, granice {bounds}) nie zbiegła się po {max_iter} "
+                f"krokach; największa względna rozbieżność sum: {failed:.3g}. Poszerz granice.",
+                en=f"Calibration ({calfun}, bounds {bounds}) did not converge in {max_iter} "
+                f"steps; the largest relative gap in the totals is {failed:.3g}. Widen the "
+                "bounds.",
+                value=calfun,
+            )
     new = w * g
     misfit = np.abs(x.T @ new - target) / (1 + np.abs(target))
     if misfit.max() > 1e-7:
@@ -554,21 +712,41 @@ def trim_weights(
     lower: float | None = None,
     upper: float | None = None,
     max_iter: int = 100,
+    spread: Literal["proportional", "equal"] = "proportional",
+    strict: bool = True,
 ) -> np.ndarray:
     """Trim weights to ``[lower, upper]`` and spread the trimmed amount over the rest.
 
-    Rule (R's ``trimWeights(des, upper, lower, strict=TRUE)``): weights above
-    ``upper`` are set to ``upper`` and those below ``lower`` to ``lower``; the
-    net weight removed is added to the untrimmed weights in proportion to their
-    size, so the total is kept; this is repeated until no weight is outside the
-    bounds. Trimming changes the estimator: standard errors from a design built
-    on trimmed weights treat them as fixed.
+    Weights above ``upper`` are set to ``upper`` and those below ``lower`` to
+    ``lower``; the net weight removed is added to the other weights, so the
+    total is kept, and with ``strict`` this is repeated until no weight is
+    outside the bounds. Trimming changes the estimator: standard errors from a
+    design built on trimmed weights treat them as fixed.
+
+    Parameters
+    ----------
+    weights : ndarray
+    lower, upper : float, optional
+        The bounds (none: no bound on that side).
+    max_iter : int
+        Rounds of trimming at most (``strict``).
+    spread : {"proportional", "equal"}
+        ``"proportional"`` (the default, kept for compatibility): the removed
+        weight goes to the weights not at a bound in proportion to their size.
+        ``"equal"``: every weight that was not outside the bounds gets the
+        same share, exactly R's ``trimWeights(des, upper, lower, strict)``.
+    strict : bool
+        Repeat until every weight is within the bounds (R's ``strict = TRUE``);
+        only one round otherwise (R's default ``strict = FALSE``, with
+        ``spread="equal"``).
 
     Examples
     --------
     >>> trim_weights(np.array([1.0, 1.0, 1.0, 7.0]), upper=4.0)
     array([2., 2., 2., 4.])
-    >>> # R: trimWeights(des, upper=4, strict=TRUE)
+    >>> trim_weights(np.array([1.0, 2.0, 3.0, 9.0]), upper=6.0, spread="equal")
+    array([2., 3., 4., 6.])
+    >>> # R: weights(trimWeights(des, upper = 6, strict = TRUE))
     """
     w = np.asarray(weights, dtype=float).copy()
     lo = -np.inf if lower is None else lower
@@ -578,7 +756,29 @@ def trim_weights(
             pl=f"Dolna granica ({lo}) jest większa niż górna ({hi}).",
             en=f"The lower bound ({lo}) is above the upper bound ({hi}).",
         )
-    for _ in range(max_iter):
+    if spread not in ("proportional", "equal"):
+        raise WeightingError(
+            pl=f"Nieznane spread={spread!r}; dozwolone: 'proportional', 'equal'.",
+            en=f"Unknown spread={spread!r}; choose 'proportional' or 'equal'.",
+            value=spread,
+        )
+    if spread == "equal":
+        for _ in range(max_iter):  # rounds of trimming, as R's recursion with strict = TRUE
+            outside = (w < lo) | (w > hi)
+            if not outside.any() or outside.all():
+                break
+            trimmed = np.clip(w, lo, hi)
+            trimmed[~outside] += (w - trimmed).sum() / (~outside).sum()
+            w = trimmed
+            if not strict:
+                return w
+        if ((w < lo) | (w > hi)).any():
+            raise WeightingError(
+                pl="Nie da się przyciąć wag do tych granic bez zmiany sumy wag.",
+                en="The weights cannot be trimmed to these bounds while keeping their total.",
+            )
+        return w
+    for _ in range(max_iter if strict else 1):
         outside = (w < lo) | (w > hi)
         if not outside.any():
             return w
@@ -589,7 +789,7 @@ def trim_weights(
             break
         trimmed[inside] += excess * trimmed[inside] / trimmed[inside].sum()
         w = trimmed
-    if ((w < lo - 1e-9) | (w > hi + 1e-9)).any():
+    if strict and ((w < lo - 1e-9) | (w > hi + 1e-9)).any():
         raise WeightingError(
             pl="Nie da się przyciąć wag do tych granic bez zmiany sumy wag.",
             en="The weights cannot be trimmed to these bounds while keeping their total.",

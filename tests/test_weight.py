@@ -42,6 +42,9 @@ POP = cases.population()
 TYPES = {"E": POP["stype.E"], "H": POP["stype.H"], "M": POP["stype.M"]}
 SCHWIDE = {"No": POP["sch.wide.No"], "Yes": POP["sch.wide.Yes"]}
 COMPIMP = {"No": 2000.0, "Yes": 4194.0}  # as pop.compimp in make_reference.R
+# pop.cross: table(apipop$stype, apipop$sch.wide), written by make_reference.R
+_CROSS = pd.read_csv(cases.DATA / "apipop_cross.csv")
+CROSS = {(r.stype, r._2): float(r.Freq) for r in _CROSS.itertuples()}
 
 
 def weighted_designs() -> dict[str, Design]:
@@ -66,6 +69,20 @@ def weighted_designs() -> dict[str, Design]:
         "clus1/calibrate-collinear": clus1.calibrate(
             {"stype": TYPES, "sch.wide": SCHWIDE, "api99": POP["api99"]}, intercept=POP["N"]
         ),
+        # rake(clus1, list(~stype + sch.wide, ~comp.imp), list(pop.cross, pop.compimp), ...)
+        "clus1/rake-crossed": clus1.rake({("stype", "sch.wide"): CROSS, "comp.imp": COMPIMP}),
+        # calibrate(clus1, ~stype + api99, pop.greg, bounds = c(0.4, 1.6))
+        "clus1/calibrate-bounded": clus1.calibrate(greg, bounds=(0.4, 1.6)),
+        # calibrate(clus1, ~stype + api99, pop.greg, calfun = "raking")
+        "clus1/calibrate-raking": clus1.calibrate(greg, calfun="raking"),
+        # calibrate(clus1, ~stype + api99, pop.greg, calfun = "logit", bounds = c(0.7, 1.7))
+        "clus1/calibrate-logit": clus1.calibrate(greg, calfun="logit", bounds=(0.7, 1.7)),
+        # trimWeights(rake(clus1, ... as clus1/rake ...), upper = 55, strict = TRUE)
+        "clus1/rake-trim": clus1.rake({"stype": TYPES, "sch.wide": SCHWIDE}).trim(
+            upper=55, strict=True
+        ),
+        # trimWeights(strat, upper = 40, lower = 18, strict = TRUE)
+        "strat/trim": strat.trim(upper=40, lower=18, strict=True),
     }
 
 
@@ -150,3 +167,41 @@ def test_weight_diagnostics():
     assert summary["max_min_ratio"].iloc[0] == 4.0
     trimmed = trim_weights(w, upper=3.0)
     assert trimmed.max() <= 3.0 + 1e-12 and trimmed.sum() == pytest.approx(w.sum())
+
+
+def test_crossed_margin_and_bounded_calibration_meet_their_targets():
+    df = cases.api("apiclus1")
+    w = df["pw"].to_numpy()
+    raked = rake(w, df, {("stype", "sch.wide"): CROSS, "comp.imp": COMPIMP})
+    cells = pd.Series(raked.weights).groupby([df["stype"], df["sch.wide"]]).sum()
+    for key, count in CROSS.items():
+        assert cells[key] == pytest.approx(count, rel=1e-12)
+    greg = {"stype": TYPES, "api99": POP["api99"]}
+    bounded = calibrate(w, df, greg, bounds=(0.4, 1.6))
+    g = bounded.weights / w
+    assert g.min() >= 0.4 - 1e-12 and g.max() <= 1.6 + 1e-12
+    assert bounded.weights @ df["api99"] == pytest.approx(POP["api99"], rel=1e-7)
+    with pytest.raises(WeightingError, match="did not converge"):
+        calibrate(w, df, greg, bounds=(0.8, 1.2))  # R: "Calibration failed"
+    with pytest.raises(WeightingError, match="finite for calfun='logit'"):
+        calibrate(w, df, greg, calfun="logit")
+    with pytest.raises(WeightingError, match="Unknown calfun"):
+        calibrate(w, df, greg, calfun="cubic")
+
+
+def test_trimming_as_r_shares_the_excess_equally():
+    # R: weights(trimWeights(svydesign(id = ~1, weights = ~w, data = df), upper = 6)) with
+    # w = c(1, 2, 3, 9, 10): one round (strict = FALSE) gives 10/3, 13/3, 16/3, 6, 6
+    w = np.array([1.0, 2, 3, 9, 10])
+    once = trim_weights(w, upper=6.0, spread="equal", strict=False)
+    np.testing.assert_allclose(once, [10 / 3, 13 / 3, 16 / 3, 6, 6], rtol=1e-14)
+    assert once.sum() == pytest.approx(w.sum())
+    # R: trimWeights(<w = c(1, 1, 10, 30)>, upper = 14, strict = TRUE) gives 7, 7, 14, 14
+    strict = trim_weights(np.array([1.0, 1, 10, 30]), upper=14.0, spread="equal")
+    np.testing.assert_allclose(strict, [7, 7, 14, 14], rtol=1e-14)
+    # with upper = 12 the trimmed weight takes a share and is trimmed again, round after
+    # round (R's recursion overflows its stack); the excess shrinks to nothing
+    slow = trim_weights(np.array([1.0, 1, 10, 30]), upper=12.0, spread="equal", max_iter=1000)
+    assert slow.max() <= 12.0 and slow.sum() == pytest.approx(42.0)
+    with pytest.raises(WeightingError, match="cannot be trimmed"):
+        trim_weights(np.array([1.0, 1, 10, 30]), upper=12.0, spread="equal", max_iter=3)

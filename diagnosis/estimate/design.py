@@ -1816,7 +1816,7 @@ class Design:
 
     def rake(
         self,
-        margins: Mapping[str, Mapping[Hashable, float] | pd.Series],
+        margins: Mapping[str | tuple[str, ...], Mapping[Hashable, float] | pd.Series],
         tol: float = 1e-12,
         max_iter: int = 1000,
     ) -> Design:
@@ -1826,7 +1826,9 @@ class Design:
         ----------
         margins : mapping
             Column -> population count per category, e.g.
-            ``{"age_band": s1, "sex": s2}``.
+            ``{"age_band": s1, "sex": s2}``; a tuple of columns is one crossed
+            margin counted by tuples of categories, e.g.
+            ``{("town", "age_group"): s1, "sex": s2}`` (R: ``list(~town + age_group, ~sex)``).
         tol, max_iter
             Convergence: every margin within ``tol`` (relative) of its target.
 
@@ -1844,8 +1846,12 @@ class Design:
         self,
         totals: Mapping[str, float | Mapping[Hashable, float]],
         intercept: float | None = None,
+        calfun: weighting.CalFun = "linear",
+        bounds: tuple[float, float] = (-np.inf, np.inf),
+        epsilon: float = 1e-7,
+        max_iter: int = 50,
     ) -> Design:
-        """A new design calibrated (linear GREG) to population totals.
+        """A new design calibrated to population totals (R's ``calibrate``).
 
         Parameters
         ----------
@@ -1855,6 +1861,14 @@ class Design:
             allowed if their totals agree.
         intercept : float, optional
             Population size, as a column of ones.
+        calfun : {"linear", "raking", "logit"}
+            The distance: linear (GREG, the default), raking (``g = exp(u)``)
+            or logit (``g`` between finite ``bounds``), as R's ``calfun``.
+        bounds : (float, float)
+            Bounds on ``g``, the ratio of new to old weights (R's ``bounds``).
+        epsilon, max_iter
+            R's convergence test and number of Newton steps, see
+            :func:`diagnosis.weight.calibrate`.
 
         Examples
         --------
@@ -1863,5 +1877,35 @@ class Design:
         >>> round(float(cal.total("x")["estimate"].iloc[0]), 9)
         100.0
         >>> # R: calibrate(des, ~g + x, c(`(Intercept)` = 40, gb = 20, x = 100))
+        >>> rk = Design(df).calibrate({"g": {"a": 20, "b": 20}, "x": 100.0}, calfun="raking")
+        >>> round(float(rk.total("x")["estimate"].iloc[0]), 6)
+        100.0
+        >>> # R: calibrate(des, ~g + x, c(`(Intercept)` = 40, gb = 20, x = 100), calfun = "raking")
         """
-        return self._derive(weighting.calibrate(self._w, self._data, totals, intercept))
+        return self._derive(
+            weighting.calibrate(
+                self._w, self._data, totals, intercept, calfun, bounds, epsilon, max_iter
+            )
+        )
+
+    def trim(self, upper: float = np.inf, lower: float = -np.inf, strict: bool = False) -> Design:
+        """A new design with its weights trimmed, as R's ``trimWeights``.
+
+        Weights above ``upper`` (below ``lower``) are set to it and what was
+        cut off is shared equally by the weights that were within the bounds,
+        so the total stays; ``strict`` repeats this until every weight is
+        within them. Any weighting steps stay as they were (R keeps the
+        design's calibration), so SEs treat the trimmed weights as fixed.
+
+        Examples
+        --------
+        >>> df = pd.DataFrame({"y": [1.0, 2, 3, 4], "w": [1.0, 2, 3, 9]})
+        >>> Design(df, weights="w").trim(upper=6, strict=True).weights
+        array([2., 3., 4., 6.])
+        >>> # R: trimWeights(svydesign(id = ~1, weights = ~w, data = df), upper = 6, strict = TRUE)
+        """
+        new = copy.copy(self)
+        new._w = weighting.trim_weights(
+            self._w, lower, upper, spread="equal", strict=strict, max_iter=1000
+        )
+        return new

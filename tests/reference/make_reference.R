@@ -697,6 +697,34 @@ score_rows("clus1/rake", rake(clus1.csv, list(~stype, ~sch.wide), list(pop.types
                               control = tight))
 score_rows("clus1/calibrate", calibrate(clus1.csv, ~stype + api99, pop.greg))
 
+# More weighting (issue #12), each checked with calibrated() (means, totals, ratios, domains,
+# proportions, quantiles, tables, models):
+# rake(clus1, list(~stype + sch.wide, ~comp.imp), list(pop.cross, pop.compimp),
+#      control = tight): a crossed margin (stype x sch.wide, from apipop: data/apipop_cross.csv)
+pop.cross <- as.data.frame(table(stype = apipop$stype, sch.wide = apipop$sch.wide))
+write.csv(pop.cross, file.path(out_dir, "data", "apipop_cross.csv"), row.names = FALSE)
+calibrated("clus1/rake-crossed", rake(clus1, list(~stype + sch.wide, ~comp.imp),
+                                      list(pop.cross, pop.compimp), control = tight))
+# this rake fixes the stype x sch.wide table, so its tests are rounding noise (F ~ 1e26): out
+rows <- lapply(rows, function(r) r[!(r$case == "clus1/rake-crossed/crosstab" &
+                                     r$variable == "stype~sch.wide" &
+                                     startsWith(r$statistic, "chisq:")), , drop = FALSE])
+# calibrate(clus1, ~stype + api99, pop.greg, bounds = c(0.4, 1.6))      (bounded linear)
+calibrated("clus1/calibrate-bounded", calibrate(clus1, ~stype + api99, pop.greg,
+                                                bounds = c(0.4, 1.6)))
+# calibrate(clus1, ~stype + api99, pop.greg, calfun = "raking")
+calibrated("clus1/calibrate-raking", calibrate(clus1, ~stype + api99, pop.greg,
+                                               calfun = "raking"))
+# calibrate(clus1, ~stype + api99, pop.greg, calfun = "logit", bounds = c(0.7, 1.7))
+calibrated("clus1/calibrate-logit", calibrate(clus1, ~stype + api99, pop.greg,
+                                              calfun = "logit", bounds = c(0.7, 1.7)))
+# trimWeights(rake(clus1, ...as clus1/rake...), upper = 55, strict = TRUE): the raking's
+# variance step stays; trimWeights(strat, upper = 40, lower = 18, strict = TRUE)
+calibrated("clus1/rake-trim",
+           trimWeights(rake(clus1, list(~stype, ~sch.wide), list(pop.types, pop.schwide),
+                            control = tight), upper = 55, strict = TRUE))
+calibrated("strat/trim", trimWeights(strat, upper = 40, lower = 18, strict = TRUE))
+
 # ---------------------------------------------------------------- demo towns
 # Written by tests/reference/export_demo.py (our readers, cleaning and item scoring):
 # data/demo_<town>.csv and data/demo_<town>_margins.csv (age_band x sex population).
