@@ -354,6 +354,21 @@ def _not_bdl(path: Path | None, row: int) -> PopulationError:
     )
 
 
+def _people(path: Path | None, cell: str, line: int, column: str) -> float | None:
+    """A count of people from one cell (None when empty), or a located error."""
+    value = _number(cell)
+    if value is not None and math.isnan(value):
+        raise _fail(
+            path,
+            "Tu powinna być liczba osób.",
+            "A number of people is expected here.",
+            row=line,
+            column=column,
+            value=cell,
+        )
+    return value
+
+
 def _ctab(path: Path | None, rows: list[tuple[int, list[str]]]) -> list[tuple]:
     head_line, header = rows[0]
     columns = []
@@ -377,16 +392,7 @@ def _ctab(path: Path | None, rows: list[tuple[int, list[str]]]) -> list[tuple]:
         code, name, kind = _unit(row[0], row[1])
         for j, header_name, age, sex, year in columns:
             cell = row[j] if j < len(row) else ""
-            value = _number(cell)
-            if value is not None and math.isnan(value):
-                raise _fail(
-                    path,
-                    "Tu powinna być liczba osób.",
-                    "A number of people is expected here.",
-                    row=line,
-                    column=header_name,
-                    value=cell,
-                )
+            value = _people(path, cell, line, header_name)
             out.append((code, name, kind, year, sex, age, value, line, header_name))
     return out
 
@@ -427,16 +433,7 @@ def _crel(path: Path | None, rows: list[tuple[int, list[str]]]) -> list[tuple]:
                 value=sex_label,
             )
         year = int(year_text) if re.fullmatch(r"(19|20)\d\d", year_text) else None
-        value = _number(cell)
-        if value is not None and math.isnan(value):
-            raise _fail(
-                path,
-                "Tu powinna być liczba osób.",
-                "A number of people is expected here.",
-                row=line,
-                column=header[at[5]],
-                value=cell,
-            )
+        value = _people(path, cell, line, header[at[5]])
         out.append((code, name, kind, year, sex, age, value, line, header[at[5]]))
     return out
 
