@@ -480,8 +480,8 @@ def test_mixed_encodings_are_repaired_row_by_row_with_a_warning(fx):
     assert res.data["gmina"].tolist() == ["Łódź", "Kraków", "Świętochłowice", "Żagań"]
     assert res.data.loc[4, "uwagi"] == "Ślisko zimą"
     (pl, en), *_ = res.warnings
-    assert "wiersze 4 są w cp1250" in pl
-    assert "rows 4 are cp1250" in en
+    assert "w cp1250 zapisano 2 komórki (wiersze 4)" in pl
+    assert "2 cells (rows 4) are cp1250" in en
 
 
 @pytest.mark.parametrize("word", ["ąkola", "śnieg", "źdźbło", "Ąbc", "Śląsk", "Źródło"])
