@@ -209,6 +209,240 @@ def test_a_broken_town_yaml_is_one_readable_message(tmp_path):
     assert "Traceback" not in message and app.session.town is None
 
 
+# ------------------------------------------------------------------ step 1: GUS figures
+
+#: a small CTAB export of P2137 (table layout, a fresh download's headers), Windows-1250
+CTAB_GROUPS = ["ogółem", "0-14", "15-19", "20-29", "30-44", "45-59", "60 i więcej"]
+CTAB = (
+    '"Kod";"Nazwa";'
+    + ";".join(f'"ogółem;{g};2024;[osoba]"' for g in CTAB_GROUPS)
+    + ';\r\n"2207011";"Kwidzyn (1)";1235;195;95;175;245;225;300;\r\n'
+)
+
+
+def _dates(step) -> None:
+    step.start.value, step.end.value = dt.date(2026, 3, 27), dt.date(2026, 4, 26)
+
+
+def _bdl(app: LibrarianApp, name: str, content: bytes) -> None:
+    app.town.bdl_upload.value = as_widget_value([Upload(name, content)])
+
+
+def test_typing_the_name_offers_the_gmina_and_fills_its_gus_margins(app):
+    from diagnosis.population import load_gminy
+
+    step = app.town
+    step.name.value = "Kwidz"
+    step.name.value = "Kwidzyn"
+    assert step.gmina_search.value == "Kwidzyn"  # the search follows the name
+    assert step.gmina.options[1:] == (
+        ("Kwidzyn (gmina miejska, pomorskie)", "2207011"),
+        ("Kwidzyn (gmina wiejska, pomorskie)", "2207032"),
+    )
+    assert "Pasujące gminy: 2" in step.gmina_hint.value
+    assert step.gmina.value == "" and step.gus is None  # offered, not chosen
+    step.gmina.value = "2207011"
+    adults = int(load_gminy().set_index("teryt").loc["2207011", "adults"])
+    assert step.gus is not None and step.gus.total == adults == 30852
+    assert step.gus.frame["population"].tolist() == [5102, 9320, 7089, 9341]
+    assert step.typed_box.layout.display == "none" and step.gus_box.layout.display is None
+    view = step.gus_view.value
+    assert "<td>9\u202f320</td>" in view and "<b>30\u202f852</b>" in view
+    assert "tabela P2137" in view and "stan na 31.12.2020" in view and "obie płcie razem" in view
+    assert "Wybrano gminę Kwidzyn (gmina miejska, pomorskie): 30\u202f852" in step.message.value
+    assert "31.12.2020" in step.message.value
+    app.lang.value = "en"
+    assert step.gmina.options[1] == ("Kwidzyn (urban gmina, pomorskie)", "2207011")
+    assert step.gmina.value == "2207011"  # relabelling keeps the choice
+    assert "as of 31.12.2020" in step.gus_view.value and "Both sexes" in step.gus_view.value
+    assert "Chosen: Kwidzyn (urban gmina, pomorskie)" in step.message.value
+    app.lang.value = "pl"
+    # the search stops following the name once the librarian typed in it
+    step.gmina_search.value = "kwidzyn m"
+    step.name.value = "Kwidzyn – biblioteka"
+    assert step.gmina_search.value == "kwidzyn m" and step.gmina.value == "2207011"
+    step.name.value = "Kwidzyn"
+    _dates(step)
+    step.create_button.click()
+    folder = app.session.town
+    assert folder is not None, step.message.value
+    raw = read_config(folder)
+    assert raw["margins"] == {"gmina": "2207011"} and raw["population"] == 30852
+    assert "gmina: '2207011'" in (folder / "town.yaml").read_text(encoding="utf-8")  # quoted
+    assert step.gus is None and step.gmina.value == "" and step.typed_box.layout.display is None
+    _upload(app, "odpowiedzi.csv", KOBO.read_bytes())
+    town = load_town(folder)
+    assert (town.margins_kind, town.teryt, town.population) == ("gmina", "2207011", 30852)
+    assert town.margins.columns.tolist() == ["age_band", "population"]
+    assert "GUS, Bank Danych Lokalnych" in town.margins_source
+
+
+def test_no_gmina_of_that_name_and_back_to_the_typed_table(app):
+    step = app.town
+    step.name.value = "Gródek Łąkowy"
+    assert step.gmina.options == (("— nie wybrano (wpiszę liczby w tabelę) —", ""),)
+    assert "Nie znaleziono gminy o nazwie „Gródek Łąkowy”" in step.gmina_hint.value
+    step.gmina_search.value = "łódź"
+    assert step.gmina.options[1] == ("Łódź (gmina miejska, łódzkie)", "1061011")
+    step.gmina.value = "1061011"
+    assert step.gus.teryt == "1061011"
+    step.typed_button.click()
+    assert step.gus is None and step.gmina.value == "" and step.typed_box.layout.display is None
+    assert "dane GUS nie zostaną użyte" in step.message.value
+    folder = _create(app)  # the typed table, as before
+    assert "cells" in read_config(folder)["margins"]
+
+
+def test_a_newer_bdl_export_replaces_the_gmina_figures(app):
+    step = app.town
+    step.name.value = "Kwidzyn"
+    step.gmina.value = "2207011"
+    content = CTAB.encode("cp1250")
+    _bdl(app, "LUDN_2137_CTAB_2024.csv", content)
+    gus = step.gus
+    assert gus is not None and gus.kind == "bdl", step.message.value
+    assert gus.frame["population"].tolist() == [38 + 175, 245, 225, 300]  # 2/5 of 95 is 38
+    assert (gus.teryt, gus.year, gus.total) == ("2207011", 2024, 983)
+    message = step.message.value
+    assert "Wczytano eksport BDL LUDN_2137_CTAB_2024.csv: Kwidzyn (gmina miejska" in message
+    assert "rok 2024, 983 mieszkańców w wieku 18+" in message
+    assert "<td>213</td>" in step.gus_view.value and "rok 2024" in step.gus_view.value
+    _dates(step)
+    step.create_button.click()
+    folder = app.session.town
+    assert folder is not None, step.message.value
+    raw = read_config(folder)
+    assert raw["margins"] == {"bdl": "LUDN_2137_CTAB_2024.csv"} and raw["population"] == 983
+    assert (folder / "LUDN_2137_CTAB_2024.csv").read_bytes() == content  # copied as received
+    _upload(app, "odpowiedzi.csv", KOBO.read_bytes())
+    town = load_town(folder)
+    assert town.margins_kind == "bdl"
+    assert town.margins["population"].tolist() == [213, 245, 225, 300]
+    assert "2024" in town.margins_source
+
+
+def test_a_bdl_export_with_sex_and_several_units(app):
+    groups = ["ogółem", "0-14", "15-19", "20-29", "30-44", "45-59", "60 i więcej"]
+    head = ";".join(f'"{s};{g};2023;[osoba]"' for s in ("ogółem", "mężczyźni", "kobiety")
+                    for g in groups)  # fmt: skip
+    men, women = [50, 10, 5, 10, 10, 10, 5], [60, 10, 5, 10, 10, 10, 15]
+    both = [m + w for m, w in zip(men, women, strict=True)]
+    row = ";".join(str(v) for v in both + men + women)
+    text = (
+        f'"Kod";"Nazwa";{head};\n"2207011";"Kwidzyn (1)";{row};\n"2207032";"Kwidzyn (2)";{row};\n'
+    )
+    step = app.town
+    _bdl(app, "ludnosc.csv", text.encode("utf-8"))
+    assert step.gus is None
+    assert "Plik ma dane kilku jednostek (liczba jednostek: 2" in step.message.value
+    step.gmina_search.value = "kwidzyn"
+    step.gmina.value = "2207032"
+    _bdl(app, "ludnosc.csv", text.encode("utf-8"))
+    gus = step.gus
+    assert gus.kind == "bdl" and gus.has_sex and gus.teryt == "2207032"
+    cells = gus.frame.set_index(["age_band", "sex"])["population"]
+    assert cells[("18_29", "male")] == 2 + 10 and cells[("60_plus", "female")] == 15
+    assert "Kobiety" in step.gus_view.value and "kobiety i mężczyźni osobno" in step.gus_view.value
+    step.name.value = "Kwidzyn wieś"
+    _dates(step)
+    step.create_button.click()
+    raw = read_config(app.session.town)
+    assert raw["margins"] == {"bdl": "ludnosc.csv", "gmina": "2207032"}
+    assert raw["population"] == (12 + 10 + 10 + 5) + (12 + 10 + 10 + 15)  # men, women
+
+
+def test_a_bad_bdl_file_is_one_located_message_in_the_librarians_language(app):
+    step = app.town
+    bad = (
+        "Kod;Nazwa;ogółem;0-4;5-59;60 i więcej;\n"
+        '2207011;"Kwidzyn (1)";100;10;50;40;\n'
+        '2207032;"Kwidzyn (2)";100;10;50;39;\n'
+    )
+    _bdl(app, "ludnosc.csv", bad.encode("utf-8"))
+    message = step.message.value
+    assert "ludnosc.csv, wiersz 3, kolumna &#x27;ogółem&#x27;:" in message
+    assert "Kwidzyn (2207032)" in message and "dg-error" in message
+    assert 'role="alert"' in message and "Traceback" not in message
+    assert step.gus is None
+    app.lang.value = "en"
+    assert "ludnosc.csv, row 3, column &#x27;ogółem&#x27;:" in step.message.value
+    app.lang.value = "pl"
+    _bdl(app, "ludnosc.csv", b"age_band;population\n18_29;100\n")
+    assert "ludnosc.csv, wiersz 1: To nie jest eksport tabeli P2137" in step.message.value
+    _bdl(app, "ludnosc.xlsx", b"PK\x03\x04")
+    assert "ludnosc.xlsx: Eksport z Banku Danych Lokalnych to plik CSV" in step.message.value
+    assert step.gus is None
+
+
+def test_new_controls_have_labels_and_messages_a_live_region(app):
+    step = app.town
+    for widget in (step.gmina_search, step.gmina, step.bdl_upload, step.typed_button,
+                   step.instrument_upload, step.propose_upload, step.standard_button):  # fmt: skip
+        assert widget.description.strip(), widget
+    assert step.gmina_search.placeholder and step.gmina_search.description == "Szukaj gminy:"
+    app.lang.value = "en"
+    assert step.gmina.description == "Gmina (GUS figures):"
+    assert step.bdl_upload.description == "Load a newer BDL export (P2137, CSV)"
+    step.gmina_search.value = "kwidzyn"
+    step.gmina.value = "2207011"
+    assert step.message.value.startswith('<div class="dg-live" role="status" aria-live="polite">')
+
+
+# ------------------------------------------------------------------ step 1: the questionnaire
+
+
+def _instrument_upload(app: LibrarianApp, name: str, content: bytes) -> None:
+    app.town.instrument_upload.value = as_widget_value([Upload(name, content)])
+
+
+def test_the_librarian_uploads_their_own_questionnaire(app):
+    step = app.town
+    assert step.instrument_box.layout.display == "none"  # no town yet
+    folder = _create(app)
+    assert step.instrument_box.layout.display is None
+    assert "resident_survey.xlsx</b> (standardowy" in step.instrument_info.value
+    _upload(app, "ankiety.csv", KOBO.read_bytes())
+    form = STANDARD_INSTRUMENT.read_bytes()
+    n = len(load_instrument(STANDARD_INSTRUMENT).questions)
+    _instrument_upload(app, "moja ankieta.xlsx", form)
+    assert f"Zapisano kwestionariusz moja ankieta.xlsx (pytań: {n})" in step.message.value
+    assert read_config(folder)["instrument"] == "moja ankieta.xlsx"
+    assert (folder / "moja ankieta.xlsx").read_bytes() == form
+    assert "<b>moja ankieta.xlsx</b>." in step.instrument_info.value
+    assert load_town(folder).instrument == folder / "moja ankieta.xlsx"
+    assert app.data.validation.ok  # the data step validated again with it
+    # a different file of the same name does not replace it
+    broken = b"PK\x03\x04 not a workbook"
+    _instrument_upload(app, "moja ankieta.xlsx", broken)
+    assert "moja ankieta.xlsx: Nie udało się otworzyć formularza XLSForm" in step.message.value
+    assert (folder / "moja ankieta.xlsx").read_bytes() == form
+    _instrument_upload(app, "ankieta.pdf", b"%PDF")
+    assert "ankieta.pdf: Kwestionariusz to skoroszyt XLSForm" in step.message.value
+    assert read_config(folder)["instrument"] == "moja ankieta.xlsx"
+    step.standard_button.click()
+    assert "instrument" not in read_config(folder)
+    assert "znów używa standardowego kwestionariusza" in step.message.value
+    assert (folder / "moja ankieta.xlsx").exists()
+
+
+def test_a_questionnaire_made_from_the_answers_export(app):
+    pytest.importorskip("diagnosis.annotate", reason="diagnosis.annotate is not written yet")
+    from openpyxl import load_workbook
+
+    step = app.town
+    assert step.propose_upload.layout.display is None
+    folder = _create(app)
+    step.propose_upload.value = as_widget_value([Upload("eksport.csv", KOBO.read_bytes())])
+    made = folder / "kwestionariusz_eksport.xlsx"
+    assert step.proposal == made and made.exists(), step.message.value
+    assert 'download="kwestionariusz_eksport.xlsx"' in step.proposal_download.value
+    assert "arkusz „uwagi”" in step.proposal_download.value + step.message.value
+    assert "uwagi" in load_workbook(made, read_only=True).sheetnames
+    assert "Utworzono kwestionariusz kwestionariusz_eksport.xlsx" in step.message.value
+    assert read_config(folder)["instrument"] == "kwestionariusz_eksport.xlsx"
+    assert len(load_instrument(made).questions) > 0
+
+
 # ------------------------------------------------------------------ step 2: uploads
 
 

@@ -8,7 +8,9 @@ that started the app (the process's real standard error), and the page says
 only that it was not the user's fault.
 
 The message is kept as a function of the language, so switching the language
-rewrites it too.
+rewrites it too. It is written inside a live region (``role="status"``,
+``aria-live="polite"``; ``role="alert"`` for errors), so a screen reader reads
+out what a button or an upload did.
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ class Step:
         self.widget.add_class("dg-step")
         self.widget.add_class(f"dg-step-{self.name}")
         self._message: Callable[[Language], str] | None = None
+        self._urgent = False
         session.listen(self._on_event)
 
     @property
@@ -88,11 +91,13 @@ class Step:
     def show(self, kind: Kind, text: Callable[[Language], str]) -> None:
         """Show ``text(lang)`` (HTML) as the step's message."""
         self._message = lambda lang: notice(kind, text(lang))
+        self._urgent = kind == "error"
         self._render_message()
 
     def show_error(self, exc: BaseException) -> None:
         """Show an error as one readable message."""
         self._message = lambda lang: notice("error", escape(error_text(exc, lang)))
+        self._urgent = True
         self._render_message()
 
     def clear(self) -> None:
@@ -101,7 +106,15 @@ class Step:
         self._render_message()
 
     def _render_message(self) -> None:
-        self.message.value = self._message(self.lang) if self._message else ""
+        if self._message is None:
+            self.message.value = ""
+            return
+        role = (
+            'role="alert" aria-live="assertive"'
+            if self._urgent
+            else 'role="status" aria-live="polite"'
+        )
+        self.message.value = f'<div class="dg-live" {role}>{self._message(self.lang)}</div>'
 
 
 def guarded(method: F) -> F:

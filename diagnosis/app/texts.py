@@ -95,6 +95,154 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Chosen town: <b>{name}</b> (folder {folder}). Response files: {files}.",
     ),
     "no_files": ("jeszcze brak", "none yet"),
+    # step 1: population from GUS
+    "gus_intro": (
+        "Ludność możesz wziąć z danych GUS: wpisz nazwę gminy (podpowiada się z nazwy "
+        "miejscowości) i wybierz ją z listy, a liczby dorosłych według wieku wezmę z Banku "
+        "Danych Lokalnych (stan na 31.12.{year}). Masz nowsze dane? Pobierz z BDL tabelę P2137 "
+        "„Ludność według pięcioletnich grup wieku i płci” jako CSV i wczytaj ją. Możesz też "
+        "wpisać liczby w tabelę.",
+        "You may take the population from GUS: type the gmina's name (the town's name is "
+        "offered) and choose it from the list, and the adults by age come from the Local Data "
+        "Bank (as of 31.12.{year}). Have newer figures? Download BDL table P2137 'Ludność "
+        "według pięcioletnich grup wieku i płci' as CSV and load it. Or type the numbers into "
+        "the table.",
+    ),
+    "gmina_search_label": ("Szukaj gminy:", "Find the gmina:"),
+    "gmina_search_placeholder": ("nazwa gminy, np. Kwidzyn", "the gmina's name, e.g. Kwidzyn"),
+    "gmina_label": ("Gmina (dane GUS):", "Gmina (GUS figures):"),
+    "gmina_none": (
+        "— nie wybrano (wpiszę liczby w tabelę) —",
+        "— none (I will type the numbers) —",
+    ),
+    "gmina_found": (
+        "Pasujące gminy: {n}. Wybierz swoją z listy „Gmina”.",
+        "Matching gminy: {n}. Choose yours in the 'Gmina' list.",
+    ),
+    "gmina_not_found": (
+        "Nie znaleziono gminy o nazwie „{query}”. Sprawdź pisownię (wystarczy początek nazwy) "
+        "albo wpisz liczby w tabelę.",
+        "No gmina named '{query}' was found. Check the spelling (the start of the name will "
+        "do) or type the numbers into the table.",
+    ),
+    "bdl_upload": (
+        "Wczytaj nowszy eksport z BDL (P2137, CSV)",
+        "Load a newer BDL export (P2137, CSV)",
+    ),
+    "typed_instead": ("Wpiszę liczby w tabelę", "I will type the numbers"),
+    "gus_heading": (
+        "Dorośli mieszkańcy: {unit}, według wieku",
+        "Adult residents: {unit}, by age",
+    ),
+    "gus_both": ("Obie płcie razem", "Both sexes together"),
+    "gus_total": ("Razem 18+", "All 18+"),
+    "gus_source_gmina": (
+        "Źródło: GUS, Bank Danych Lokalnych, tabela P2137 (ludność według pięcioletnich grup "
+        "wieku), stan na 31.12.{year}; obie płcie razem, więc raport będzie ważył odpowiedzi "
+        "tylko według wieku; wiek 18–19 to 2/5 grupy 15–19. W town.yaml: margins: "
+        '{{gmina: "{teryt}"}}.',
+        "Source: GUS, Local Data Bank, table P2137 (population by five-year age groups), as of "
+        "31.12.{year}; both sexes together, so the report weights the answers by age only; "
+        'ages 18–19 are 2/5 of the group 15–19. In town.yaml: margins: {{gmina: "{teryt}"}}.',
+    ),
+    "gus_source_bdl": (
+        "Źródło: GUS, Bank Danych Lokalnych, tabela P2137, {year} (plik {file}, zostanie "
+        "skopiowany do folderu miejscowości); {sexes}; wiek 18–19 to 2/5 grupy 15–19. W "
+        "town.yaml: margins: {{bdl: {file}}}.",
+        "Source: GUS, Local Data Bank, table P2137, {year} (file {file}, to be copied into the "
+        "town folder); {sexes}; ages 18–19 are 2/5 of the group 15–19. In town.yaml: margins: "
+        "{{bdl: {file}}}.",
+    ),
+    "gus_year": ("rok {year}", "year {year}"),
+    "gus_no_year": ("rok nie jest podany w pliku", "the file gives no year"),
+    "gus_sexes_apart": ("kobiety i mężczyźni osobno", "women and men apart"),
+    "gus_sexes_together": (
+        "obie płcie razem, więc raport będzie ważył odpowiedzi tylko według wieku",
+        "both sexes together, so the report weights the answers by age only",
+    ),
+    "gmina_chosen": (
+        "Wybrano gminę {unit}: {total} mieszkańców w wieku 18+ według GUS (stan na 31.12.{year}).",
+        "Chosen: {unit}, {total} residents aged 18+ according to GUS (as of 31.12.{year}).",
+    ),
+    "bdl_loaded": (
+        "Wczytano eksport BDL {file}: {unit}, {year}, {total} mieszkańców w wieku 18+ ({sexes}). "
+        "Te liczby zostaną użyte dla nowej miejscowości.",
+        "The BDL export {file} was loaded: {unit}, {year}, {total} residents aged 18+ "
+        "({sexes}). These figures will be used for the new town.",
+    ),
+    "typed_back": (
+        "Liczby wpiszesz w tabelę; dane GUS nie zostaną użyte.",
+        "You will type the numbers into the table; the GUS figures will not be used.",
+    ),
+    # step 1: the town's questionnaire
+    "instrument_title": ("Kwestionariusz tej miejscowości", "This town's questionnaire"),
+    "instrument_current": (
+        "Kwestionariusz: <b>{file}</b>{standard}.",
+        "Questionnaire: <b>{file}</b>{standard}.",
+    ),
+    "instrument_standard": (" (standardowy kwestionariusz diagnozy)", " (the standard one)"),
+    "instrument_intro": (
+        "Jeśli ankieta miała inne pytania niż standardowa, wczytaj jej kwestionariusz "
+        "(XLSForm, .xlsx, np. z KoboToolbox) albo utwórz go z pliku z odpowiedziami (program "
+        "zaproponuje pytania na podstawie kolumn i odpowiedzi). Plik zostanie skopiowany do "
+        "folderu miejscowości, a town.yaml wskaże go w polu instrument.",
+        "If the survey asked other questions than the standard one, upload its questionnaire "
+        "(XLSForm, .xlsx, e.g. from KoboToolbox) or make one from the response file (the "
+        "program proposes questions from the columns and answers). The file is copied into "
+        "the town folder and town.yaml names it under instrument.",
+    ),
+    "instrument_upload": (
+        "Wczytaj własny kwestionariusz (XLSForm .xlsx)",
+        "Upload your questionnaire (XLSForm .xlsx)",
+    ),
+    "propose_upload": (
+        "Utwórz kwestionariusz z pliku z odpowiedziami",
+        "Make a questionnaire from a response file",
+    ),
+    "standard_instrument": ("Wróć do standardowego kwestionariusza", "Use the standard one again"),
+    "instrument_saved": (
+        "Zapisano kwestionariusz {file} (pytań: {n}) w folderze miejscowości; ta miejscowość "
+        "go teraz używa.",
+        "The questionnaire {file} ({n} questions) was saved in the town folder; the town uses "
+        "it now.",
+    ),
+    "instrument_reset": (
+        "Miejscowość znów używa standardowego kwestionariusza (wcześniejszy plik został w "
+        "folderze).",
+        "The town uses the standard questionnaire again (the earlier file stays in the folder).",
+    ),
+    "instrument_not_xlsx": (
+        "Kwestionariusz to skoroszyt XLSForm (.xlsx lub .xls) z arkuszami survey i choices. "
+        "W KoboToolbox: Formularz → Pobierz → XLS.",
+        "A questionnaire is an XLSForm workbook (.xlsx or .xls) with the sheets survey and "
+        "choices. In KoboToolbox: Form → Download → XLS.",
+    ),
+    "proposal_made": (
+        "Utworzono kwestionariusz {file} z pliku {export} (pytań: {n}); ta miejscowość go teraz "
+        "używa. Pobierz go i sprawdź arkusz „uwagi”: są tam pytania, co do których program nie "
+        "był pewien (typ pytania, odpowiedzi, pytania do pominięcia). Poprawiony plik wczytaj "
+        "przyciskiem „Wczytaj własny kwestionariusz”.",
+        "The questionnaire {file} was made from {export} ({n} questions); the town uses it "
+        "now. Download it and check the 'uwagi' (notes) sheet: it lists what the program was "
+        "not sure of (question types, answers, questions to leave out). Upload the corrected "
+        "file with 'Upload your questionnaire'.",
+    ),
+    "proposal_unusable": (
+        "Utworzono propozycję kwestionariusza {file} z pliku {export}, ale jeszcze nie da się "
+        "jej użyć: {error} Pobierz ją, popraw (zob. arkusz „uwagi”) i wczytaj przyciskiem "
+        "„Wczytaj własny kwestionariusz”. Miejscowość używa dotychczasowego kwestionariusza.",
+        "A proposed questionnaire {file} was made from {export}, but it cannot be used yet: "
+        "{error} Download it, correct it (see the 'uwagi' sheet) and upload it with 'Upload "
+        "your questionnaire'. The town keeps its questionnaire for now.",
+    ),
+    "download_xlsform": (
+        "Pobierz kwestionariusz (XLSForm)",
+        "Download the questionnaire (XLSForm)",
+    ),
+    "check_uwagi": (
+        "Sprawdź arkusz „uwagi” w pobranym pliku.",
+        "Check the 'uwagi' (notes) sheet of the downloaded file.",
+    ),
     # step 2: the responses
     "s2_title": ("2. Odpowiedzi z ankiet", "2. Survey responses"),
     "s2_intro": (

@@ -3,11 +3,14 @@
 A town is the folder :mod:`diagnosis.town` reads (``<towns>/<slug>/town.yaml``
 and the files it names). The app only ever
 
-* creates a new town folder (never over an existing one),
+* creates a new town folder (never over an existing one), with typed-in
+  margins or GUS's (``margins: {gmina: ...}``, or ``{bdl: <file>}`` with the
+  uploaded export copied in),
 * copies an uploaded file into the town folder (an existing file is replaced
-  only with ``overwrite=True``, which the app passes after asking), and
-* edits ``town.yaml``'s ``responses`` list and its ``columns`` mappings,
-  keeping the comment lines at the top of the file.
+  only with ``overwrite=True``, which the app passes after asking; a
+  questionnaire never replaces a file, it gets a free name instead), and
+* edits ``town.yaml``'s ``responses`` list and its ``columns`` mappings, and
+  its ``instrument``, keeping the comment lines at the top of the file.
 
 Uploaded files are written as received, byte for byte; nothing is edited in
 place. Writes go to a temporary file first and are then renamed, so a town is
@@ -39,18 +42,22 @@ import yaml
 from ..errors import TownConfigError
 from ..town import find_towns, read_yaml
 from .errors import AppError, UploadConflict
+from .margins import GusMargins
 from .uploads import file_size
 
 __all__ = [
     "TownEntry",
+    "clear_instrument",
     "column_mapping",
     "create_town",
+    "free_name",
     "list_towns",
     "read_config",
     "response_names",
     "safe_file_name",
     "save_response_file",
     "set_column_mapping",
+    "set_instrument",
     "town_slug",
     "write_config",
 ]
@@ -223,9 +230,9 @@ def response_names(raw: Mapping[str, Any]) -> list[str]:
 def create_town(
     root: str | Path,
     name: str,
-    margins: pd.DataFrame,
+    margins: pd.DataFrame | GusMargins,
     *,
-    source: str,
+    source: str = "",
     fieldwork_start: dt.date | None,
     fieldwork_end: dt.date | None,
     recruitment: str | None = None,
@@ -238,11 +245,16 @@ def create_town(
         The towns folder.
     name : str
         The town's display name (its folder is :func:`town_slug` of it).
-    margins : DataFrame
-        ``age_band, sex, population`` (:func:`diagnosis.app.margins.margins_frame`);
-        ``population`` in ``town.yaml`` is their sum.
+    margins : DataFrame or GusMargins
+        ``age_band, sex, population`` (:func:`diagnosis.app.margins.margins_frame`),
+        written as ``margins.cells``; or GUS's figures
+        (:func:`~diagnosis.app.margins.gmina_figures`,
+        :func:`~diagnosis.app.margins.bdl_figures`), written as
+        ``margins: {gmina: ...}`` or ``{bdl: <file>}`` with the export copied
+        into the folder as received. ``population`` in ``town.yaml`` is their sum.
     source : str
-        Where the figures come from (e.g. ``"GUS BDL, 2024"``).
+        Where typed-in figures come from (e.g. ``"GUS BDL, 2024"``); GUS's
+        figures carry their own citation (:mod:`diagnosis.town`).
     fieldwork_start, fieldwork_end : date
         When the survey runs; both required, the end not before the start.
     recruitment : str, optional
@@ -268,6 +280,11 @@ def create_town(
     ...                      fieldwork_start=dt.date(2026, 3, 1), fieldwork_end=dt.date(2026, 4, 1))
     >>> folder.name, read_config(folder)["population"]
     ('nowa-wies', 5)
+    >>> from diagnosis.app.margins import gmina_figures
+    >>> folder = create_town(root, "Kwidzyn", gmina_figures("2207011"),
+    ...                      fieldwork_start=dt.date(2026, 3, 1), fieldwork_end=dt.date(2026, 4, 1))
+    >>> read_config(folder)["margins"], read_config(folder)["population"]
+    ({'gmina': '2207011'}, 30852)
     """
     name = (name or "").strip()
     slug = town_slug(name)
@@ -276,7 +293,8 @@ def create_town(
             pl="Podaj nazwę miejscowości (litery lub cyfry).",
             en="Give the town's name (letters or digits).",
         )
-    if not (source or "").strip():
+    gus = margins if isinstance(margins, GusMargins) else None
+    if gus is None and not (source or "").strip():
         raise AppError(
             pl="Podaj źródło danych o ludności, np. „GUS BDL, 2024”.",
             en="Give the source of the population figures, e.g. 'GUS BDL, 2024'.",
@@ -303,14 +321,26 @@ def create_town(
             file=folder,
         )
     folder.mkdir(parents=True)
-    cells = [
-        {"age_band": str(r.age_band), "sex": str(r.sex), "population": int(r.population)}
-        for r in margins.itertuples()
-    ]
+    if gus is not None:
+        population = gus.total
+        file_name = None
+        if gus.kind == "bdl":
+            file_name = safe_file_name(gus.file_name or "ludnosc_bdl.csv")
+            if file_name == _CONFIG:
+                file_name = "ludnosc_bdl.csv"
+            _atomic_write(folder / file_name, bytes(gus.content))
+        margins_raw = gus.config(file_name)
+    else:
+        cells = [
+            {"age_band": str(r.age_band), "sex": str(r.sex), "population": int(r.population)}
+            for r in margins.itertuples()
+        ]
+        population = int(sum(c["population"] for c in cells))
+        margins_raw = {"source": source.strip(), "cells": cells}
     raw: dict[str, Any] = {
         "name": name,
-        "population": int(sum(c["population"] for c in cells)),
-        "margins": {"source": source.strip(), "cells": cells},
+        "population": population,
+        "margins": margins_raw,
         "fieldwork": {"start": fieldwork_start, "end": fieldwork_end},
     }
     if recruitment and recruitment.strip():
@@ -496,4 +526,97 @@ def set_column_mapping(folder: str | Path, file_name: str, mapping: Mapping[str,
             file=file_name,
         )
     raw["responses"] = entries
+    return write_config(folder, raw)
+
+
+def free_name(folder: str | Path, name: str, content: bytes | None = None) -> str:
+    """A file name in ``folder`` that overwrites nothing: ``name``, else ``stem-2.ext``, ...
+
+    A file of the same name with exactly ``content`` is reused (nothing to write).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "ankieta.xlsx").write_bytes(b"PK1")
+    >>> free_name(folder, "ankieta.xlsx"), free_name(folder, "ankieta.xlsx", b"PK1")
+    ('ankieta-2.xlsx', 'ankieta.xlsx')
+    """
+    folder = Path(folder)
+    base = safe_file_name(name)
+    if base == _CONFIG:
+        base = f"_{base}"
+    stem, suffix = Path(base).stem, Path(base).suffix
+    candidate, i = base, 1
+    while (folder / candidate).exists():
+        if content is not None and (folder / candidate).read_bytes() == content:
+            return candidate
+        i += 1
+        candidate = f"{stem}-{i}{suffix}"
+    return candidate
+
+
+def set_instrument(folder: str | Path, name: str, content: bytes | None = None) -> Path:
+    """Make the town use a questionnaire: copy it in (over no other file), name it in town.yaml.
+
+    Parameters
+    ----------
+    folder : str or Path
+        The town folder.
+    name : str
+        The questionnaire's file name (an upload's, made safe); with
+        ``content`` None, a file already in the folder.
+    content : bytes, optional
+        The file to copy in, as received; a different file of the same name
+        stays and the copy gets a free name (:func:`free_name`).
+
+    Returns
+    -------
+    Path
+        The questionnaire in the town folder (``instrument:`` names it).
+
+    Raises
+    ------
+    AppError
+        The name is one of the town's response files.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "town.yaml").write_text("name: X\\nresponses: []\\n", encoding="utf-8")
+    >>> set_instrument(folder, "ankieta.xlsx", b"PK").name, read_config(folder)["instrument"]
+    ('ankieta.xlsx', 'ankieta.xlsx')
+    >>> set_instrument(folder, "ankieta.xlsx", b"PK2").name
+    'ankieta-2.xlsx'
+    """
+    folder = Path(folder)
+    raw = read_config(folder)
+    file_name = safe_file_name(name) if content is None else free_name(folder, name, content)
+    if file_name in response_names(raw):
+        raise AppError(
+            pl=f"„{file_name}” jest plikiem z odpowiedziami tej miejscowości, nie "
+            "kwestionariuszem. Zmień nazwę pliku kwestionariusza i wczytaj go ponownie.",
+            en=f"'{file_name}' is one of this town's response files, not a questionnaire. "
+            "Rename the questionnaire file and upload it again.",
+            file=file_name,
+        )
+    target = folder / file_name
+    if content is not None and not target.exists():
+        _atomic_write(target, bytes(content))
+    raw["instrument"] = file_name
+    write_config(folder, raw)
+    return target
+
+
+def clear_instrument(folder: str | Path) -> Path:
+    """Make the town use the standard questionnaire again (``instrument:`` removed; files kept).
+
+    Returns
+    -------
+    Path
+        ``town.yaml``.
+    """
+    raw = read_config(folder)
+    raw.pop("instrument", None)
     return write_config(folder, raw)
