@@ -29,12 +29,19 @@ With an instrument a header is, in this order:
 Without an instrument every header that is not metadata or a separator is
 ``cleaned``: lower case, ASCII, Polish letters folded, ``_`` between words.
 
+LimeSurvey can head its columns "question code. question text" (``id. Response
+ID``, ``Ag2[SQ002]. Which services?``); :func:`split_code_headers` cuts such
+headers at the first ``". "`` so the code is matched, and the text is kept as a
+variable label (tried as a label when the code matches nothing).
+
 Examples
 --------
 >>> clean_name("Płeć respondenta (K/M)")
 'plec_respondenta_k_m'
 >>> unique_names(["a", "b", "a", "a"])
 ['a', 'b', 'a_2', 'a_3']
+>>> split_code_headers(["id. Response ID", "Ag2[SQ002]. Usługi [Kino]", "Uwagi"])
+(('id', 'Ag2[SQ002]', 'Uwagi'), {0: 'Response ID', 1: 'Usługi [Kino]'})
 """
 
 from __future__ import annotations
@@ -53,6 +60,7 @@ __all__ = [
     "clean_name",
     "detect_flavour",
     "match_headers",
+    "split_code_headers",
     "unique_names",
 ]
 
@@ -106,6 +114,13 @@ _GEO_PARTS = ("latitude", "longitude", "altitude", "precision")
 _BRACKET = re.compile(r"^(.*?)\s*\[([^\[\]]+)\]\s*$")
 _TEMPLATE = re.compile(r"%\([^)]*\)s|\$\{[^}]*\}")
 _SEPARATORS = ("__", ".", ":", "_")
+#: a LimeSurvey "code. text" header: a question code (with [sub-question] parts), ". ", text
+_CODE_TEXT = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*(?:\[[^\[\]]*\])*)\. (.*\S.*)$", re.S)
+#: LimeSurvey's own column codes: one of them written "code. text" marks the whole file
+_LIME_CODES = frozenset(
+    {"id", "submitdate", "lastpage", "startlanguage", "seed", "startdate", "datestamp",
+     "token", "refurl", "ipaddr"}
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -163,6 +178,46 @@ def unique_names(names: Sequence[str]) -> list[str]:
         seen.add(f"{name}_{k}")
         out.append(f"{name}_{k}")
     return out
+
+
+def split_code_headers(headers: Sequence[str]) -> tuple[tuple[str, ...], dict[int, str]]:
+    """LimeSurvey "question code. question text" headers cut into codes and texts.
+
+    A header is cut at its first ``". "`` when what comes before is a question
+    code (``Ag2``, ``Ag2[SQ002]``, ``Q1[1][2]``). Headers are cut only in a
+    file that uses the form for one of LimeSurvey's own columns (``id.``,
+    ``submitdate.``, ``lastpage.`` ...), or for at least 80% of its headers
+    with some sub-question codes in brackets, so that a plain header such as
+    ``P1. Płeć`` in someone's own file stays whole.
+
+    Parameters
+    ----------
+    headers : sequence of str
+
+    Returns
+    -------
+    codes : tuple of str
+        The headers, cut to their codes where they had that form (others unchanged).
+    texts : dict position -> str
+        The question texts cut off.
+
+    Examples
+    --------
+    >>> split_code_headers(["submitdate. Date submitted", "Q1. Wiek", "Gender"])
+    (('submitdate', 'Q1', 'Gender'), {0: 'Date submitted', 1: 'Wiek'})
+    >>> split_code_headers(["P1. Płeć", "P2. Wiek"])
+    (('P1. Płeć', 'P2. Wiek'), {})
+    """
+    matches = [_CODE_TEXT.match(str(h).strip()) for h in headers]
+    found = [m for m in matches if m is not None]
+    filled = sum(1 for h in headers if str(h).strip())
+    lime_column = any(m.group(1).casefold() in _LIME_CODES for m in found)
+    coded = len(found) >= 0.8 * filled and any("[" in m.group(1) for m in found)
+    if not found or not (lime_column or coded):
+        return tuple(headers), {}
+    codes = tuple(m.group(1) if m else h for h, m in zip(headers, matches, strict=True))
+    texts = {i: m.group(2).strip() for i, m in enumerate(matches) if m is not None}
+    return codes, texts
 
 
 def detect_flavour(headers: Sequence[str], format: str) -> str:

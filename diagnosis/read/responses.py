@@ -19,7 +19,15 @@ import pandas as pd
 from ..errors import ReadError
 from ..instrument import Instrument, Question
 from .frame import HeaderMatch, Responses
-from .headers import Target, clean_name, detect_flavour, match_headers, unique_names
+from .headers import (
+    Target,
+    clean_name,
+    detect_flavour,
+    match_headers,
+    split_code_headers,
+    unique_names,
+)
+from .kinds import check_markup, refuse_non_responses
 from .labelled import find_sps_for, read_labelled, read_limesurvey_sps
 from .sheets import read_workbook
 from .source import Source
@@ -30,6 +38,7 @@ from .values import (
     combine_options,
     infer_column,
     is_missing,
+    normalise,
     split_multiple,
     to_codes,
     to_datetime,
@@ -56,8 +65,9 @@ _TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ".tab", ".dat"}
 def _format_of(path: Path) -> str:
     """``csv``, ``xlsx``, ``xls``, ``sav``, ``zsav``, ``por``, ``dta`` or ``limesurvey_sps``."""
     with open(path, "rb") as handle:
-        head = handle.read(512)
+        head = handle.read(4096)
     suffix = path.suffix.lower()
+    markup, head = head, head[:512]
     if head.startswith(b"PK\x03\x04") and suffix != ".ods":
         return "xlsx"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
@@ -76,6 +86,7 @@ def _format_of(path: Path) -> str:
         return "limesurvey_sps"
     if suffix == ".dat" and find_sps_for(path) is not None:
         return "limesurvey_sps"
+    check_markup(markup, path)
     if (
         suffix in _TEXT_SUFFIXES
         or b"\x00" not in head
@@ -93,7 +104,22 @@ def _format_of(path: Path) -> str:
     )
 
 
-def _load(path: Path, *, sheet: str | None, encoding: str | None) -> Source:
+def _question_keys(instrument: Instrument | None) -> frozenset[str]:
+    """Normalised names and labels of the questions (to pick a workbook's response sheet)."""
+    if instrument is None:
+        return frozenset()
+    keys = {normalise(q.name) for q in instrument.questions}
+    keys |= {normalise(label) for q in instrument.questions for label in q.labels.values() if label}
+    return frozenset(keys)
+
+
+def _load(
+    path: Path,
+    *,
+    sheet: str | None,
+    encoding: str | None,
+    instrument: Instrument | None = None,
+) -> Source:
     if not path.is_file():
         raise ReadError(
             pl="Nie ma takiego pliku z odpowiedziami.",
@@ -111,7 +137,7 @@ def _load(path: Path, *, sheet: str | None, encoding: str | None) -> Source:
     if kind == "csv":
         return read_csv(path, encoding=encoding)
     if kind in ("xlsx", "xls"):
-        return read_workbook(path, format=kind, sheet=sheet)
+        return read_workbook(path, format=kind, sheet=sheet, questions=_question_keys(instrument))
     if kind == "limesurvey_sps":
         sps = path if path.suffix.lower() == ".sps" else find_sps_for(path)
         return read_limesurvey_sps(sps or path, encoding=encoding)
@@ -385,14 +411,23 @@ def _build(
     return frame
 
 
-def _load_table(path: Path, *, sheet: str | None, encoding: str | None) -> Source:
-    source = _load(path, sheet=sheet, encoding=encoding)
+def _load_table(
+    path: Path,
+    *,
+    sheet: str | None,
+    encoding: str | None,
+    instrument: Instrument | None = None,
+    responses: bool = False,
+) -> Source:
+    source = _load(path, sheet=sheet, encoding=encoding, instrument=instrument)
     if not source.headers:
         raise ReadError(
             pl="Plik jest pusty: nie ma w nim wiersza nagłówka ani odpowiedzi.",
             en="The file is empty: it has no header row and no answers.",
             file=path,
         )
+    if responses and sheet is None:  # a sheet named by hand is read as asked
+        refuse_non_responses(source, path)
     return source
 
 
@@ -434,7 +469,8 @@ def read_responses(
         CSV (any delimiter, UTF-8/Windows-1250/ISO-8859-2, detected), Excel
         (.xlsx, .xls), SPSS (.sav, .zsav, .por), Stata (.dta) or LimeSurvey's
         SPSS export (.sps beside its .dat). Kobo/ODK/Ona, Google Forms and
-        LimeSurvey exports are recognised. The file is opened read-only.
+        LimeSurvey exports are recognised (LimeSurvey "code. question text"
+        headers are matched by their code). The file is opened read-only.
     instrument : Instrument, optional
         The questionnaire (:func:`diagnosis.instrument.load_instrument`). With
         it, headers are matched to questions (by name, by label in any
@@ -442,7 +478,9 @@ def read_responses(
         become codes and columns get the questions' types. Without it, columns
         keep cleaned header names and inferred types.
     sheet : str, optional
-        Excel sheet to read; default: the first that looks like data.
+        Excel sheet to read (read as asked, even if it looks like a codebook);
+        default: the sheet that looks most like responses (header matching
+        the questionnaire, then most answers), the others named in a warning.
     encoding : str, optional
         Force a text encoding (``"cp1250"``) instead of detecting it; for SPSS
         files it overrides the encoding the file declares.
@@ -463,7 +501,10 @@ def read_responses(
     ------
     ReadError
         The file is missing, of an unknown format, undecodable with the given
-        encoding, or structurally broken (with file and row).
+        encoding, or structurally broken (with file and row); or it describes
+        the survey instead of answering it: a LimeSurvey structure (.lss, .lsa,
+        tab-separated .txt), a codebook, an XLSForm sheet, another ZIP archive,
+        XML or HTML (the message says what to export instead).
     EncryptedFileError
         The SPSS file is password-encrypted.
 
@@ -497,9 +538,19 @@ def read_responses(
     ([7, 3], [2, 3])
     """
     path = Path(path)
-    source = _load_table(path, sheet=sheet, encoding=encoding)
-    flavour = detect_flavour(source.headers, source.format)
-    headers, renamed = _renamed(source.headers, columns or {})
+    source = _load_table(
+        path, sheet=sheet, encoding=encoding, instrument=instrument, responses=True
+    )
+    written = source.headers
+    codes, texts = split_code_headers(written)
+    if texts:
+        source = replace(source, headers=codes, variable_labels={**texts, **source.variable_labels})
+    flavour = detect_flavour(codes, source.format)
+    renamed_headers, renamed = _renamed(written, columns or {})
+    headers = tuple(
+        new if new != old else code
+        for new, old, code in zip(renamed_headers, written, codes, strict=True)
+    )
     targets, notes = match_headers(
         headers,
         instrument,
@@ -508,8 +559,7 @@ def read_responses(
         file_labels=source.variable_labels,
     )
     frame = _build(source, targets, instrument, flavour)
-    if columns:
-        frame.headers = [replace(h, source=source.headers[h.source_index]) for h in frame.headers]
+    frame.headers = [replace(h, source=written[h.source_index]) for h in frame.headers]
     data = pd.DataFrame(frame.columns, index=source.data.index)
     data.index.name = "row"
     return Responses(
