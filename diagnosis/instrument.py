@@ -96,11 +96,15 @@ class Choice:
     """One answer option of a choice list.
 
     ``missing`` marks non-substantive answers ("hard to say", "refused").
+    ``margin`` is the population-margin code the answer stands for, on a
+    weighting question (``female``, ``male``, an age band such as ``18_29``);
+    None when the choice sheet has no ``margin`` column or leaves it blank.
     """
 
     name: str
     labels: Mapping[str, str]
     missing: bool = False
+    margin: str | None = None
 
     def label(self, lang: str | None = None) -> str:
         """The label in ``lang``, else in the first language that has one, else the name."""
@@ -138,6 +142,13 @@ class Question:
         the questions. Google Forms heads such a column ``Stem [Row label]``.
     reverse : bool
         Reverse-keyed within its construct.
+    margin : str or None
+        The population-margin variable a weighting question gives (``sex`` or
+        ``age_band``), from the ``margin`` column.
+    aspect : str or None
+        What an importance or satisfaction item rates (``transport``): the
+        items of the two constructs with the same aspect make one point of the
+        priority matrix.
     """
 
     name: str
@@ -159,6 +170,8 @@ class Question:
     theme: str | None = None
     row: int | None = None
     stem: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    margin: str | None = None
+    aspect: str | None = None
 
     def label(self, lang: str | None = None) -> str:
         """The question text in ``lang`` (falls back to another language, then the name)."""
@@ -435,6 +448,7 @@ def load_instrument(path: str | Path) -> Instrument:
                 name=name,
                 labels=MappingProxyType(_localised(row, "label")),
                 missing=row.get("missing", "").lower() in _TRUE,
+                margin=row.get("margin") or None,
             )
         )
 
@@ -507,6 +521,8 @@ def load_instrument(path: str | Path) -> Instrument:
                 theme=row.get("theme") or None,
                 row=index,
                 stem=MappingProxyType(dict(stem)),
+                margin=row.get("margin") or None,
+                aspect=row.get("aspect") or None,
             )
         )
     return Instrument(

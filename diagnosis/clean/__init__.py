@@ -24,7 +24,7 @@ from .redact import (
     redact_text,
 )
 from .scores import SKILLS_LEVELS, keyed_scores, numeric_codes, scale_score, scored, skills_level
-from .steps import STEPS, Cleaned, CleaningError, clean_responses
+from .steps import STEPS, Cleaned, CleaningError, clean_responses, clean_town
 from .themes import THEMES, code_themes, theme_labels
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "CleaningError",
     "PersonalData",
     "clean_responses",
+    "clean_town",
     "code_themes",
     "find_personal_data",
     "is_confidently_clean",

@@ -55,8 +55,11 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DiagnosisError
-from ..instrument import Instrument, Question
+from ..instrument import Instrument
+from ..population import ADULT_BANDS
 from ..read import Responses
+from ..validate import TownValidation
+from ..validate.margins import margin_columns, margin_questions
 from .redact import KINDS, redact_series
 
 __all__ = ["STEPS", "Cleaned", "CleaningError", "clean_responses"]
@@ -408,18 +411,12 @@ def _redact(data: pd.DataFrame):
     return out, {k: int(counts[k]) for k in KINDS}, _log_row("redact", n, n, changed, pl, en)
 
 
-def _usable(s: pd.Series, q: Question) -> np.ndarray:
-    present = _present(s)
-    if not q.choices:
-        return present
-    valid = [c.name for c in q.choices if not c.missing]
-    codes = _text_values(s.astype("string")).str.strip()
-    return present & codes.isin(valid).fillna(False).to_numpy(dtype=bool)
-
-
-def _require_weighting(data: pd.DataFrame, instrument: Instrument):
+def _require_weighting(
+    data: pd.DataFrame, instrument: Instrument, bands: Sequence[str], year: int | None
+):
     n = len(data)
-    questions = [q for q in instrument.by_role("weighting") if q.name in data.columns]
+    given = [m for m in margin_questions(instrument) if m.question.name in data.columns]
+    questions = [m.question for m in given]
     if not questions:
         log = _log_row(
             "require_weighting",
@@ -430,7 +427,11 @@ def _require_weighting(data: pd.DataFrame, instrument: Instrument):
             "The questionnaire has no weighting questions (sex, age); nobody was left out.",
         )
         return data, _excluded(data.iloc[:0], "", "", "require_weighting"), log
-    lacking = {q.name: ~_usable(data[q.name], q) for q in questions}
+    groups = margin_columns(data, instrument, bands, year)
+    data = data.copy()
+    for m in given:  # the margins' groups, under the margins' names
+        data[m.variable] = groups[m.variable]
+    lacking = {m.question.name: groups[m.variable].isna().to_numpy() for m in given}
     drop = np.logical_or.reduce(list(lacking.values()))
     rows = data[drop]
     reason_pl = pd.Series("", index=rows.index, dtype="object")
@@ -478,7 +479,13 @@ def _require_weighting(data: pd.DataFrame, instrument: Instrument):
 # ------------------------------------------------------------------ public
 
 
-def clean_responses(files: Sequence[Responses], instrument: Instrument) -> Cleaned:
+def clean_responses(
+    files: Sequence[Responses],
+    instrument: Instrument,
+    *,
+    bands: Sequence[str] = ADULT_BANDS,
+    year: int | None = None,
+) -> Cleaned:
     """Combine a town's response files and apply the cleaning steps, each logged.
 
     Parameters
@@ -489,6 +496,12 @@ def clean_responses(files: Sequence[Responses], instrument: Instrument) -> Clean
         files, the first file wins. They are not modified.
     instrument : Instrument
         The questionnaire the files were read with.
+    bands : sequence of str
+        The population margins' age bands: the weighting questions' answers
+        (an age, a year of birth, narrower bands) are counted in them
+        (:func:`diagnosis.validate.margin_columns`).
+    year : int, optional
+        The fieldwork year, for a year of birth.
 
     Returns
     -------
@@ -541,7 +554,7 @@ def clean_responses(files: Sequence[Responses], instrument: Instrument) -> Clean
     data, counts, log = _redact(data)
     logs.append(log)
 
-    data, dropped, log = _require_weighting(data, instrument)
+    data, dropped, log = _require_weighting(data, instrument, bands, year)
     logs.append(log)
     excluded.append(dropped)
 
@@ -558,4 +571,28 @@ def clean_responses(files: Sequence[Responses], instrument: Instrument) -> Clean
         log=log_frame,
         excluded=excluded_frame,
         redacted=MappingProxyType(counts),
+    )
+
+
+def clean_town(validation: TownValidation) -> Cleaned:
+    """Clean a validated town's response files, weighting groups as its margins have them.
+
+    The margins' age bands and the fieldwork year (for a year of birth) come
+    from the town's configuration.
+
+    Examples
+    --------
+    >>> from diagnosis.validate import validate_town
+    >>> cleaned = clean_town(validate_town("surveys/towns/leczyca"))
+    >>> sorted(cleaned.data["age_band"].dropna().unique())
+    ['18_29', '30_44', '45_59', '60_plus']
+    """
+    town = validation.town
+    bands = [str(b) for b in pd.unique(town.margins["age_band"])]
+    when = town.fieldwork_end or town.fieldwork_start
+    return clean_responses(
+        [f.responses for f in validation.files if f.responses is not None],
+        validation.instrument,
+        bands=bands,
+        year=when.year if when else None,
     )

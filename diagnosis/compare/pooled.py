@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..clean import clean_responses
+from ..clean import clean_town
 from ..errors import DiagnosisError, Language
 from ..estimate import Design
 from ..evidence import Indicator, define_indicators, weight_design
@@ -143,7 +143,7 @@ def _one(folder: Path, instrument: Instrument, weighting: str) -> tuple[Town, pd
             pl=first.pl, en=first.en, file=first.file, row=first.row, column=first.column
         )
     town = checked.town
-    cleaned = clean_responses([f.responses for f in checked.files], checked.instrument)
+    cleaned = clean_town(checked)
     data = indicator_data(cleaned.data, instrument)
     design = weight_design(data, town, weighting)  # type: ignore[arg-type]
     return town, data, design

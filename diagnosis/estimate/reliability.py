@@ -369,4 +369,6 @@ def scale_reliability(
         else:
             n = len(items.dropna())
             frames.append(_frame(construct, "omega", np.nan, np.nan, np.nan, n, len(names)))
+    if not frames:  # no scale in the questionnaire
+        return _frame("", "alpha", np.nan, np.nan, np.nan, 0, 0).iloc[:0]
     return pd.concat(frames, ignore_index=True)

@@ -16,6 +16,7 @@ from .analysis import (
     protect_indicators,
     redact_town,
     weight_design,
+    weighting_variables,
 )
 from .disclosure import check_no_small_cells, suppress
 from .distributions import battery_shares, category_shares
@@ -51,6 +52,7 @@ __all__ = [
     "redact_town",
     "suppress",
     "weight_design",
+    "weighting_variables",
     "write_empty_evidence",
     "write_evidence",
 ]

@@ -26,6 +26,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -35,7 +36,7 @@ import pandas as pd
 
 from ..clean import (
     Cleaned,
-    clean_responses,
+    clean_town,
     code_themes,
     is_confidently_clean,
     redact_series,
@@ -46,7 +47,7 @@ from ..estimate import Design, scale_reliability
 from ..instrument import Instrument
 from ..read import read_table
 from ..town import Town
-from ..validate import TownValidation, validate_town
+from ..validate import TownValidation, margin_questions, validate_town
 from ..weight import effective_n, kish_deff
 from .disclosure import suppress
 from .groups import group_differences
@@ -57,7 +58,8 @@ from .indicators import (
     estimate_indicators,
     indicator_data,
 )
-from .priorities import importance_satisfaction, rank_needs
+from .priorities import importance_satisfaction, rank_needs, service_pairs
+from .questions import QuestionResults, question_data, question_results
 
 __all__ = [
     "ReportError",
@@ -69,6 +71,7 @@ __all__ = [
     "protect_indicators",
     "redact_town",
     "weight_design",
+    "weighting_variables",
 ]
 
 Weighting = Literal["rake", "poststratify", "none"]
@@ -122,6 +125,8 @@ class WeightingSummary:
 
     ``variables`` are those weighted to: ``("age_band", "sex")``, ``("age_band",)``
     when the population figures are by age only, ``()`` without weights.
+    ``requested`` is the method asked for: ``method`` is ``"none"`` while
+    ``requested`` is not when the questionnaire gives no weighting variable.
     """
 
     method: str
@@ -133,6 +138,7 @@ class WeightingSummary:
     weight_max: float
     margin_of_error: float  # half-width of a 95% CI for a 50% share, in percentage points
     variables: tuple[str, ...] = ("age_band", "sex")
+    requested: str = ""
 
 
 @dataclass(frozen=True)
@@ -158,6 +164,10 @@ class TownAnalysis:
         Cronbach's alpha and McDonald's omega of each multi-item scale.
     quotes : DataFrame
         A few redacted open answers per question.
+    questions : QuestionResults
+        The result of every question no other section shows, by its type
+        (:func:`~diagnosis.evidence.questions.question_results`), and the
+        questions with no result and why.
     """
 
     town: Town
@@ -178,12 +188,32 @@ class TownAnalysis:
     reliability: pd.DataFrame = field(repr=False)
     ideas: pd.DataFrame | None = field(repr=False)
     assets: pd.DataFrame | None = field(repr=False)
+    questions: QuestionResults = field(repr=False, default=None)  # type: ignore[assignment]
     created: dt.date = field(default_factory=dt.date.today)
 
     @property
     def n(self) -> int:
         """Respondents analysed (after cleaning)."""
         return len(self.cleaned.data)
+
+
+def weighting_variables(data: pd.DataFrame, town: Town) -> tuple[str, ...]:
+    """The margins' variables the respondents' answers give: what weighting can use.
+
+    The questionnaire gives them through its weighting questions
+    (:func:`diagnosis.validate.margin_questions`); a questionnaire without
+    them gives ``()`` and the report is unweighted.
+
+    Examples
+    --------
+    >>> from diagnosis.town import load_town
+    >>> town = load_town("surveys/towns/kwidzyn")
+    >>> weighting_variables(pd.DataFrame({"age_band": ["18_29"], "q1": ["a"]}), town)
+    ('age_band',)
+    """
+    return tuple(
+        v for v in town.margin_variables if v in data.columns and bool(data[v].notna().any())
+    )
 
 
 def weight_design(data: pd.DataFrame, town: Town, method: Weighting) -> Design:
@@ -196,7 +226,9 @@ def weight_design(data: pd.DataFrame, town: Town, method: Weighting) -> Design:
     town : Town
         Gives the population margins: age band x sex, or age band alone
         (:attr:`~diagnosis.town.Town.margin_variables`), and then the weights
-        are fitted to the age bands only.
+        are fitted to the age bands only. Weighting uses the variables the
+        data have (:func:`weighting_variables`); with none it returns the
+        unweighted design.
     method : {"rake", "poststratify", "none"}
         Rake to the age and sex margins, post-stratify to the cells, or no weights.
 
@@ -210,11 +242,11 @@ def weight_design(data: pd.DataFrame, town: Town, method: Weighting) -> Design:
     31410
     """
     design = Design(data)
-    margins, by = town.margins, list(town.margin_variables)
-    if method == "none":
+    margins, by = town.margins, list(weighting_variables(data, town))
+    if method == "none" or not by:
         return design
     if method == "poststratify":
-        cells = margins.set_index(by)["population"].astype(float)
+        cells = margins.groupby(by)["population"].sum().astype(float)
         return design.poststratify(by, cells)
     return design.rake(
         {v: margins.groupby(v)["population"].sum().astype(float).to_dict() for v in by}
@@ -222,7 +254,7 @@ def weight_design(data: pd.DataFrame, town: Town, method: Weighting) -> Design:
 
 
 def _weighting_summary(
-    design: Design, method: str, population: int, variables: tuple[str, ...]
+    design: Design, method: str, population: int, variables: tuple[str, ...], requested: str
 ) -> WeightingSummary:
     w = np.asarray(design.weights, dtype=float)
     n_eff = effective_n(w)
@@ -236,18 +268,27 @@ def _weighting_summary(
         weight_max=float(w.max()),
         margin_of_error=float(100 * 1.959963984540054 * np.sqrt(0.25 / n_eff)),
         variables=() if method == "none" else variables,
+        requested=requested,
     )
 
 
 def _profile(design: Design, town: Town, threshold: int) -> pd.DataFrame:
     """Sample against population by the margins' variables (age band x sex, or age band)."""
     data = design.data
-    keys = list(town.margin_variables)
+    keys = list(weighting_variables(data, town))
+    if not keys:  # the questionnaire asks neither: the population alone (public GUS figures)
+        keys = [k for k in ("age_band",) if k in town.margin_variables]
+        out = town.margins.groupby(keys)["population"].sum().reset_index()
+        out["population_share"] = out["population"] / out["population"].sum()
+        for column in ("sample_n", "weighted", "sample_share", "weighted_share"):
+            out[column] = np.nan
+        out["suppressed"] = False
+        return out
     sample = data.groupby(keys).size().rename("sample_n")
     weighted = pd.Series(design.weights, index=data.index).groupby(
         [data[k] for k in keys]
     ).sum().rename("weighted")  # fmt: skip
-    pop = town.margins.set_index(keys)["population"]
+    pop = town.margins.groupby(keys)["population"].sum()
     out = pd.concat([pop, sample, weighted], axis=1).fillna(0.0).reset_index()
     out["population_share"] = out["population"] / out["population"].sum()
     out["sample_share"] = out["sample_n"] / out["sample_n"].sum()
@@ -431,6 +472,49 @@ def _themes_and_quotes(
     return themes.reset_index(drop=True), pd.DataFrame(quotes, columns=["question", "text"])
 
 
+#: constructs whose items other sections show (batteries, scales, checklists)
+_SHOWN_CONSTRUCTS = ("importance", "satisfaction", "cohesion", "needs", "digital_skills",
+                     "participation")  # fmt: skip
+
+
+def reliability_scales(instrument: Instrument) -> list[str]:
+    """The constructs whose reliability the report gives: multi-item scales of 3+ items.
+
+    Batteries rated item by item (importance, satisfaction), checklists and
+    single indicators are not scales; any other construct with at least three
+    single-choice or numeric items is.
+
+    Examples
+    --------
+    >>> from diagnosis import load_instrument
+    >>> reliability_scales(load_instrument("surveys/instruments/resident_survey.xlsx"))
+    ['cohesion']
+    """
+    not_scales = {"importance", "satisfaction", "needs", "digital_skills", "participation"}
+    out = []
+    for construct in instrument.constructs:
+        items = [
+            q for q in instrument.by_construct(construct)
+            if q.type in ("select_one", "integer", "decimal")
+        ]  # fmt: skip
+        if construct not in not_scales and len(items) >= 3:
+            out.append(construct)
+    return out
+
+
+def _not_shown_elsewhere(instrument: Instrument, defs: Sequence[Indicator]) -> list[str]:
+    """The questions the question-by-question section shows: those no indicator covers."""
+    covered = {i.question for i in defs}
+    covered |= {q.name for c in _SHOWN_CONSTRUCTS for q in instrument.by_construct(c)}
+    covered |= {q.name for q in instrument.by_role("needs")}
+    covered |= {m.question.name for m in margin_questions(instrument)}
+    return [
+        q.name
+        for q in instrument.questions
+        if q.name not in covered and q.role not in ("id", "started_at", "ended_at", "open_text")
+    ]
+
+
 def analyse_town(
     folder: str | Path,
     *,
@@ -488,9 +572,11 @@ def analyse_town(
             value=first.value,
         )
     town, instrument = validation.town, validation.instrument
-    cleaned = clean_responses([f.responses for f in validation.files], instrument)
-    data = indicator_data(cleaned.data, instrument)
-    design = weight_design(data, town, weighting)
+    cleaned = clean_town(validation)
+    data = question_data(indicator_data(cleaned.data, instrument), instrument)
+    available = weighting_variables(data, town)
+    method = weighting if available else "none"
+    design = weight_design(data, town, method)
     defs = define_indicators(instrument)
     table = estimate_indicators(design, defs, [g for g in GROUPS if g in data], conf_level)
     table = protect_indicators(table, threshold)
@@ -499,7 +585,7 @@ def analyse_town(
     town = redact_town(town, lang)
     themes, quotes = _themes_and_quotes(cleaned.data, instrument, lang, threshold)
     groups = [g for g in GROUPS if g in data]
-    scales = [c for c in ("cohesion",) if len(instrument.by_construct(c)) >= 3]
+    scales = reliability_scales(instrument)
     return TownAnalysis(
         town=town,
         instrument=instrument,
@@ -508,12 +594,12 @@ def analyse_town(
         cleaned=cleaned,
         design=design,
         weighting=_weighting_summary(
-            design, weighting, int(town.margins["population"].sum()), town.margin_variables
+            design, method, int(town.margins["population"].sum()), available, weighting
         ),
         indicator_defs=defs,
         indicators=table,
         profile=_profile(design, town, threshold),
-        priorities=importance_satisfaction(table),
+        priorities=importance_satisfaction(table, service_pairs(instrument)),
         needs=rank_needs(table, ideas),
         themes=themes,
         quotes=quotes,
@@ -523,4 +609,11 @@ def analyse_town(
         ),
         ideas=ideas,
         assets=assets,
+        questions=question_results(
+            design,
+            instrument,
+            _not_shown_elsewhere(instrument, defs),
+            threshold=threshold,
+            conf_level=conf_level,
+        ),
     )

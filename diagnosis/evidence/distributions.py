@@ -11,12 +11,15 @@ is hidden too (the few others are a small cell).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from ..estimate import Design
-from .analysis import TownAnalysis
 from .disclosure import suppress
+
+if TYPE_CHECKING:  # the analysis uses category_shares for its question results
+    from .analysis import TownAnalysis
 
 __all__ = ["battery_shares", "category_shares"]
 

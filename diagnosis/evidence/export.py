@@ -92,16 +92,33 @@ def _settings_record(s: Settings) -> dict:
     }
 
 
-def _write(folder: Path, table: pd.DataFrame, log: pd.DataFrame, payload: dict) -> EvidenceFiles:
-    """Write the three files; no text cell of the spreadsheets may start a formula."""
+def _write(
+    folder: Path,
+    table: pd.DataFrame,
+    log: pd.DataFrame,
+    payload: dict,
+    questions: pd.DataFrame | None = None,
+) -> EvidenceFiles:
+    """Write the files; no text cell of the spreadsheets may start a formula.
+
+    ``questions`` (the question-by-question results) go to questions.csv and
+    a sheet of indicators.xlsx when given.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     table, log = neutralise_formulas(table), neutralise_formulas(log)
+    if questions is not None:
+        questions = neutralise_formulas(questions)
+        questions.to_csv(
+            folder / "questions.csv", index=False, encoding="utf-8-sig", quoting=CSV_QUOTING
+        )
     csv_path = folder / "indicators.csv"
     table.to_csv(csv_path, index=False, encoding="utf-8-sig", quoting=CSV_QUOTING)
     xlsx_path = folder / "indicators.xlsx"
     with pd.ExcelWriter(xlsx_path, engine="openpyxl") as writer:
         table.to_excel(writer, sheet_name="indicators", index=False)
         log.to_excel(writer, sheet_name="cleaning_log", index=False)
+        if questions is not None:
+            questions.to_excel(writer, sheet_name="questions", index=False)
     json_path = folder / "evidence.json"
     json_path.write_text(
         json.dumps(payload, ensure_ascii=False, indent=1, default=_clean), encoding="utf-8"
@@ -138,7 +155,12 @@ def write_evidence(
         "cleaning_log": _records(analysis.cleaned.log),
         "themes": _records(analysis.themes[~analysis.themes["suppressed"]]),
     }
-    return _write(Path(folder), table, analysis.cleaned.log, payload)
+    questions = None
+    if analysis.questions is not None:
+        questions = analysis.questions.table.drop(columns=["battery"])
+        payload["questions"] = _records(questions)
+        payload["questions_without_result"] = _records(analysis.questions.skipped)
+    return _write(Path(folder), table, analysis.cleaned.log, payload, questions)
 
 
 def write_empty_evidence(

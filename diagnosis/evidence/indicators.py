@@ -38,7 +38,7 @@ import pandas as pd
 
 from ..clean import scale_score, scored
 from ..estimate import Design
-from ..instrument import Instrument
+from ..instrument import Instrument, Question
 
 __all__ = [
     "COLUMNS",
@@ -47,6 +47,7 @@ __all__ = [
     "define_indicators",
     "estimate_indicators",
     "indicator_data",
+    "needs_question",
 ]
 
 #: columns of the indicator table (the evidence files have the same)
@@ -145,6 +146,24 @@ def _labels(instrument: Instrument, name: str, suffix: tuple[str, str] = ("", ""
     return {"pl": pl, "en": en}
 
 
+def needs_question(instrument: Instrument) -> Question | None:
+    """The question whose options are the town's needs: ``role: needs`` (or ``construct: needs``).
+
+    A multiple choice ("choose up to 3"); the needs ranking, the priorities
+    and the evidence sheets rest on it.
+
+    Examples
+    --------
+    >>> from diagnosis.instrument import load_instrument
+    >>> needs_question(load_instrument("surveys/instruments/resident_survey.xlsx")).name
+    'needs'
+    """
+    for q in (*instrument.by_role("needs"), *instrument.by_construct("needs")):
+        if q.is_multiple and q.choices:
+            return q
+    return None
+
+
 def define_indicators(instrument: Instrument) -> tuple[Indicator, ...]:
     """The indicators the instrument supports, in report order.
 
@@ -177,11 +196,12 @@ def define_indicators(instrument: Instrument) -> tuple[Indicator, ...]:
         for q in instrument.by_construct(construct):
             add(q.name, q.name, "share", f"ind_{q.name}", q.theme or "services",
                 _labels(instrument, q.name, ASPECT[construct]), definition)  # fmt: skip
-    needs = instrument.get("needs")
+    needs = needs_question(instrument)
     if needs is not None:
         for c in needs.choices:
-            add(f"needs__{c.name}", "needs", "share", f"needs__{c.name}", "needs",
-                {"pl": c.label("pl"), "en": c.label("en")}, "needs")  # fmt: skip
+            if not c.missing:
+                add(f"needs__{c.name}", needs.name, "share", f"{needs.name}__{c.name}", "needs",
+                    {"pl": c.label("pl"), "en": c.label("en")}, "needs")  # fmt: skip
     if instrument.get("trust") is not None:
         add(
             "trust_high",
@@ -247,9 +267,11 @@ def indicator_data(data: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
     for construct, cut in (("importance", 3.0), ("satisfaction", 4.0)):
         for q in instrument.by_construct(construct):
             out[f"ind_{q.name}"] = _top(num[q.name], cut)
-    if "needs" in instrument.names():
-        answered = num[[c for c in num.columns if c.startswith("needs__")]].notna().any(axis=1)
-        for col in [c for c in num.columns if c.startswith("needs__")]:
+    needs = needs_question(instrument)
+    if needs is not None:
+        columns = [c for c in needs.columns() if c in num.columns]
+        answered = num[columns].notna().any(axis=1)
+        for col in columns:
             out[col] = num[col].where(answered)
     if "trust" in num:
         out["trust"] = num["trust"]
@@ -390,6 +412,8 @@ def estimate_indicators(
             parts.append(
                 design.mean([i.column for i in means], by=group, na_rm="each", level=conf_level)
             )
+        if not parts:  # a questionnaire without the standard indicators
+            break
         est = pd.concat(parts, ignore_index=True)
         if group is None:
             est = est.assign(group="total", group_level="total")

@@ -20,12 +20,15 @@ weight, and the report says so.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
+from ..instrument import Instrument
 from .indicators import ASPECT
 
-__all__ = ["QUADRANTS", "importance_satisfaction", "rank_needs"]
+__all__ = ["QUADRANTS", "importance_satisfaction", "rank_needs", "service_pairs"]
 
 #: quadrant code -> (pl, en)
 QUADRANTS = {
@@ -37,14 +40,40 @@ QUADRANTS = {
 }
 
 
-def importance_satisfaction(indicators: pd.DataFrame) -> pd.DataFrame:
+def service_pairs(instrument: Instrument) -> tuple[tuple[str, str, str], ...]:
+    """``(aspect, importance item, satisfaction item)`` for each service rated both ways.
+
+    An importance item and a satisfaction item pair up when they share an
+    ``aspect``; without the column, the two batteries pair item by item in
+    form order when they have as many items.
+
+    Examples
+    --------
+    >>> from diagnosis import load_instrument
+    >>> service_pairs(load_instrument("surveys/instruments/resident_survey.xlsx"))[0]
+    ('transport', 'imp_transport', 'sat_transport')
+    """
+    imp = instrument.by_construct("importance")
+    sat = instrument.by_construct("satisfaction")
+    if any(q.aspect for q in (*imp, *sat)):
+        by_aspect = {q.aspect: q.name for q in sat if q.aspect}
+        return tuple((q.aspect, q.name, by_aspect[q.aspect]) for q in imp if q.aspect in by_aspect)
+    if len(imp) == len(sat):
+        return tuple((i.name, i.name, s.name) for i, s in zip(imp, sat, strict=True))
+    return ()
+
+
+def importance_satisfaction(
+    indicators: pd.DataFrame, pairs: Sequence[tuple[str, str, str]] | None = None
+) -> pd.DataFrame:
     """The importance-satisfaction matrix of the services, with quadrants.
 
     Parameters
     ----------
     indicators : DataFrame
-        Whole-town rows (``group == "total"``) of the indicator table, with
-        ``imp_<service>`` and ``sat_<service>`` indicators.
+        Whole-town rows (``group == "total"``) of the indicator table.
+    pairs : sequence of (service, importance indicator, satisfaction indicator), optional
+        From :func:`service_pairs`; default: ``imp_<service>`` with ``sat_<service>``.
 
     Returns
     -------
@@ -66,10 +95,16 @@ def importance_satisfaction(indicators: pd.DataFrame) -> pd.DataFrame:
     [['a', 'act', True], ['b', 'overkill', True]]
     """
     total = indicators[indicators["group"] == "total"]
-    imp = total[total["indicator"].str.startswith("imp_")].copy()
-    sat = total[total["indicator"].str.startswith("sat_")].copy()
-    imp["service"] = imp["indicator"].str.removeprefix("imp_")
-    sat["service"] = sat["indicator"].str.removeprefix("sat_")
+    if pairs is None:
+        ids = total["indicator"].astype(str)
+        pairs = [(i.removeprefix("imp_"), i, "sat_" + i.removeprefix("imp_"))
+                 for i in ids if i.startswith("imp_")]  # fmt: skip
+    service_of_imp = {imp_id: service for service, imp_id, _ in pairs}
+    service_of_sat = {sat_id: service for service, _, sat_id in pairs}
+    imp = total[total["indicator"].isin(service_of_imp)].copy()
+    sat = total[total["indicator"].isin(service_of_sat)].copy()
+    imp["service"] = imp["indicator"].map(service_of_imp)
+    sat["service"] = sat["indicator"].map(service_of_sat)
     m = imp.merge(sat, on="service", suffixes=("_imp", "_sat"))
     pl_suffix, en_suffix = ASPECT["importance"]
     out = pd.DataFrame(

@@ -18,6 +18,7 @@ SECTION_TITLES = {
     "profile": ("Miejscowość i próba", "The town and the sample"),
     "quality": ("Jakość danych", "Data quality"),
     "findings": ("Wyniki według tematów", "Findings by theme"),
+    "questions": ("Wyniki pytań", "Results question by question"),
     "priorities": ("Priorytety", "Priorities"),
     "groups": ("Różnice między grupami", "Differences between groups"),
     "scales": ("Zaufanie, spójność i aktywność", "Trust, cohesion and participation"),
@@ -33,6 +34,85 @@ SECTION_TITLES = {
 
 #: key -> (pl, en); ``{name}`` fields are filled by :func:`text`
 TEXTS: dict[str, tuple[str, str]] = {
+    "summary_unweighted": (
+        "W badaniu ankietowym w miejscowości {town} ({start} – {end}) wzięło udział {n} dorosłych "
+        "mieszkańców. Wyników nie zważono: kwestionariusz nie ma pytań o płeć ani wiek "
+        "powiązanych ze strukturą ludności (kolumna margin), więc wyniki opisują osoby, które "
+        "odpowiedziały, a nie całą miejscowość. Przy wyniku 50% błąd oszacowania wynosi do "
+        "±{moe} punktu procentowego (przedział ufności 95%).",
+        "{n} adult residents of {town} took part in the survey ({start} – {end}). The results "
+        "are not weighted: the questionnaire has no sex or age question linked to the "
+        "population figures (the margin column), so they describe those who answered, not the "
+        "whole town. For a result of 50% the margin of error is up to ±{moe} percentage points "
+        "(95% confidence interval).",
+    ),
+    "not_done": ("Czego ten raport nie pokazuje", "What this report cannot show"),
+    "not_done_intro": (
+        "Kwestionariusz tej miejscowości nie ma pytań, których wymagają niektóre części "
+        "raportu. Dopisanie oznaczeń w arkuszu kwestionariusza (polecenie 'diagnosis "
+        "instrument' je proponuje) włączy je:",
+        "The town's questionnaire lacks the questions some parts of the report need. Adding "
+        "these annotations to the questionnaire's sheet (the 'diagnosis instrument' command "
+        "proposes them) turns them on:",
+    ),
+    "cannot_weight": (
+        "ważenia wyników do struktury mieszkańców: oznacz pytanie o płeć i pytanie o wiek (albo "
+        "rok urodzenia) kolumną margin (sex, age_band), a odpowiedzi kodami grup w kolumnie "
+        "margin arkusza choices;",
+        "weighting to the population: mark the sex question and the age (or birth year) "
+        "question in the margin column (sex, age_band) and their answers with the groups' codes "
+        "in the choices sheet's margin column;",
+    ),
+    "cannot_matrix": (
+        "macierzy priorytetów: potrzebne są pary pytań o ważność (construct: importance) i "
+        "zadowolenie (construct: satisfaction) z tą samą wartością aspect;",
+        "the priority matrix: it needs pairs of importance (construct: importance) and "
+        "satisfaction (construct: satisfaction) items with the same aspect;",
+    ),
+    "cannot_needs": (
+        "rankingu potrzeb i kart dowodów: potrzebne jest pytanie wielokrotnego wyboru o "
+        "potrzeby oznaczone role: needs;",
+        "the needs ranking and the evidence sheets: they need a multiple-choice question about "
+        "needs marked role: needs;",
+    ),
+    "cannot_themes": (
+        "tematów i cytatów z wypowiedzi: oznacz pytania otwarte role: open_text;",
+        "themes and quotes from open answers: mark the open questions role: open_text;",
+    ),
+    "cannot_scales": (
+        "rzetelności skal: potrzebne są co najmniej 3 pytania z tą samą wartością construct.",
+        "scale reliability: it needs at least 3 items with the same construct.",
+    ),
+    "questions_intro": (
+        "Wynik każdego pytania, którego nie pokazują inne części raportu: odsetki odpowiedzi z "
+        "95-procentowym przedziałem ufności (w nawiasie), liczone wśród osób, które udzieliły "
+        "odpowiedzi merytorycznej (bez „trudno powiedzieć”). Przy pytaniach wielokrotnego "
+        "wyboru suma przekracza 100%. Odpowiedzi wybrane przez mniej niż {threshold} osób są "
+        "ukryte (–).",
+        "The result of each question no other part of the report shows: shares with their 95% "
+        "confidence interval (in brackets), among those who gave a substantive answer "
+        '(without "hard to say"). Multiple-choice shares add up to more than 100%. Answers '
+        "chosen by fewer than {threshold} people are hidden (–).",
+    ),
+    "hidden_short": ("ukryte", "hidden"),
+    "women": ("Kobiety", "Women"),
+    "men": ("Mężczyźni", "Men"),
+    "q_answer": ("Odpowiedź", "Answer"),
+    "q_share": ("Odsetek (95% PU)", "Share (95% CI)"),
+    "q_share_multiple": ("Odsetek osób (95% PU)", "Share of people (95% CI)"),
+    "q_mentions": ("Odsetek wskazań", "Share of mentions"),
+    "q_mean": ("Średnia", "Mean"),
+    "q_median": ("Mediana", "Median"),
+    "q_battery": ("Pytania z tą samą skalą odpowiedzi", "Questions sharing one answer scale"),
+    "q_battery_caption": (
+        "Rozkład odpowiedzi na pytania z tą samą skalą (bez „trudno powiedzieć”).",
+        'Answers to the questions sharing one scale (without "hard to say").',
+    ),
+    "q_skipped": ("Pytania bez wyniku", "Questions without a result"),
+    "q_skipped_intro": (
+        "Tych pytań raport nie liczy; powód obok:",
+        "The report does not compute these questions; the reason follows each:",
+    ),
     "summary_method": (
         "W badaniu ankietowym w miejscowości {town} ({start} – {end}) wzięło udział {n} dorosłych "
         "mieszkańców. Wyniki zważono do struktury wieku i płci mieszkańców, aby opisywały całą "

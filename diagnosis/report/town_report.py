@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..clean import Cleaned, clean_responses
+from ..clean import Cleaned, clean_town
 from ..errors import Language
 from ..evidence import (
     QUADRANTS,
@@ -39,6 +39,7 @@ from ..evidence import (
     write_evidence,
 )
 from ..present import (
+    age_band_label,
     dot_interval,
     format_number,
     format_table,
@@ -56,7 +57,7 @@ __all__ = ["SECTIONS", "TooFew", "TownReport"]
 
 #: section name -> method, in report order
 SECTIONS = (
-    "summary", "profile", "quality", "findings", "priorities", "groups", "scales",
+    "summary", "profile", "quality", "findings", "questions", "priorities", "groups", "scales",
     "library", "ideas", "sheets", "baseline", "annex",
 )  # fmt: skip
 
@@ -107,10 +108,7 @@ def _too_few(validation: TownValidation, cleaned: Cleaned, settings: Settings) -
 
 
 def _clean(validation: TownValidation) -> Cleaned:
-    return clean_responses(
-        [f.responses for f in validation.files if f.responses is not None],
-        validation.instrument,
-    )
+    return clean_town(validation)
 
 
 @dataclass(frozen=True)
@@ -233,6 +231,8 @@ class TownReport:
         title = SECTION_TITLES[name][0 if self.lang == "pl" else 1]
         with collect_new_objects_only():
             body = self._few(name) if self.too_few is not None else getattr(self, f"_{name}")()
+        if not body:  # the questionnaire has nothing for this section: no empty heading
+            return HTMLFragment("")
         return HTMLFragment(f'<section><h2 id="sec-{name}">{_esc(title)}</h2>{body}</section>')
 
     def html(self) -> str:
@@ -311,8 +311,13 @@ class TownReport:
             end=a.town.fieldwork_end,
             moe=self._num(w.margin_of_error, 1),
         )
+        if w.method == "none" and w.requested not in ("", "none"):
+            method = t("summary_unweighted", n=a.n, town=_esc(a.town.name),
+                       start=a.town.fieldwork_start, end=a.town.fieldwork_end,
+                       moe=self._num(w.margin_of_error, 1))  # fmt: skip
         parts = [f"<p>{method}</p>"]
-        parts.append(f"<h3>{t('top_needs')}</h3><ol>")
+        if self.sheets:
+            parts.append(f"<h3>{t('top_needs')}</h3><ol>")
         for sheet in self.sheets:
             need = sheet.evidence[0]
             said = describe_item(need, self.lang).split(": ", 1)[-1]
@@ -320,7 +325,8 @@ class TownReport:
                 f"<li><b>{_esc(sheet.need_label)}</b>: {_esc(said)}. "
                 f"{_esc(sheet.target_group)} {_esc(sheet.workshop)}</li>"
             )
-        parts.append("</ol>")
+        if self.sheets:
+            parts.append("</ol>")
         boxes = []
         for indicator in ("trust_high", "life_in_town", "influence", "library_visit",
                           "internet_use"):  # fmt: skip
@@ -331,7 +337,11 @@ class TownReport:
                 f'<div class="keyfigure"><div class="value">{self._value(indicator)}</div>'
                 f"<div>{_esc(self._label(row.iloc[0]))}</div></div>"
             )
-        parts.append(f"<h3>{t('key_figures')}</h3><div class='keyfigures'>{''.join(boxes)}</div>")
+        if boxes:
+            parts.append(
+                f"<h3>{t('key_figures')}</h3><div class='keyfigures'>{''.join(boxes)}</div>"
+            )
+        parts.append(self._not_done())
         log = a.cleaned.log
         removed = int(log["rows_before"].iloc[0] - log["rows_after"].iloc[-1])
         warnings = sum(f.severity == "warning" for f in a.validation.findings())
@@ -352,6 +362,8 @@ class TownReport:
         by_sex = "sex" in prof  # GUS figures for both sexes together give age alone
         table = prof.assign(age=prof["age_band"].map(self.level_labels.get("age_band", {})))
         columns = ["age", "population_share", "sample_share", "weighted_share"]
+        if prof["sample_n"].isna().all():  # no age question: the population alone
+            columns, by_sex = ["age", "population_share"], False
         if by_sex:
             fig = pyramid(
                 prof.rename(columns={"sample_n": "n"}),
@@ -458,21 +470,160 @@ class TownReport:
         )  # fmt: skip
         return figure_html(fig, self.t(title_key))
 
+    def _not_done(self) -> str:
+        """What this questionnaire does not let the report show, and the annotation that would."""
+        a, t = self.analysis, self.t
+        ins = a.instrument
+        missing = []
+        if a.weighting.method == "none" and a.weighting.requested not in ("", "none"):
+            missing.append("cannot_weight")
+        if a.priorities.empty:
+            missing.append("cannot_matrix")
+        if a.needs.empty:
+            missing.append("cannot_needs")
+        if not ins.by_role("open_text"):
+            missing.append("cannot_themes")
+        if a.reliability.empty:
+            missing.append("cannot_scales")
+        if not missing:
+            return ""
+        items = "".join(f"<li>{t(key)}</li>" for key in missing)
+        return f"<h3>{t('not_done')}</h3><p>{t('not_done_intro')}</p><ul>{items}</ul>"
+
+    def _bar(self, share: float) -> str:
+        width = max(0.0, min(1.0, float(share))) * 30
+        return (
+            f"<span class='bar' aria-hidden='true' style='display:inline-block;height:2.6mm;"
+            f"width:{width:.1f}mm;background:#0072B2'></span>"
+        )
+
+    def _share_rows(self, rows: pd.DataFrame, question: str, mentions: bool = False) -> str:
+        """One question's answers: label, share with its interval, a bar; hidden ones marked."""
+        t = self.t
+        names = self.level_labels.get(question, {})
+        body = []
+        for _, r in rows.iterrows():
+            label = names.get(str(r["level"])) or r[f"label_{self.lang}"]
+            if r["suppressed"] or pd.isna(r["estimate"]):
+                value, bar, share_m = f"– <span class='note'>{t('hidden_short')}</span>", "", "–"
+            else:
+                low = format_share(r["ci_low"], self.lang).removesuffix("%")
+                high = format_share(r["ci_high"], self.lang)
+                value = f"{format_share(r['estimate'], self.lang)} ({low}–{high})"
+                bar = self._bar(r["estimate"])
+                share_m = "–" if pd.isna(r["mentions"]) else format_share(r["mentions"], self.lang)
+            extra = f"<td class='num'>{share_m}</td>" if mentions else ""
+            body.append(
+                f"<tr><td>{_esc(label)}</td><td class='num'>{value}</td>{extra}<td>{bar}</td></tr>"
+            )
+        shown = rows.loc[~rows["suppressed"], "n"].dropna()
+        n = f"n = {int(shown.max())}" if len(shown) else t("hidden_short")
+        head_extra = f"<th class='num' scope='col'>{t('q_mentions')}</th>" if mentions else ""
+        return (
+            f"<table class='data'><thead><tr><th scope='col'>{t('q_answer')}</th>"
+            f"<th class='num' scope='col'>{t('q_share_multiple' if mentions else 'q_share')}</th>"
+            f"{head_extra}<th scope='col'><span class='note'>{n}</span></th></tr></thead>"
+            f"<tbody>{''.join(body)}</tbody></table>"
+        )
+
+    def _number_block(self, rows: pd.DataFrame, question: str) -> str:
+        t = self.t
+        stats = rows[rows["statistic"].isin(["mean", "median"])].set_index("statistic")
+        parts = []
+        for stat in ("mean", "median"):
+            if stat not in stats.index:
+                continue
+            r = stats.loc[stat]
+            if r["suppressed"] or pd.isna(r["estimate"]):
+                parts.append(f"{t('q_' + stat)}: –")
+                continue
+            parts.append(
+                f"{t('q_' + stat)}: {self._num(r['estimate'], 1)} "
+                f"({self._num(r['ci_low'], 1)}–{self._num(r['ci_high'], 1)})"
+            )
+        n = stats["n"].dropna()
+        line = "; ".join(parts) + (f"; n = {int(n.max())}" if len(n) else "")
+        out = f"<p>{line}</p>"
+        dist = rows[rows["statistic"] == "share"]
+        if len(dist):
+            out += self._share_rows(dist, question)
+        return out
+
+    def _battery(self, rows: pd.DataFrame) -> str:
+        """Questions sharing one answer scale: diverging bars, then one table per question."""
+        a, t = self.analysis, self.t
+        names = list(dict.fromkeys(rows["question"]))
+        qs = [a.instrument.question(n) for n in names]
+        first = qs[0]
+        title = first.stem.get(self.lang) or next(iter(first.stem.values()), "") or t("q_battery")
+        choices = [c for c in first.choices if not c.missing]
+        parts = [f"<h3>{_esc(title)}</h3>"]
+        freq = rows.rename(columns={"question": "variable"})
+        if not freq["suppressed"].all() and len(choices) >= 2:
+            fig = likert_bars(
+                freq, [c.name for c in choices], {c.name: c.label(self.lang) for c in choices},
+                item_labels={q.name: q.label(self.lang) for q in qs}, sort=False,
+                threshold=a.settings.threshold, lang=self.lang,
+            )  # fmt: skip
+            parts.append(figure_html(fig, t("q_battery_caption")))
+        for q in qs:
+            parts.append(f"<h4>{_esc(q.label(self.lang))}</h4>")
+            parts.append(self._share_rows(rows[rows["question"] == q.name], q.name))
+        return "".join(parts)
+
+    def _questions(self) -> str:
+        a, t = self.analysis, self.t
+        res = a.questions
+        if res is None or (res.table.empty and res.skipped.empty):
+            return ""
+        table = res.table
+        parts = [f"<p>{t('questions_intro', threshold=a.settings.threshold)}</p>"]
+        batteries: set[str] = set()
+        for question, rows in table.groupby("question", sort=False):
+            kind = rows["kind"].iloc[0]
+            if kind == "battery":
+                key = rows["battery"].iloc[0]
+                if key not in batteries:
+                    batteries.add(key)
+                    parts.append(self._battery(table[table["battery"] == key]))
+                continue
+            q = a.instrument.question(str(question))
+            parts.append(f"<h3>{_esc(q.label(self.lang))}</h3>")
+            if kind == "number":
+                parts.append(self._number_block(rows, q.name))
+            else:
+                parts.append(self._share_rows(rows, q.name, mentions=kind == "multiple"))
+        if len(res.skipped):
+            reasons = "".join(
+                f"<li>{_esc(r[f'label_{self.lang}'])}: {_esc(r[f'reason_{self.lang}'])}</li>"
+                for _, r in res.skipped.iterrows()
+            )
+            parts.append(
+                f"<h3>{t('q_skipped')}</h3><p>{t('q_skipped_intro')}</p><ul>{reasons}</ul>"
+            )
+        return "".join(parts)
+
     def _findings(self) -> str:
         a, t = self.analysis, self.t
-        parts = [f"<h3>{t('services')}</h3>", self._likert("importance", "importance_caption"),
-                 self._likert("satisfaction", "satisfaction_caption")]  # fmt: skip
-        needs = a.needs.merge(
-            a.indicators[a.indicators["group"] == "total"][["indicator", "suppressed"]].assign(
-                need=lambda d: d["indicator"].str.removeprefix("needs__")
-            ),
-            on="need",
+        parts = []
+        services = self._likert("importance", "importance_caption") + self._likert(
+            "satisfaction", "satisfaction_caption"
         )
-        needs = needs.assign(label=needs[f"label_{self.lang}"])
-        fig = needs_ranking(needs, label="label", threshold=a.settings.threshold, lang=self.lang)
-        parts += [f"<h3>{t('needs')}</h3>", figure_html(fig, t("needs_caption"))]
-        parts += [f"<h3>{t('trust_participation')}</h3>",
-                  self._likert("cohesion", "cohesion_caption")]  # fmt: skip
+        if services:
+            parts += [f"<h3>{t('services')}</h3>", services]
+        if not a.needs.empty:
+            needs = a.needs.merge(
+                a.indicators[a.indicators["group"] == "total"][["indicator", "suppressed"]].assign(
+                    need=lambda d: d["indicator"].str.removeprefix("needs__")
+                ),
+                on="need",
+            )
+            needs = needs.assign(label=needs[f"label_{self.lang}"])
+            fig = needs_ranking(
+                needs, label="label", threshold=a.settings.threshold, lang=self.lang
+            )
+            parts += [f"<h3>{t('needs')}</h3>", figure_html(fig, t("needs_caption"))]
+        trust = [self._likert("cohesion", "cohesion_caption")]
         total = self._total()
         part = total[total["theme"].isin(["participation", "trust"]) & (total["kind"] == "share")]
         if not part.empty:
@@ -480,12 +631,20 @@ class TownReport:
                 part.assign(label=part[f"label_{self.lang}"]), "label",
                 threshold=a.settings.threshold, lang=self.lang,
             )  # fmt: skip
-            parts.append(figure_html(fig, t("participation_caption")))
-        parts.append(self._indicator_table(total[total["kind"] == "mean"]))
+            trust.append(figure_html(fig, t("participation_caption")))
+        if any(trust):
+            parts += [f"<h3>{t('trust_participation')}</h3>", *trust]
+        means = total[total["kind"] == "mean"]
+        if not means.empty:
+            parts.append(self._indicator_table(means))
         return "".join(parts)
 
     def _priorities(self) -> str:
         a, t = self.analysis, self.t
+        if a.priorities.empty and a.needs.empty:
+            return ""
+        if a.priorities.empty:
+            return self._ranking()
         pri = a.priorities.assign(label=a.priorities[f"label_{self.lang}"])
         fig = priority_matrix(
             pri,
@@ -499,6 +658,22 @@ class TownReport:
             quadrant_label=pri["quadrant"].map(quadrant),
             clear_label=pri["clear"].map({True: t("yes"), False: t("no")}),
         )
+        return (
+            f"<p>{t('ipa_intro')}</p>"
+            + figure_html(fig, t("ipa_caption"))
+            + self._table(
+                pri.assign(n=a.n),
+                ["label", "quadrant_label", "clear_label"],
+                {"label": t("service"), "quadrant_label": t("quadrant"),
+                 "clear_label": t("clear")},
+                percent=False,
+            )
+            + (self._ranking() if not a.needs.empty else "")
+        )  # fmt: skip
+
+    def _ranking(self) -> str:
+        """The needs ranked by survey and workshop."""
+        a, t = self.analysis, self.t
         ranked = a.needs.merge(
             a.indicators[a.indicators["group"] == "total"][["indicator", "suppressed"]].assign(
                 need=lambda d: d["indicator"].str.removeprefix("needs__")
@@ -512,16 +687,7 @@ class TownReport:
             score_text=[self._num(100 * v, 1) for v in ranked["score"]],
         )
         return (
-            f"<p>{t('ipa_intro')}</p>"
-            + figure_html(fig, t("ipa_caption"))
-            + self._table(
-                pri.assign(n=a.n),
-                ["label", "quadrant_label", "clear_label"],
-                {"label": t("service"), "quadrant_label": t("quadrant"),
-                 "clear_label": t("clear")},
-                percent=False,
-            )
-            + f"<h3>{t('ranking')}</h3><p>{t('ranking_method')}</p>"
+            f"<h3>{t('ranking')}</h3><p>{t('ranking_method')}</p>"
             + self._table(
                 ranked.head(8).rename(columns={"share": "estimate"}),
                 ["rank_text", "label", "estimate", "votes_text", "score_text"],
@@ -533,6 +699,8 @@ class TownReport:
 
     def _groups(self) -> str:
         a, t = self.analysis, self.t
+        if a.indicators.empty:
+            return ""
         diff = a.differences
         found = diff[diff["significant"]] if len(diff) else diff
         intro = t("groups_intro", tests=len(diff), found=len(found))
@@ -572,6 +740,8 @@ class TownReport:
     def _scales(self) -> str:
         a, t = self.analysis, self.t
         rel = a.reliability
+        if rel.empty and a.indicators.empty:
+            return ""
         parts = [f"<p>{t('scales_intro')}</p>"]
         if len(rel):
             rows = []
@@ -627,6 +797,8 @@ class TownReport:
         from ..clean import theme_labels
 
         a, t = self.analysis, self.t
+        if a.themes.empty and a.quotes.empty:
+            return ""
         names = theme_labels(self.lang)
         parts = [f"<p>{t('ideas_intro')}</p>"]
         for question, group in a.themes.groupby("question", sort=False):
@@ -651,6 +823,8 @@ class TownReport:
 
     def _sheets(self) -> str:
         t = self.t
+        if not self.sheets:
+            return ""
         out = [f"<p>{t('sheets_intro')}</p>"]
         for s in self.sheets:
             evidence = "<br>".join(_esc(describe_item(i, self.lang)) for i in s.evidence)
@@ -678,6 +852,8 @@ class TownReport:
     def _baseline(self) -> str:
         t = self.t
         total = self._total()
+        if total.empty:
+            return ""
         return f"<p>{t('baseline_intro')}</p>" + self._indicator_table(total, code=True)
 
     def _estimate_text(self, row: pd.Series) -> str:
@@ -791,11 +967,18 @@ def _p_text(p: float, lang: str) -> str:
 
 def _level_labels(analysis: TownAnalysis, lang: Language) -> dict[str, dict[str, str]]:
     out: dict[str, dict[str, str]] = {}
-    for name in ("age_band", "sex", "district", "education"):
-        q = analysis.instrument.get(name)
+    ins = analysis.instrument
+    names = ["age_band", "sex", "district", "education", *(q.name for q in ins.by_role("domain"))]
+    for name in dict.fromkeys(names):
+        q = ins.get(name)
         if q is None:
             continue
         out[name] = {c.name: c.label(lang) for c in q.choices}
+    # the margins' groups when the questionnaire codes them its own way (or asks no such thing)
+    out.setdefault(
+        "age_band", {str(b): age_band_label(b) for b in analysis.town.margins["age_band"]}
+    )
+    out.setdefault("sex", {"female": text(lang, "women"), "male": text(lang, "men")})
     for code, label in analysis.town.districts.items():
         out.setdefault("district", {})[code] = label
     return out

@@ -6,16 +6,21 @@ return reports whose findings are located (file, row, column, value) and
 explained in Polish and English.
 """
 
+from .margins import MARGIN_VARIABLES, MarginQuestion, margin_columns, margin_questions
 from .report import Finding, Severity, ValidationReport
 from .responses import validate
 from .towns import FileCheck, TownValidation, validate_town
 
 __all__ = [
+    "MARGIN_VARIABLES",
     "FileCheck",
     "Finding",
+    "MarginQuestion",
     "Severity",
     "TownValidation",
     "ValidationReport",
+    "margin_columns",
+    "margin_questions",
     "validate",
     "validate_town",
 ]

@@ -72,7 +72,8 @@ _NOT_ANSWERS = frozenset(
     {
         "start", "end", "today", "deviceid", "subscriberid", "simserial", "phonenumber",
         "username", "email", "audit", "start-geopoint", "imei", "calculate", "hidden",
-        "xml-external", "csv-external", "background-audio", "background-geopoint",
+        "xml-external", "csv-external", "background-audio", "background-geopoint", "image",
+        "audio", "video", "file", "geopoint", "geotrace", "geoshape", "barcode", "signature",
     }
 )  # fmt: skip
 _NUMERIC_TYPES = frozenset({"integer", "decimal", "range"})
@@ -401,7 +402,7 @@ class _Checker:
                 "Nothing needs to be done.",
             )
             return
-        if q.required:
+        if q.required and q.role == "weighting":
             self.add(
                 "missing_column",
                 "error",

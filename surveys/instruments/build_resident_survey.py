@@ -22,9 +22,9 @@ CPL, CEN = "constraint_message::Polski (pl)", "constraint_message::English (en)"
 
 SURVEY_COLUMNS = [
     "type", "name", PL, EN, HPL, HEN, "required", "relevant", "constraint", CPL, CEN,
-    "appearance", "construct", "reverse", "role", "theme",
+    "appearance", "construct", "reverse", "role", "theme", "margin", "aspect",
 ]  # fmt: skip
-CHOICE_COLUMNS = ["list_name", "name", PL, EN, "missing"]
+CHOICE_COLUMNS = ["list_name", "name", PL, EN, "missing", "margin"]
 
 SERVICES = [
     ("transport", "Komunikacja publiczna", "Public transport"),
@@ -92,7 +92,8 @@ def survey_rows() -> list[dict[str, str]]:
     q("start", "start", role="started_at")
     q("end", "end", role="ended_at")
     q("begin group", "metryczka", "Metryczka", "About you", appearance="field-list")
-    q("select_one sex", "sex", "Płeć", "Sex", required="yes", role="weighting", theme="profile")
+    q("select_one sex", "sex", "Płeć", "Sex", required="yes", role="weighting", theme="profile",
+      margin="sex")  # fmt: skip
     q(
         "select_one age_band",
         "age_band",
@@ -101,6 +102,7 @@ def survey_rows() -> list[dict[str, str]]:
         required="yes",
         role="weighting",
         theme="profile",
+        margin="age_band",
     )
     q(
         "select_one education",
@@ -122,7 +124,8 @@ def survey_rows() -> list[dict[str, str]]:
     q("note", "imp_intro", "Jak ważne są dla Pana/Pani następujące sprawy w miejscowości?",
       "How important are the following for you in this town?")  # fmt: skip
     for code, pl, en in SERVICES:
-        q("select_one importance", f"imp_{code}", pl, en, construct="importance", theme="services")
+        q("select_one importance", f"imp_{code}", pl, en, construct="importance", theme="services",
+          aspect=code)  # fmt: skip
     q("note", "sat_intro", "Jak bardzo jest Pan/Pani zadowolony(a) z tych spraw w miejscowości?",
       "How satisfied are you with these in this town?")  # fmt: skip
     for code, pl, en in SERVICES:
@@ -133,6 +136,7 @@ def survey_rows() -> list[dict[str, str]]:
             en,
             construct="satisfaction",
             theme="services",
+            aspect=code,
         )
     q("end group", "")
 
@@ -141,7 +145,7 @@ def survey_rows() -> list[dict[str, str]]:
       "What does the town need most? Choose up to 3.",
       constraint="count-selected(.) <= 3",
       **{CPL: "Można wybrać najwyżej 3 odpowiedzi.", CEN: "Choose at most 3 answers."},
-      construct="needs", theme="needs")  # fmt: skip
+      construct="needs", role="needs", theme="needs")  # fmt: skip
 
     q("begin group", "zaufanie", "Zaufanie i sąsiedztwo", "Trust and neighbourhood")
     q("integer", "trust",
@@ -211,6 +215,8 @@ def choice_rows() -> list[dict[str, str]]:
         row = {"list_name": list_name, "name": name, PL: pl, EN: en}
         if missing:
             row["missing"] = missing
+        if list_name in ("sex", "age_band"):  # the population margins' codes
+            row["margin"] = name
         rows.append(row)
 
     c("sex", "female", "Kobieta", "Female")
