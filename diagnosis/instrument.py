@@ -299,9 +299,25 @@ def _sheet(book: Mapping[str, Any], name: str) -> list[dict[str, str]]:
 
 
 def _norm_key(key: str) -> str:
-    """``'LABEL::EN '`` -> ``'label::EN'``; ``'list name'`` -> ``'list_name'``."""
+    """``'LABEL::EN '`` -> ``'label::EN'``; ``'list name'`` -> ``'list_name'``.
+
+    A translatable column written with one colon (``label:English``, as some
+    form builders write it) is read like ``label::English``; ``bind:...``,
+    ``jr:...`` and other prefixed columns keep their single colon.
+
+    Examples
+    --------
+    >>> _norm_key("label:English (en)"), _norm_key("Hint : Polski"), _norm_key("bind:relevant")
+    ('label::English (en)', 'hint::Polski', 'relevant')
+    """
+    translatable = {"label", "hint", "guidance_hint", "constraint_message", "required_message",
+                    "image", "audio", "video", "big-image"}  # fmt: skip
     key = str(key).strip()
     head, sep, lang = key.partition("::")
+    if not sep:
+        single, colon, rest = key.partition(":")
+        if colon and rest.strip() and single.strip().lower().replace(" ", "_") in translatable:
+            head, sep, lang = single, "::", rest
     head = head.strip().lower().replace(" ", "_")
     if head.startswith("bind:"):
         head = head[len("bind:") :]

@@ -145,3 +145,25 @@ def test_not_a_workbook_is_a_clear_error(tmp_path):
     assert "Nie udało się otworzyć formularza" in info.value.message("pl")
     with pytest.raises(InstrumentError):
         load_instrument(tmp_path / "missing.xlsx")
+
+
+def test_single_colon_language_headers_are_read_like_double_colon(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "survey"
+    ws.append(["type", "name", "label:English (en)", "label:Polski (pl)", "hint:Polski (pl)"])
+    ws.append(["select_one yn", "q1", "Do you read?", "Czy czytasz?", "Książki, gazety"])
+    choices = wb.create_sheet("choices")
+    choices.append(["list_name", "name", "label:English (en)", "label:Polski (pl)"])
+    choices.append(["yn", "1", "Yes", "Tak"])
+    choices.append(["yn", "0", "No", "Nie"])
+    path = tmp_path / "jeden_dwukropek.xlsx"
+    wb.save(path)
+    form = load_instrument(path)
+    q = form.question("q1")
+    assert dict(q.labels) == {"en": "Do you read?", "pl": "Czy czytasz?"}
+    assert q.label("pl") == "Czy czytasz?"
+    assert [c.label("pl") for c in q.choices] == ["Tak", "Nie"]
+    assert set(form.languages) == {"en", "pl"}
