@@ -465,3 +465,15 @@ def test_an_unreadable_xls_gives_a_clean_message(tmp_path):
         "stary.xls: Nie udało się otworzyć skoroszytu Excela: plik jest uszkodzony"
     )
     assert "Excel workbook could not be opened: the file is damaged" in err.message("en")
+
+
+def test_html_and_other_xml_are_refused_but_a_header_starting_with_lt_is_a_csv(tmp_path):
+    page = tmp_path / "wyniki.csv"
+    page.write_text("<!DOCTYPE html>\n<html><body><table></table></body></html>\n")
+    assert "web page (HTML)" in _read_error(page).message("en")
+    xml = tmp_path / "dane.xml"
+    xml.write_text("<dane><wiersz plec='K'/></dane>\n")
+    assert "To jest plik XML" in _read_error(xml).message("pl")
+    csv = tmp_path / "wiek.csv"
+    csv.write_text("<18 lat;18-29 lat\n3;5\n", encoding="utf-8")
+    assert read_responses(csv).data.columns.tolist() == ["18_lat", "18_29_lat"]

@@ -44,6 +44,7 @@ __all__ = [
 ]
 
 _LIME_DOCTYPE = re.compile(rb"<LimeSurveyDocType>\s*([A-Za-z]+)\s*</LimeSurveyDocType>")
+_ELEMENT = re.compile(rb"^<[A-Za-z_][\w:.-]*(\s[^<>]*)?>")
 _LIME_STRUCTURE = ("class", "type/scale", "name", "relevance", "text")
 _EXPORT_PL = (
     "W LimeSurvey otwórz ankietę, wybierz Odpowiedzi > Eksport > Eksportuj odpowiedzi, "
@@ -100,7 +101,7 @@ def check_markup(head: bytes, path: Path) -> None:
 
     Examples
     --------
-    >>> check_markup(b"Plec;Wiek\\n", Path("a.csv"))  # not markup: nothing happens
+    >>> check_markup(b"<18 lat;18-29 lat\\n", Path("a.csv"))  # not markup: nothing happens
     >>> head = b"<?xml version='1.0'?><document><LimeSurveyDocType>Survey</LimeSurveyDocType>"
     >>> try:
     ...     check_markup(head, Path("ankieta.lss"))
@@ -109,8 +110,10 @@ def check_markup(head: bytes, path: Path) -> None:
     ankieta.lss: This is a LimeSurvey survey structure (.lss, XML)
     """
     text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
-    if not text.startswith(b"<"):
-        return
+    low = text[:2048].lower()
+    declared = low.startswith((b"<?xml", b"<!doctype", b"<html"))
+    if not (declared or (_ELEMENT.match(text) and b"</" in text)):
+        return  # a CSV whose first header starts with "<" ("<18 lat") is still a CSV
     doctype = _LIME_DOCTYPE.search(head)
     if doctype is not None:
         kind = doctype.group(1).decode("ascii").casefold()
@@ -127,7 +130,6 @@ def check_markup(head: bytes, path: Path) -> None:
             "This is a LimeSurvey survey structure (.lss, XML): the questions and settings, "
             "no answers. " + _EXPORT_EN,
         )
-    low = text[:2048].lower()
     if b"<h:html" in low or b"xmlns:jr=" in low or b"<xforms" in low:
         raise _refuse(
             path,
