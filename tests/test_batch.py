@@ -470,3 +470,61 @@ def test_two_batches_on_one_folder_share_the_work(fast, tmp_path):
         statuses = sorted(r[k][1] for r in results)
         assert statuses == ["done", "unchanged"], (k, results)
         assert (fast["out"] / f"t{k}" / "diagnosis.pdf").stat().st_size > 0
+
+
+def test_a_warm_worker_does_not_build_the_iri_grammar():
+    code = (
+        "import sys; from diagnosis.batch.runner import warm_up; warm_up(); "
+        "import jsonschema; print(sys.modules.get('rfc3987_syntax', 'absent'))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "None"
+
+
+_SVG_PAGE = """<html><body><p>Zażółć</p><img src="data:image/svg+xml;base64,{}"></body></html>"""
+_DRAW = """
+import sys, base64
+from pathlib import Path
+import matplotlib
+matplotlib.use("Agg")
+from diagnosis.present.style import house_style, new_figure
+from diagnosis.report.document import figure_svg_drawn_once, lay_out_svg_text_in_runs
+with house_style():
+    fig, ax = new_figure(5)
+    ax.barh(["Łódź – centrum", "Kraków", "Gdańsk (stare miasto)"], [3, 2, 1])
+    ax.set_xlabel("Odsetek odpowiedzi, %")
+    fig.suptitle("Zażółć gęślą jaźń", x=0.0, ha="left")
+svg = base64.b64encode(figure_svg_drawn_once(fig).encode()).decode()
+page = sys.argv[2].format(svg)
+if sys.argv[3] == "runs":
+    assert lay_out_svg_text_in_runs()
+from weasyprint import HTML
+HTML(string=page).write_pdf(sys.argv[1])
+"""
+
+
+def _words(pdf):
+    import re
+
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True,
+                         check=True).stdout  # fmt: skip
+    found = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">'
+                       r"([^<]*)</word>", out)  # fmt: skip
+    return [(w, tuple(map(float, box))) for *box, w in found]
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler's pdftotext")
+def test_figure_labels_laid_out_as_runs_read_and_sit_as_letter_by_letter(tmp_path):
+    import weasyprint
+
+    if not weasyprint.__version__.startswith("70."):
+        pytest.skip("the run layout is installed for WeasyPrint 70 only")
+    pdfs = {}
+    for way in ("letters", "runs"):
+        pdfs[way] = tmp_path / f"{way}.pdf"
+        subprocess.run([sys.executable, "-c", _DRAW, str(pdfs[way]), _SVG_PAGE, way], check=True)
+    letters, runs = _words(pdfs["letters"]), _words(pdfs["runs"])
+    assert [w for w, _ in runs] == [w for w, _ in letters]
+    assert {"Łódź", "Gdańsk", "gęślą", "jaźń", "%"} <= {w for w, _ in runs}
+    for (_, a), (_, b) in zip(letters, runs, strict=True):
+        assert max(abs(p - q) for p, q in zip(a, b, strict=True)) < 0.1  # points

@@ -72,6 +72,7 @@ __all__ = [
     "run_batch",
     "settle_lost",
     "warm_up",
+    "without_iri_grammar",
 ]
 
 #: per-town files written by the batch
@@ -417,10 +418,15 @@ def plan(
 def warm_up() -> None:
     """Do the heavy imports and first-use set-up once per worker process.
 
+    jsonschema (imported by papermill through nbformat) is kept from building
+    the grammar of the "iri" formats (see :func:`without_iri_grammar`), and
+    WeasyPrint lays out a line once, as the first PDF would.
+
     Examples
     --------
     >>> warm_up()  # doctest: +SKIP
     """
+    without_iri_grammar()
     import matplotlib
 
     matplotlib.use("Agg")
@@ -435,7 +441,27 @@ def warm_up() -> None:
     import diagnosis.present
     import diagnosis.report  # noqa: F401
 
+    from ..report.render import _prepare_pdf
     from . import engine  # noqa: F401
+
+    _prepare_pdf()
+
+
+def without_iri_grammar() -> None:
+    """Let jsonschema do without rfc3987-syntax in this process (as ``diagnosis report`` does).
+
+    When rfc3987-syntax is installed, importing jsonschema builds its grammar
+    for the "iri" and "iri-reference" formats: 1.1-1.6 s of every worker's
+    start. Notebooks are validated without format checks (nbformat's schemas
+    are draft 4, which has neither format), so nothing here uses it: the
+    package is reported as not installed. A no-op once jsonschema is imported.
+
+    Examples
+    --------
+    >>> without_iri_grammar()
+    """
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 
 def _start_worker(parent: int) -> None:
