@@ -39,7 +39,6 @@ from ..evidence import (
     write_evidence,
 )
 from ..present import (
-    age_band_label,
     dot_interval,
     format_number,
     format_table,
@@ -48,6 +47,7 @@ from ..present import (
     priority_matrix,
     pyramid,
 )
+from ..present.figures import age_band_label
 from ..town import Town
 from ..validate import TownValidation, validate_town
 from .document import HTMLFragment, collect_new_objects_only, figure_html
@@ -559,7 +559,7 @@ class TownReport:
         choices = [c for c in first.choices if not c.missing]
         parts = [f"<h3>{_esc(title)}</h3>"]
         freq = rows.rename(columns={"question": "variable"})
-        if not freq["suppressed"].all() and len(choices) >= 2:
+        if not freq["suppressed"].all() and 2 <= len(choices) <= 10:  # up to 5 per side
             fig = likert_bars(
                 freq, [c.name for c in choices], {c.name: c.label(self.lang) for c in choices},
                 item_labels={q.name: q.label(self.lang) for q in qs}, sort=False,

@@ -1,0 +1,147 @@
+"""A town with its own questionnaire gets a complete report (issue #13).
+
+The questionnaires are real forms from ../shared/corpus (KoboToolbox, REACH's
+ODK household survey, Ona), not ours; the answers are synthetic
+(diagnosis.demo.answers). Each goes through ``diagnosis report`` as a librarian
+runs it, and the published numbers are recomputed from the answers file.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+
+from diagnosis.demo.answers import write_own_form_town
+from diagnosis.evidence import analyse_town
+from diagnosis.population import gmina_margins
+
+CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
+pytestmark = pytest.mark.skipif(not CORPUS.exists(), reason="../shared/corpus is not here")
+
+
+def _report(folder: Path, out: Path) -> Path:
+    run = subprocess.run(
+        [str(Path(sys.executable).with_name("diagnosis")), "report", str(folder), "--out",
+         str(out)],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "Traceback" not in run.stdout + run.stderr
+    return out / folder.name
+
+
+def _pdf_text(folder: Path) -> str:
+    return subprocess.run(
+        ["pdftotext", str(folder / "diagnosis.pdf"), "-"], capture_output=True, text=True,
+        check=True,
+    ).stdout  # fmt: skip
+
+
+def _annotate(form: Path, target: Path, margins: dict[str, str]) -> Path:
+    """A copy of ``form`` with the ``margin`` column set for the named questions."""
+    book = openpyxl.load_workbook(form)
+    ws = next(s for s in book.worksheets if s.title.strip().lower() == "survey")
+    header = [str(c.value or "").strip().lower() for c in ws[1]]
+    name_col = header.index("name") + 1
+    col = len(header) + 1
+    ws.cell(1, col, "margin")
+    for row in range(2, ws.max_row + 1):
+        name = ws.cell(row, name_col).value
+        if name in margins:
+            ws.cell(row, col, margins[name])
+    book.save(target)
+    return target
+
+
+def test_kobo_form_unweighted_report_with_every_question(tmp_path):
+    form = CORPUS / "xlsform" / "paleocore_artifact-kobotoolbox.xlsx"
+    town = write_own_form_town(tmp_path / "paleo", form, 150, seed=7)
+    out = _report(town, tmp_path / "out")
+    text = _pdf_text(out)
+    assert "Wyniki pytań" in text and "Wyników nie zważono" in text
+    assert "Czego ten raport nie pokazuje" in text
+    assert "Artifact type" in text and "Collecting method" in text
+    assert "Pytania bez wyniku" in text  # photos, locations and free text, each with a reason
+    # the standard questionnaire's sections have nothing to show and are left out
+    assert "Macierz" not in text and "Karty dowodów" not in text
+    answers = pd.read_csv(town / "odpowiedzi.csv", dtype=str)
+    results = pd.read_csv(out / "questions.csv")
+    method = results[results["question"] == "Collecting_method"].set_index("level")
+    counts = answers["Collecting_method"].value_counts()
+    for level, row in method.iterrows():
+        assert row["n_numerator"] == counts[level]
+        assert row["estimate"] == pytest.approx(counts[level] / counts.sum(), abs=1e-12)
+    # a multiple choice: share of people who chose any option, and shares of mentions
+    flake = results[results["question"] == "Flake_type"].set_index("level")
+    chosen = answers["Flake_type"].dropna().str.split()
+    for level, row in flake.iterrows():
+        assert row["estimate"] == pytest.approx(chosen.map(lambda x, v=level: v in x).mean())
+    assert flake["mentions"].sum() == pytest.approx(1.0)
+
+
+def test_household_survey_weighted_by_an_age_in_years(tmp_path):
+    source = CORPUS / "xlsform" / "reach_ukr_cccm_tool_others.xlsx"
+    folder = tmp_path / "ukr"
+    folder.mkdir()
+    form = _annotate(source, tmp_path / "reach_form.xlsx", {"age_hohh": "age_band"})
+    town = write_own_form_town(folder, form, 220, seed=3)
+    answers = pd.read_csv(town / "odpowiedzi.csv", dtype=str)
+    # personal data typed where the form asks for a phone must not reach any output
+    answers.loc[:20, "q1_8_contact_information"] = "dzwonić 601 234 567"
+    answers.to_csv(town / "odpowiedzi.csv", index=False)
+    analysis = analyse_town(town)
+    assert analysis.weighting.method == "rake"
+    assert analysis.weighting.variables == ("age_band",)
+    adults = int(gmina_margins("2207011")["population"].sum())
+    assert analysis.design.weights.sum() == pytest.approx(adults)
+    # a published share is the weighted share of those who answered
+    data, w = analysis.design.data, analysis.design.weights
+    status = data["q0_3_displacement_status"].astype("string")
+    res = analysis.questions.table
+    rows = res[(res["question"] == "q0_3_displacement_status") & ~res["suppressed"]]
+    assert len(rows) >= 1
+    for _, row in rows.iterrows():
+        mask = (status == row["level"]).fillna(False).to_numpy()
+        expected = w[mask].sum() / w[status.notna().to_numpy()].sum()
+        assert row["estimate"] == pytest.approx(expected, abs=1e-12)
+    out = _report(town, tmp_path / "out")
+    text = _pdf_text(out)
+    assert "Wyniki pytań" in text and "Wyników nie zważono" not in text
+    for path in out.iterdir():
+        if path.suffix in (".csv", ".json", ".html", ".ipynb"):
+            content = path.read_text(encoding="utf-8-sig")
+            assert "601 234 567" not in content and "601234567" not in content, path.name
+    assert "601 234 567" not in text
+
+
+def test_a_year_of_birth_is_banded_like_an_age(tmp_path):
+    source = CORPUS / "xlsform" / "reach_ukr_cccm_tool_others.xlsx"
+    form = _annotate(source, tmp_path / "reach_form.xlsx", {"age_hohh": "age_band"})
+    ages = analyse_town(write_own_form_town(tmp_path / "a", form, 120, seed=5))
+    years = analyse_town(write_own_form_town(tmp_path / "b", form, 120, seed=5, birth_years=True))
+    # the same draws give ages and birth years; banded, the same weights (fieldwork in 2026)
+    raw = pd.to_numeric(years.design.data["age_hohh"])
+    assert raw.min() > 1900
+    np.testing.assert_allclose(ages.design.weights, years.design.weights, rtol=1e-12)
+    assert (ages.design.data["age_band"] == years.design.data["age_band"]).all()
+
+
+def test_ona_form_with_a_label_template(tmp_path):
+    form = CORPUS / "xlsform" / "ona_transportation_form.xlsx"
+    town = write_own_form_town(tmp_path / "ona", form, 90, seed=11)
+    out = _report(town, tmp_path / "out")
+    results = pd.read_csv(out / "questions.csv")
+    assert set(results["question"]) == {
+        "available_transportation_types_to_referral_facility",
+        "frequency_to_referral_facility",
+    }
+    shown = results[~results["suppressed"]]
+    assert shown["estimate"].between(0, 1).all()
+    assert shutil.which("pdftotext") and "Wyniki pytań" in _pdf_text(out)
