@@ -364,11 +364,25 @@ def _read_book(path: Path) -> Mapping[str, Any]:
         if suffix in (".xlsx", ".xlsm"):
             return backends.xlsx_to_dict(str(path))
     except Exception as exc:  # pyxform wraps xlrd/openpyxl errors in several types
+        # the library's own (English) text stays in __cause__, not in the librarian's message
+        duplicate = re.search(r"[Dd]uplicate column header:\s*(\S+)", str(exc))
+        if duplicate:
+            column = duplicate.group(1).strip("'\"")
+            raise InstrumentError(
+                pl=f"W formularzu są dwie kolumny o nagłówku '{column}'. Zostaw jedną albo "
+                "nadaj drugiej nazwę z językiem, np. 'label::Polski (pl)'.",
+                en=f"The form has two columns headed '{column}'. Keep one or give the other "
+                "a language, e.g. 'label::English (en)'.",
+                file=path,
+                column=column,
+            ) from exc
         raise InstrumentError(
-            pl=f"Nie udało się otworzyć formularza XLSForm ({exc}). Sprawdź, czy plik "
-            "nie jest uszkodzony i czy to skoroszyt Excela.",
-            en=f"The XLSForm could not be opened ({exc}). Check that the file is an "
-            "undamaged Excel workbook.",
+            pl="Nie udało się otworzyć formularza XLSForm: plik jest uszkodzony albo nie jest "
+            "skoroszytem Excela (.xlsx lub .xls). Otwórz go w arkuszu kalkulacyjnym i zapisz "
+            "ponownie jako skoroszyt Excela.",
+            en="The XLSForm could not be opened: the file is damaged or not an Excel workbook "
+            "(.xlsx or .xls). Open it in a spreadsheet program and save it again as an Excel "
+            "workbook.",
             file=path,
         ) from exc
     raise InstrumentError(

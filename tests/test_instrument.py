@@ -167,3 +167,27 @@ def test_single_colon_language_headers_are_read_like_double_colon(tmp_path):
     assert q.label("pl") == "Czy czytasz?"
     assert [c.label("pl") for c in q.choices] == ["Tak", "Nie"]
     assert set(form.languages) == {"en", "pl"}
+
+
+def test_unopenable_forms_get_messages_without_library_text(tmp_path):
+    import zipfile
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "survey"
+    ws.append(["type", "name", "label", "label"])
+    ws.append(["text", "a", "A", "B"])
+    book.save(tmp_path / "dup.xlsx")
+    with zipfile.ZipFile(tmp_path / "notexcel.xlsx", "w") as z:
+        z.writestr("a.txt", "x")
+    with pytest.raises(InstrumentError) as dup:
+        load_instrument(tmp_path / "dup.xlsx")
+    assert dup.value.column == "label"
+    assert "dwie kolumny o nagłówku 'label'" in dup.value.pl
+    assert "Duplicate" not in dup.value.pl
+    with pytest.raises(InstrumentError) as bad:
+        load_instrument(tmp_path / "notexcel.xlsx")
+    assert "nie jest skoroszytem Excela" in bad.value.pl
+    assert "Error" not in bad.value.pl and "zip" not in bad.value.pl.lower()
