@@ -94,3 +94,15 @@ def test_band_of():
     assert band_of("65_plus", BANDS) == "60_plus"
     assert band_of("60_plus", ["18_29", "30_64", "65_plus"]) is None
     assert band_of("nonsense", BANDS) is None
+
+
+def test_a_band_the_margins_cannot_hold_is_a_located_error(tmp_path, own_form):
+    from diagnosis.demo.answers import write_own_form_town
+    from diagnosis.validate import validate_town
+
+    town = write_own_form_town(tmp_path / "town", own_form.path, 60, seed=2)
+    found = [f for f in validate_town(town).findings() if f.code == "margin_band_unplaced"]
+    assert [(f.severity, f.file, f.column, f.value) for f in found] == [
+        ("error", "form.xlsx", "margin", "45_64")
+    ]
+    assert "nie mieści się w żadnej grupie" in found[0].pl

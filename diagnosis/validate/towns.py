@@ -17,6 +17,7 @@ from ..errors import DiagnosisError, Language
 from ..instrument import Instrument, load_instrument
 from ..read import Responses, read_responses, read_table
 from ..town import Town, load_town
+from .margins import band_of, margin_columns, margin_questions
 from .report import Finding, ValidationReport, _count
 from .responses import validate
 
@@ -193,6 +194,53 @@ def _config_findings(town: Town, instrument: Instrument) -> list[Finding]:
                     f"Use one of: {', '.join(q.choice_names())}.",
                 )
             )
+    bands = [str(b) for b in pd.unique(town.margins["age_band"])]
+    for m in margin_questions(instrument):
+        column = m.variable
+        if m.how != "choices" or column not in town.margins:
+            continue
+        q = m.question
+        codes = sorted({c for c in m.codes().values() if c})
+        have = set(town.margins[column].astype(str))
+        if q.name == column and not any(c.margin for c in q.choices):
+            continue  # the standard coding: checked above, margins against the choices
+        if column == "age_band":
+            unplaced = [c for c in codes if band_of(c, bands) is None]
+            for code in unplaced:
+                found.append(
+                    Finding(
+                        code="margin_band_unplaced",
+                        severity="error",
+                        file=instrument.path.name,
+                        column="margin",
+                        value=code,
+                        pl=f"Grupa wieku '{code}' z pytania '{q.name}' nie mieści się w żadnej "
+                        f"grupie struktury ludności ({', '.join(bands)}), więc tych osób nie "
+                        "da się przeważyć. W kolumnie margin arkusza choices podaj grupę, która "
+                        "ją obejmuje, albo wczytaj eksport GUS BDL z własnymi grupami (margins: "
+                        "{bdl: plik, bands: [...]}).",
+                        en=f"Age band '{code}' of question '{q.name}' does not fit in any band "
+                        f"of the population figures ({', '.join(bands)}), so these people "
+                        "cannot be weighted. In the choices sheet's margin column give the band "
+                        "that holds it, or use a GUS BDL export with your own bands (margins: "
+                        "{bdl: file, bands: [...]}).",
+                    )
+                )
+            continue
+        for code in [c for c in codes if c not in have]:
+            found.append(
+                Finding(
+                    code="margin_code_unknown",
+                    severity="error",
+                    file=yaml_name,
+                    column=f"margins.{column}",
+                    value=code,
+                    pl=f"Kodu '{code}' z pytania '{q.name}' nie ma w strukturze ludności. "
+                    f"Użyj jednego z: {', '.join(sorted(have))}.",
+                    en=f"Code '{code}' of question '{q.name}' is not in the population "
+                    f"figures. Use one of: {', '.join(sorted(have))}.",
+                )
+            )
     age, sex = instrument.get("age_band"), instrument.get("sex")
     if age is not None and sex is not None and "sex" in town.margins:
         have = set(zip(town.margins["age_band"], town.margins["sex"], strict=True))
@@ -270,13 +318,14 @@ def _sample_findings(town: Town, frames: list[pd.DataFrame]) -> list[Finding]:
                 f"({_number(town.population, 'en')}). Check the population in town.yaml.",
             )
         )
-    parts = [f[["age_band", "sex"]] for f in frames if {"age_band", "sex"} <= set(f.columns)]
+    keys = [k for k in ("age_band", "sex") if k in town.margins and all(k in f for f in frames)]
+    parts = [f[keys] for f in frames if keys]
     if not parts or n == 0:  # no respondent at all: the files' own findings say so
         return found
     sample = pd.concat(parts).dropna().astype(str)
     empty_groups: set[tuple[str, str]] = set()
     for column, word_pl, word_en in (("age_band", "wieku", "age"), ("sex", "płci", "sex")):
-        if column not in town.margins:
+        if column not in town.margins or column not in sample:
             continue
         residents = town.margins.groupby(column)["population"].sum()
         answered = sample[column].value_counts()
@@ -317,6 +366,8 @@ def _sample_findings(town: Town, frames: list[pd.DataFrame]) -> list[Finding]:
                         "margins.cells.",
                     )
                 )
+    if not {"age_band", "sex"} <= set(sample.columns):
+        return found  # weighted to one margin alone: its groups were checked above
     have = set(zip(sample["age_band"], sample["sex"], strict=True))
     for cell in town.margins.itertuples():
         if "sex" not in town.margins:
@@ -498,7 +549,16 @@ def validate_town(folder: str | Path) -> TownValidation:
             report = ValidationReport((_no_rows(item.path), *report.findings), report.file, 0)
         checks.append(FileCheck(item.path, responses, report))
     config = _config_findings(town, instrument)
-    config += _sample_findings(town, [c.responses.data for c in checks if c.responses])
+    bands = [str(b) for b in pd.unique(town.margins["age_band"])]
+    when = town.fieldwork_end or town.fieldwork_start
+    config += _sample_findings(
+        town,
+        [  # the weighting groups as the margins code them, whatever the questionnaire's coding
+            margin_columns(c.responses.data, instrument, bands, when.year if when else None)
+            for c in checks
+            if c.responses
+        ],
+    )
     config += _workshop_findings(town, instrument)
     severity_rank = {"error": 0, "warning": 1, "info": 2}
     config.sort(key=lambda f: severity_rank[f.severity])
