@@ -242,6 +242,50 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=None, help="also write the canonical table as CSV")
 
     p = sub.add_parser(
+        "instrument",
+        help="propose a questionnaire (XLSForm) for your own survey, from its answers export",
+        description="Propozycja kwestionariusza (XLSForm) dla własnej ankiety / a proposed "
+        "questionnaire for your own survey.\n\n"
+        "PL: Czyta eksport odpowiedzi (Formularze Google CSV/XLSX, KoboToolbox/ODK, LimeSurvey,\n"
+        "SPSS .sav, Excel, CSV) albo istniejący formularz XLSForm i zapisuje proponowany,\n"
+        "opisany formularz XLSForm: typ każdego pytania, listy odpowiedzi (skale po kolei,\n"
+        "„Trudno powiedzieć” jako brak odpowiedzi), role w analizie (płeć i wiek do ważenia,\n"
+        "osiedle, wykształcenie, potrzeby, pytania otwarte), pary ważność-zadowolenie. Każda\n"
+        "propozycja i jej powód są w arkuszu „uwagi”. Dalej: sprawdź arkusz „uwagi” i popraw\n"
+        "propozycje w arkuszu kalkulacyjnym, zapisz plik w folderze miejscowości i wpisz w\n"
+        "town.yaml: instrument: <plik>.xlsx; potem 'diagnosis validate <folder>'.\n\n"
+        "EN: Reads an answers export (Google Forms CSV/XLSX, KoboToolbox/ODK, LimeSurvey, SPSS\n"
+        ".sav, Excel, CSV) or an existing XLSForm and writes a proposed, annotated XLSForm:\n"
+        'each question\'s type, choice lists (scales in order, "Trudno powiedzieć" as a\n'
+        "non-answer), analysis roles (sex and age for weighting, district, education, needs,\n"
+        "open questions), importance-satisfaction pairs. Every proposal and why is in the\n"
+        "sheet 'uwagi'. Next: check the sheet 'uwagi' and fix the proposals in a spreadsheet,\n"
+        "save the file in the town's folder and set in town.yaml: instrument: <file>.xlsx;\n"
+        "then run 'diagnosis validate <folder>'.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples:\n  diagnosis instrument odpowiedzi.csv\n"
+        "  diagnosis instrument ankieta.xlsx --sheet 'Odpowiedzi' --out kwestionariusz.xlsx\n"
+        "  diagnosis instrument export.csv --encoding cp1250 --lang en\n"
+        "  diagnosis instrument moj_formularz.xlsx   (an XLSForm: fill in the analysis columns)",
+    )
+    p.add_argument("export", type=Path, help="the answers export, or an XLSForm to annotate")
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="the XLSForm to write (default: <export>_kwestionariusz.xlsx beside the export)",
+    )
+    p.add_argument("--sheet", default=None, help="sheet name, for workbooks with several sheets")
+    p.add_argument("--encoding", default=None, help="force a CSV's encoding, e.g. cp1250")
+    p.add_argument(
+        "--lang",
+        dest="form_lang",
+        choices=["pl", "en"],
+        default="pl",
+        help="the language the survey's questions are written in (default pl)",
+    )
+
+    p = sub.add_parser(
         "paper",
         help="for surveys on paper: a printable questionnaire (PDF) and a data-entry workbook",
         description="Build, from the questionnaire (XLSForm), what a town needs to survey "
@@ -523,6 +567,66 @@ def _cmd_read(args: argparse.Namespace, lang: Language) -> int:
     return 0 if report.ok else 1
 
 
+def _cmd_instrument(args: argparse.Namespace, lang: Language) -> int:
+    from collections import Counter
+
+    from .annotate import propose_instrument, write_xlsform
+    from .instrument import load_instrument
+    from .read import read_responses
+
+    out = args.out or args.export.with_name(f"{args.export.stem}_kwestionariusz.xlsx")
+    if out.is_dir():
+        raise _message("not_a_file", path=out)
+    if out.resolve() == args.export.resolve():
+        same = {
+            "pl": "Plik wynikowy nie może zastąpić pliku wejściowego: podaj inne --out.",
+            "en": "The output must not replace the input file: give another --out.",
+        }
+        print(same[lang], file=sys.stderr)
+        return 2
+    proposal = propose_instrument(
+        args.export, sheet=args.sheet, encoding=args.encoding, lang=args.form_lang
+    )
+    write_xlsform(proposal, out)
+    instrument = load_instrument(out)
+    kinds = Counter(q.type for q in instrument.questions)
+    shown = ", ".join(f"{k} {n}" for k, n in kinds.most_common())
+    words = {
+        "pl": (f"✓ {out}: {len(instrument.questions)} pytań ({shown}), "
+               f"{len(instrument.choice_lists)} list odpowiedzi, {len(proposal.notes)} uwag."),
+        "en": (f"✓ {out}: {len(instrument.questions)} questions ({shown}), "
+               f"{len(instrument.choice_lists)} choice lists, {len(proposal.notes)} notes."),
+    }  # fmt: skip
+    print(words[lang])
+    if proposal.from_export:  # the export, read back with the proposal, matches it
+        responses = read_responses(
+            args.export, instrument, sheet=args.sheet, encoding=args.encoding
+        )
+        if responses.n:
+            unmatched = responses.unmatched()
+            matched = sum(h.how in ("name", "label", "option") for h in responses.headers)
+            if unmatched:
+                listed = "; ".join(unmatched)
+                print(
+                    f"! Nie pasują do pytań: {listed}" if lang == "pl"
+                    else f"! Not matched to questions: {listed}"
+                )  # fmt: skip
+            else:
+                print(
+                    f"✓ Wszystkie kolumny z odpowiedziami ({matched}) pasują do pytań."
+                    if lang == "pl"
+                    else f"✓ Every answer column ({matched}) matches a question."
+                )  # fmt: skip
+    nxt = {
+        "pl": f"Dalej: sprawdź arkusz „uwagi” w {out.name} i popraw propozycje; potem zapisz "
+        f"plik w folderze miejscowości i wpisz w town.yaml: instrument: {out.name}",
+        "en": f"Next: check the sheet 'uwagi' in {out.name} and fix the proposals; then save the "
+        f"file in the town's folder and set in town.yaml: instrument: {out.name}",
+    }
+    print(nxt[lang])
+    return 0
+
+
 def _cmd_paper(args: argparse.Namespace, lang: Language) -> int:
     from .app.paper import data_entry_workbook, printable_questionnaire
     from .instrument import load_instrument
@@ -579,6 +683,7 @@ _COMMANDS = {
     "batch": _cmd_batch,
     "compare": _cmd_compare,
     "read": _cmd_read,
+    "instrument": _cmd_instrument,
     "paper": _cmd_paper,
     "app": _cmd_app,
     "demo": _cmd_demo,
