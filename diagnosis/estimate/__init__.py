@@ -23,6 +23,7 @@ from .reliability import (
     one_factor,
     scale_reliability,
 )
+from .replicate import ReplicateDesign
 from .tables import Crosstab
 from .taylor import EstimationError
 
@@ -34,6 +35,7 @@ __all__ = [
     "Estimates",
     "EstimationError",
     "GlmFit",
+    "ReplicateDesign",
     "adjust_pvalues",
     "compare_domains",
     "contrast",

@@ -48,6 +48,7 @@ from .intervals import (
 )
 from .models import FAMILIES, Family, GlmFit, irls
 from .quantile import QRULES, QRule, SortedDomains, quantile_rule, r_uniroot, rule_one
+from .replicate import ReplicateDesign, ReplicateType, replicate_weights
 from .tables import Crosstab, association_tests
 from .taylor import (
     LONELY_CHOICES,
@@ -936,36 +937,7 @@ class Design:
                 value=ci,
             )
         variables = [variable] if isinstance(variable, str) else list(variable)
-        if len(variables) > 1 and level is None:
-            raise EstimationError(
-                pl="Dla kilku kolumn naraz podaj kategorię (level), której odsetek liczyć.",
-                en="For several columns at once give the category (level) to count.",
-            )
-        columns, names, categories = [], [], []
-        for name in variables:  # a loop over columns, not respondents
-            if name not in self._data.columns:
-                raise EstimationError(
-                    pl=f"Brak kolumny '{name}' w danych.",
-                    en=f"No column '{name}' in the data.",
-                    column=name,
-                )
-            values = self._data[name]
-            present = sorted(values.dropna().unique().tolist())
-            if level is not None and level not in present and len(variables) == 1 and present:
-                raise EstimationError(
-                    pl=f"Kategorii {level!r} nie ma w kolumnie '{name}'.",
-                    en=f"Category {level!r} does not occur in column '{name}'.",
-                    column=name,
-                    value=level,
-                )
-            wanted = present if level is None else [level]
-            missing = values.isna().to_numpy()
-            raw = values.to_numpy(dtype=object, na_value=None)  # pandas NA would not compare
-            for c in wanted:
-                columns.append(np.where(missing, np.nan, raw == c))
-                names.append(name)
-                categories.append(c)
-        num = np.column_stack(columns)
+        num, names, categories = self._indicators(variables, level)
         if len(variables) > 1:
             na_rm = "each"
         codes, keys = self._domains(by)
@@ -997,6 +969,44 @@ class Design:
                 stats["estimate"], stats["se"], df, ci, conf_level, rows[:, None]
             )
         return self._frame(stats, keys, names, categories, lo, hi)
+
+    def _indicators(
+        self, variables: list[str], level: Hashable | None
+    ) -> tuple[np.ndarray, list[str], list]:
+        """0/1 columns of each category (or of ``level``) of ``variables``, NaN where missing.
+
+        Returns the n x K matrix, the variable and the category of each column.
+        """
+        if len(variables) > 1 and level is None:
+            raise EstimationError(
+                pl="Dla kilku kolumn naraz podaj kategorię (level), której odsetek liczyć.",
+                en="For several columns at once give the category (level) to count.",
+            )
+        columns, names, categories = [], [], []
+        for name in variables:  # a loop over columns, not respondents
+            if name not in self._data.columns:
+                raise EstimationError(
+                    pl=f"Brak kolumny '{name}' w danych.",
+                    en=f"No column '{name}' in the data.",
+                    column=name,
+                )
+            values = self._data[name]
+            present = sorted(values.dropna().unique().tolist())
+            if level is not None and level not in present and len(variables) == 1 and present:
+                raise EstimationError(
+                    pl=f"Kategorii {level!r} nie ma w kolumnie '{name}'.",
+                    en=f"Category {level!r} does not occur in column '{name}'.",
+                    column=name,
+                    value=level,
+                )
+            wanted = present if level is None else [level]
+            missing = values.isna().to_numpy()
+            raw = values.to_numpy(dtype=object, na_value=None)  # pandas NA would not compare
+            for c in wanted:
+                columns.append(np.where(missing, np.nan, raw == c))
+                names.append(name)
+                categories.append(c)
+        return np.column_stack(columns), names, categories
 
     def _quasibinomial_fit(
         self, y: np.ndarray, codes: np.ndarray, n_domains: int
@@ -1696,6 +1706,51 @@ class Design:
         >>> bool(np.allclose(np.sqrt(np.diag(fit.cov)), fit.table["se"]))
         True
         """
+        x, y, kept, names = self._model(formula, family)
+        n = len(self._w)
+        w = np.where(kept, self._w, 0.0)
+        scaled = w / w[kept].mean()  # as R: weights / mean(weights)
+        beta, mu, working = irls(x, y, scaled, family)
+        a_inv = np.linalg.inv(x.T @ (x * working[:, None]))
+        scores = x * (scaled * (y - mu))[:, None]
+        cov = linearised_variance(
+            scores @ a_inv,
+            self._stages,
+            self._has_fpc,
+            self._lonely,
+            self._steps,
+            full=True,
+            rows=kept if self._subsets_matter else None,  # R: design[-nas, ]
+        )
+        se = np.sqrt(np.diag(cov))
+        rows = np.zeros(n, dtype=np.intp)
+        df = degrees_of_freedom(self._stages, w, rows)[0] + 1 - len(beta)
+        t = beta / se
+        lo, hi = t_interval(beta, se, np.full(len(beta), df), conf_level)
+        table = pd.DataFrame(
+            {
+                "variable": names,
+                "estimate": beta,
+                "se": se,
+                "ci_low": lo,
+                "ci_high": hi,
+                "t": t,
+                "df": df,
+                "p_value": 2 * stats.t.sf(np.abs(t), df),
+                "n": int((w != 0).sum()),
+                "n_weighted": w.sum(),
+            }
+        )
+        return GlmFit(table, pd.DataFrame(cov, index=names, columns=names))
+
+    def _model(
+        self, formula: str, family: Family
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+        """The model matrix and response of ``formula`` on every row (zeros where not used).
+
+        Returns ``x`` (n x p), ``y`` (n), ``kept`` (the complete cases of the
+        model within the design's rows) and the names of the columns of ``x``.
+        """
         import patsy  # statsmodels' formula engine
 
         if family not in FAMILIES:
@@ -1725,41 +1780,7 @@ class Design:
         y = np.zeros(n)
         y[positions] = _response(y_frame, formula)
         _check_response(y[kept], family, formula)
-        w = np.where(kept, self._w, 0.0)
-        scaled = w / w[kept].mean()  # as R: weights / mean(weights)
-        beta, mu, working = irls(x, y, scaled, family)
-        a_inv = np.linalg.inv(x.T @ (x * working[:, None]))
-        scores = x * (scaled * (y - mu))[:, None]
-        cov = linearised_variance(
-            scores @ a_inv,
-            self._stages,
-            self._has_fpc,
-            self._lonely,
-            self._steps,
-            full=True,
-            rows=kept if self._subsets_matter else None,  # R: design[-nas, ]
-        )
-        se = np.sqrt(np.diag(cov))
-        rows = np.zeros(n, dtype=np.intp)
-        df = degrees_of_freedom(self._stages, w, rows)[0] + 1 - len(beta)
-        t = beta / se
-        lo, hi = t_interval(beta, se, np.full(len(beta), df), conf_level)
-        table = pd.DataFrame(
-            {
-                "variable": list(x_frame.columns),
-                "estimate": beta,
-                "se": se,
-                "ci_low": lo,
-                "ci_high": hi,
-                "t": t,
-                "df": df,
-                "p_value": 2 * stats.t.sf(np.abs(t), df),
-                "n": int((w != 0).sum()),
-                "n_weighted": w.sum(),
-            }
-        )
-        names = list(x_frame.columns)
-        return GlmFit(table, pd.DataFrame(cov, index=names, columns=names))
+        return x, y, kept, list(x_frame.columns)
 
     def compare(
         self,
@@ -1785,6 +1806,67 @@ class Design:
         >>> # R: svyttest(y ~ I(g == "a"), des)
         """
         return compare_domains(self, variables, by, kind, against, reference, level, conf_level)
+
+    def replicate(
+        self,
+        type: ReplicateType = "JK1",
+        replicates: int = 50,
+        fay_rho: float = 0.0,
+        mse: bool = False,
+        hadamard: np.ndarray | None = None,
+        random_state: int | np.random.Generator | None = None,
+    ) -> ReplicateDesign:
+        """A replicate-weight design built from this one, as R's ``as.svrepdesign``.
+
+        Parameters
+        ----------
+        type : {"JK1", "JKn", "bootstrap", "BRR", "Fay"}
+            Jackknife dropping one PSU (unstratified designs), jackknife within
+            strata, Rao-Wu bootstrap (``replicates`` of them, numpy's random
+            numbers, not R's), balanced repeated replication or Fay's version
+            (``fay_rho``); BRR and Fay need two PSUs per stratum and use R's
+            ``hadamard()`` (Sylvester's matrices; give ``hadamard=`` where R
+            would build another). See
+            :func:`~diagnosis.estimate.replicate.replicate_weights`.
+        mse : bool
+            R's ``mse``: centre the replicates on the full-sample estimate.
+
+        Returns
+        -------
+        ReplicateDesign
+            Factors times this design's weights (R's ``combined.weights = FALSE``);
+            the first-stage fpc goes into ``scale``/``rscales`` as in R. Weighting
+            steps are not repeated in the replicates (R's ``as.svrepdesign``
+            keeps the weights as they are).
+
+        Examples
+        --------
+        >>> df = pd.DataFrame({"y": [1.0, 2, 4, 7], "psu": [1, 2, 3, 4]})
+        >>> rd = Design(df, clusters="psu").replicate("JK1")
+        >>> rd.mean("y")[["estimate", "se"]].round(6).values.tolist()
+        [[3.5, 1.322876]]
+        >>> # R: as.svrepdesign(svydesign(id = ~psu, data = df), type = "JK1")
+        """
+        factors, scale, rscales = replicate_weights(
+            self, type, replicates, fay_rho, hadamard, random_state
+        )
+        kind: ReplicateType = type
+        if type in ("BRR", "Fay"):  # R: type "Fay" exactly when fay.rho is not 0
+            kind = "Fay" if fay_rho != 0 else "BRR"
+        with np.errstate(divide="ignore"):
+            pweights = 1 / (1 / self._w)  # R: 1 / design$prob, to the last bit
+        design = ReplicateDesign(
+            self._data,
+            factors,
+            kind,
+            weights=pweights,
+            combined_weights=False,
+            scale=scale,
+            rscales=rscales,
+            rho=fay_rho if kind == "Fay" else None,
+            mse=mse,
+        )
+        return design
 
     # -------------------------------------------------------------- weighting
     def poststratify(
