@@ -869,8 +869,10 @@ def gminy_table(table: BDLTable, year: int | None = None) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``teryt, name, type, total`` (all ages), ``adults`` (the bands' sum)
-        and one column per :data:`ADULT_BANDS` band, sorted by TERYT.
+        ``teryt, name, type, total`` (all ages), ``adults`` (the bands' sum),
+        one column per :data:`ADULT_BANDS` band and one per five-year group
+        from 15 on as GUS gives it (``age_15_19`` ... ``age_85_plus``), so that
+        :func:`gmina_margins` can sum other bands; sorted by TERYT.
 
     Examples
     --------
@@ -881,18 +883,28 @@ def gminy_table(table: BDLTable, year: int | None = None) -> pd.DataFrame:
     ...     '2207014;"Kwidzyn - miasto (4)";100;10;10;20;20;20;20\\n')
     >>> gminy_table(read_bdl(p)).to_dict("records")  # 18_29: 2/5 of 10, and 20
     [{'teryt': '2207011', 'name': 'Kwidzyn', 'type': 1, 'total': 100, 'adults': 84, \
-'18_29': 24, '30_44': 20, '45_59': 20, '60_plus': 20}]
+'18_29': 24, '30_44': 20, '45_59': 20, '60_plus': 20, 'age_15_19': 10, 'age_20_29': 20, \
+'age_30_44': 20, 'age_45_59': 20, 'age_60_plus': 20}]
     """
     data = table.data[table.data["type"].isin([1, 2, 3]) & (table.data["sex"] == "total")]
     years = sorted(int(y) for y in data["year"].dropna().unique())
     pick = year if year is not None else (years[-1] if years else 0)
     data = data[data["year"].fillna(0).astype(int) == pick]
     values = _band_values(table, data, ADULT_BANDS).reset_index()
+    # the five-year groups from 15 on, as downloaded, so that any other bands can be summed
+    wide = _wide(data)
+    groups = {}
+    for a, b in _partition(table.path, table.data):
+        if a >= GROUPS_FROM:
+            name = f"age_{a}_plus" if b == _OPEN else f"age_{a}_{b}"
+            groups[name] = wide[(a, b)].astype("int64").to_numpy()
+    values = pd.concat([values, pd.DataFrame(groups, index=values.index)], axis=1)
     units = table.units().rename(columns={"code": "teryt"})
     out = units.merge(values.rename(columns={"code": "teryt"}), on="teryt")
     out["adults"] = out[list(ADULT_BANDS)].sum(axis=1)
-    out = out[["teryt", "name", "type", "total", "adults", *ADULT_BANDS]]
-    out = out.astype({c: "int64" for c in ["type", "total", "adults", *ADULT_BANDS]})
+    counts = ["total", "adults", *ADULT_BANDS, *groups]
+    out = out[["teryt", "name", "type", *counts]]
+    out = out.astype({c: "int64" for c in ["type", *counts]})
     return out.sort_values("teryt", kind="stable").reset_index(drop=True)
 
 
@@ -933,7 +945,39 @@ def teryt_code(value: str | int) -> str:
     return re.sub(r"\s", "", str(value))
 
 
-def gmina_margins(teryt: str | int) -> pd.DataFrame:
+#: the shipped table keeps the five-year groups from this age on
+GROUPS_FROM = 15
+
+
+def _gmina_bands(row: pd.Series, bands: Sequence[str]) -> list[int]:
+    """``bands`` summed from a shipped row's five-year groups (``age_<from>_<to>``)."""
+    spans = {}
+    for column in row.index:
+        if m := re.fullmatch(r"age_(\d+)_(\d+|plus)", str(column)):
+            spans[(int(m[1]), _OPEN if m[2] == "plus" else int(m[2]))] = int(row[column])
+    for band in bands:
+        if parse_band(band)[0] < GROUPS_FROM:
+            raise PopulationError(
+                pl=f"Grupa wieku {band} zaczyna się przed {GROUPS_FROM}. rokiem życia; tabela "
+                "gmin ma grupy od 15 lat. Dla dorosłych zacznij od 18 lat.",
+                en=f"Age band {band} starts below {GROUPS_FROM}; the gminy table has groups "
+                "from 15. For adults start at 18.",
+                value=band,
+            )
+    shares = _shares(list(spans), bands, None)
+    denominator = math.lcm(*{w for _, w in shares.values()})
+    out = []
+    for band in bands:
+        numerator = sum(
+            spans[(a, b)] * (shared * denominator // width)
+            for (name, a, b), (shared, width) in shares.items()
+            if name == band
+        )
+        out.append((2 * numerator + denominator) // (2 * denominator))
+    return out
+
+
+def gmina_margins(teryt: str | int, bands: Sequence[str] = ADULT_BANDS) -> pd.DataFrame:
     """A gmina's adults by age band from the shipped table (both sexes together).
 
     Parameters
@@ -943,11 +987,16 @@ def gmina_margins(teryt: str | int) -> pd.DataFrame:
         (1 urban, 2 rural, 3 urban-rural), e.g. ``"2207011"``. Write it in
         quotes in town.yaml: YAML reads an unquoted ``0201011`` as an octal
         number (this function undoes that).
+    bands : sequence of str
+        The age bands (default :data:`ADULT_BANDS`); other bands are summed
+        from the five-year groups as :func:`adult_margins` sums them (a group
+        straddling a band's edge split by single years, rounded to the nearest
+        person).
 
     Returns
     -------
     DataFrame
-        ``age_band, population``, one row per :data:`ADULT_BANDS` band.
+        ``age_band, population``, one row per band.
 
     Raises
     ------
@@ -959,14 +1008,19 @@ def gmina_margins(teryt: str | int) -> pd.DataFrame:
     --------
     >>> int(gmina_margins("1465011")["population"].sum())  # Warsaw's adults
     1462135
+    >>> gmina_margins("2207011", ["18_24", "25_64", "65_plus"])["population"].tolist()
+    [2804, 21364, 6684]
     """
     code = teryt_code(teryt)
     gminy = _gminy().set_index("teryt")
     if code in gminy.index:
         row = gminy.loc[code]
-        return pd.DataFrame(
-            {"age_band": list(ADULT_BANDS), "population": [int(row[b]) for b in ADULT_BANDS]}
-        )
+        bands = [str(b) for b in bands]
+        if bands == list(ADULT_BANDS):
+            values = [int(row[b]) for b in ADULT_BANDS]
+        else:
+            values = _gmina_bands(row, bands)
+        return pd.DataFrame({"age_band": bands, "population": values})
     hint_pl = hint_en = ""
     if len(code) == 7 and code.isdigit() and code[-1] in "45" and f"{code[:6]}3" in gminy.index:
         whole = f"{code[:6]}3"

@@ -28,6 +28,7 @@ Instead of typing the cells, ``margins`` may name GUS figures (see
 
     margins: {gmina: "2207011"}       # the gmina's 7-digit TERYT code, in quotes: the
                                       # shipped table of 31.12.2020, age bands only
+    margins: {gmina: "2207011", bands: [18_24, 25_44, 45_64, 65_plus]}  # other bands
     margins: {bdl: ludnosc.csv}       # a GUS BDL export of table P2137 (CTAB or CREL) in
                                       # the town folder; with sex (CREL) age x sex cells
     margins: {bdl: ludnosc.csv, gmina: "2207011", year: 2024}  # a file of several units
@@ -539,22 +540,6 @@ def _gus_margins(folder: Path, path: Path, raw: Mapping) -> _Margins:
         )
     code = _gmina_code(path, raw["gmina"]) if raw.get("gmina") is not None else None
     source = _text(path, "margins.source", raw.get("source"), MAX_TITLE)
-    if raw.get("bdl") is None:
-        try:
-            frame = gmina_margins(code)
-        except DiagnosisError as err:
-            raise _as_town_error(err, path, "margins.gmina") from None
-        return _Margins(frame, GMINY_SOURCE, "gmina", code)
-    bdl = _relative(folder, path, "margins.bdl", raw["bdl"])
-    year = raw.get("year")
-    if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
-        raise _fail(
-            path,
-            "margins.year",
-            "Rok (year) to liczba, np. 2024.",
-            "The year must be a number, e.g. 2024.",
-            year,
-        )
     bands = raw.get("bands", ADULT_BANDS)
     if not isinstance(bands, list | tuple) or not bands or len(bands) > MAX_CELLS:
         raise _fail(
@@ -569,6 +554,22 @@ def _gus_margins(folder: Path, path: Path, raw: Mapping) -> _Margins:
             parse_band(band)
     except DiagnosisError as err:
         raise _as_town_error(err, path, "margins.bands") from None
+    if raw.get("bdl") is None:
+        try:
+            frame = gmina_margins(code, [str(b) for b in bands])
+        except DiagnosisError as err:
+            raise _as_town_error(err, path, "margins.gmina") from None
+        return _Margins(frame, GMINY_SOURCE, "gmina", code)
+    bdl = _relative(folder, path, "margins.bdl", raw["bdl"])
+    year = raw.get("year")
+    if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
+        raise _fail(
+            path,
+            "margins.year",
+            "Rok (year) to liczba, np. 2024.",
+            "The year must be a number, e.g. 2024.",
+            year,
+        )
     try:  # what is wrong in the file is located in the file
         table = read_bdl(bdl)
     except DiagnosisError as err:

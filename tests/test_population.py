@@ -314,3 +314,27 @@ def test_a_gmina_town_validates_and_its_report_says_it_is_weighted_by_age_only(g
     profile = str(report.section("profile"))
     assert "raking to one margin: age" in profile and "2/5 of its residents" in profile
     assert "Bank Danych Lokalnych, tabela P2137" in profile
+
+
+def test_shipped_five_year_groups_give_the_shipped_bands_for_every_gmina():
+    from diagnosis.population import GROUPS_FROM, _gmina_bands, load_gminy
+
+    gminy = load_gminy()
+    groups = [c for c in gminy.columns if c.startswith("age_")]
+    assert groups[0] == f"age_{GROUPS_FROM}_19" and groups[-1] == "age_85_plus"
+    assert (gminy[groups].sum(axis=1) <= gminy["total"]).all()
+    for _, row in gminy.iterrows():  # the same split and rounding as the stored bands
+        assert _gmina_bands(row, list(ADULT_BANDS)) == [int(row[b]) for b in ADULT_BANDS]
+
+
+def test_gmina_margins_in_a_questionnaire_s_own_bands():
+    row = load_gminy().set_index("teryt").loc["2207011"]
+    out = gmina_margins("2207011", ["18_24", "25_64", "65_plus"])
+    assert out["population"].tolist() == [
+        round(0.4 * row["age_15_19"] + row["age_20_24"]),
+        sum(row[f"age_{a}_{a + 4}"] for a in range(25, 65, 5)),
+        sum(row[c] for c in ["age_65_69", "age_70_74", "age_75_79", "age_80_84", "age_85_plus"]),
+    ]
+    assert out["population"].sum() == row["adults"]
+    with pytest.raises(PopulationError):
+        gmina_margins("2207011", ["10_17", "18_plus"])

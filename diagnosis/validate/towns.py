@@ -217,13 +217,13 @@ def _config_findings(town: Town, instrument: Instrument) -> list[Finding]:
                         pl=f"Grupa wieku '{code}' z pytania '{q.name}' nie mieści się w żadnej "
                         f"grupie struktury ludności ({', '.join(bands)}), więc tych osób nie "
                         "da się przeważyć. W kolumnie margin arkusza choices podaj grupę, która "
-                        "ją obejmuje, albo wczytaj eksport GUS BDL z własnymi grupami (margins: "
-                        "{bdl: plik, bands: [...]}).",
+                        "ją obejmuje, albo podaj w town.yaml grupy kwestionariusza (margins: "
+                        "{gmina: ..., bands: [18_24, 25_34, ...]}; tak samo z plikiem bdl).",
                         en=f"Age band '{code}' of question '{q.name}' does not fit in any band "
                         f"of the population figures ({', '.join(bands)}), so these people "
                         "cannot be weighted. In the choices sheet's margin column give the band "
-                        "that holds it, or use a GUS BDL export with your own bands (margins: "
-                        "{bdl: file, bands: [...]}).",
+                        "that holds it, or give the questionnaire's bands in town.yaml (margins: "
+                        "{gmina: ..., bands: [18_24, 25_34, ...]}; the same with a bdl file).",
                     )
                 )
             continue
