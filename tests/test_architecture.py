@@ -21,7 +21,7 @@ STEPS = [
     ("report",),
 ]
 #: entry points that sit above the pipeline and may use all of it
-ENTRY_POINTS = {"__init__", "cli", "demo", "batch", "compare", "app"}
+ENTRY_POINTS = {"__init__", "cli", "demo", "batch", "compare", "app", "annotate"}
 RANK = {name: rank for rank, names in enumerate(STEPS) for name in names}
 
 
