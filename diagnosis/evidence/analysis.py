@@ -47,7 +47,7 @@ from ..estimate import Design, scale_reliability
 from ..instrument import Instrument
 from ..read import read_table
 from ..town import Town
-from ..validate import TownValidation, margin_questions, validate_town
+from ..validate import WEIGHTING_ONLY, TownValidation, margin_questions, validate_town
 from ..weight import effective_n, kish_deff
 from .disclosure import suppress
 from .groups import group_differences
@@ -558,9 +558,14 @@ def analyse_town(
     settings = Settings(lang, int(threshold), weighting, float(conf_level))
     settings.check()
     validation = validate_town(folder)
-    if not validation.ok:
-        first = next(f for f in validation.findings() if f.severity == "error")
-        n_err = sum(f.severity == "error" for f in validation.findings())
+    # without weights, the sample need not cover every group of the population
+    errors = [
+        f for f in validation.findings()
+        if f.severity == "error" and not (weighting == "none" and f.code in WEIGHTING_ONLY)
+    ]  # fmt: skip
+    if errors:
+        first = errors[0]
+        n_err = len(errors)
         raise ReportError(
             pl=f"{first.pl} W danych miejscowości jest błędów: {n_err}. Uruchom "
             "'diagnosis validate' dla tej miejscowości, popraw pliki i spróbuj ponownie.",

@@ -256,8 +256,14 @@ def render_town(
     Settings(lang, int(threshold), weighting, float(conf_level)).check()  # type: ignore[arg-type]
     town = load_town(folder)
     checked = validate_town(folder)
-    if not checked.ok:
-        first = next(f for f in checked.findings() if f.severity == "error")
+    from ..validate import WEIGHTING_ONLY
+
+    errors = [  # without weights, the sample need not cover every group of the population
+        f for f in checked.findings()
+        if f.severity == "error" and not (weighting == "none" and f.code in WEIGHTING_ONLY)
+    ]  # fmt: skip
+    if errors:
+        first = errors[0]
         raise ReportError(
             pl=f"{town.name}: {first.pl} Uruchom 'diagnosis validate {folder}' i popraw dane.",
             en=f"{town.name}: {first.en} Run 'diagnosis validate {folder}' and fix the data.",

@@ -9,10 +9,11 @@ explained in Polish and English.
 from .margins import MARGIN_VARIABLES, MarginQuestion, margin_columns, margin_questions
 from .report import Finding, Severity, ValidationReport
 from .responses import validate
-from .towns import FileCheck, TownValidation, validate_town
+from .towns import WEIGHTING_ONLY, FileCheck, TownValidation, validate_town
 
 __all__ = [
     "MARGIN_VARIABLES",
+    "WEIGHTING_ONLY",
     "FileCheck",
     "Finding",
     "MarginQuestion",

@@ -279,6 +279,10 @@ def _config_findings(town: Town, instrument: Instrument) -> list[Finding]:
     return found
 
 
+#: errors that stop weighting only: a report without weights (weighting "none") goes on
+WEIGHTING_ONLY = frozenset({"margin_group_no_sample", "margin_group_zero", "margin_band_unplaced"})
+
+
 def _sample_findings(town: Town, frames: list[pd.DataFrame]) -> list[Finding]:
     """The sample against the population: too few, more than the town, empty groups.
 
@@ -342,12 +346,14 @@ def _sample_findings(town: Town, frames: list[pd.DataFrame]) -> list[Finding]:
                         value=f"{column}={level}",
                         pl=f"Nikt z grupy {word_pl} {level} nie wypełnił ankiety, a liczy ona "
                         f"{_number(int(pop), 'pl')} mieszkańców. Wyników nie da się zważyć do "
-                        "struktury ludności: zbierz ankiety w tej grupie albo połącz ją z "
-                        "sąsiednią (w kwestionariuszu i w town.yaml).",
+                        "struktury ludności: zbierz ankiety w tej grupie, połącz ją z "
+                        "sąsiednią (w kwestionariuszu i w town.yaml) albo utwórz raport bez "
+                        "ważenia (diagnosis report ... --weighting none).",
                         en=f"Nobody in {word_en} group {level} answered, and it has "
                         f"{_number(int(pop), 'en')} residents. The results cannot be weighted "
-                        "to the population: collect responses in this group or merge it with "
-                        "a neighbouring one (in the questionnaire and in town.yaml).",
+                        "to the population: collect responses in this group, merge it with "
+                        "a neighbouring one (in the questionnaire and in town.yaml) or make the "
+                        "report without weights (diagnosis report ... --weighting none).",
                     )
                 )
             elif pop == 0 and got > 0:
