@@ -145,3 +145,44 @@ def test_ona_form_with_a_label_template(tmp_path):
     shown = results[~results["suppressed"]]
     assert shown["estimate"].between(0, 1).all()
     assert shutil.which("pdftotext") and "Wyniki pytań" in _pdf_text(out)
+
+
+def test_a_real_google_forms_export_with_the_questionnaire_diagnosis_instrument_proposes(tmp_path):
+    """Real answers, not synthetic: a Polish Google Forms export, its form made by the command."""
+    from diagnosis.cli import main
+
+    export = CORPUS / "google_forms" / "gforms_pl_instagram_cialo_Kwestionariusz.csv"
+    town = tmp_path / "ankieta"
+    town.mkdir()
+    shutil.copyfile(export, town / "odpowiedzi.csv")
+    assert main(["instrument", str(town / "odpowiedzi.csv"), "--out",
+                 str(town / "kwestionariusz.xlsx")]) == 0  # fmt: skip
+    (town / "town.yaml").write_text(
+        'name: Kwidzyn\nmargins: {gmina: "2207011"}\ninstrument: kwestionariusz.xlsx\n'
+        "fieldwork: {start: 2022-04-01, end: 2022-04-30}\n"
+        "responses:\n  - file: odpowiedzi.csv\n",
+        encoding="utf-8",
+    )
+    # students only: no respondent aged 30+, so weights cannot be fitted; without them it runs
+    run = subprocess.run(
+        [str(Path(sys.executable).with_name("diagnosis")), "report", str(town), "--out",
+         str(tmp_path / "out")], capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert run.returncode == 1 and "--weighting none" in run.stdout + run.stderr
+    run = subprocess.run(
+        [str(Path(sys.executable).with_name("diagnosis")), "report", str(town), "--out",
+         str(tmp_path / "out"), "--weighting", "none"], capture_output=True, text=True,
+        timeout=600,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout + run.stderr
+    out = tmp_path / "out" / "ankieta"
+    text = _pdf_text(out)
+    assert "Raport przygotowano bez ważenia" in text and "Wyniki pytań" in text
+    raw = pd.read_csv(export, dtype=str)
+    header = next(c for c in raw.columns if c.startswith("Szanuję swoje ciało"))
+    results = pd.read_csv(out / "questions.csv")
+    label_of = pd.read_excel(town / "kwestionariusz.xlsx", sheet_name="survey")
+    name = label_of.loc[label_of["label::Polski (pl)"] == header, "name"].iloc[0]
+    mean = results[(results["question"] == name) & (results["statistic"] == "mean")].iloc[0]
+    assert mean["estimate"] == pytest.approx(pd.to_numeric(raw[header]).mean(), abs=1e-12)
+    assert mean["n"] == pd.to_numeric(raw[header]).notna().sum()

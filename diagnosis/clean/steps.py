@@ -412,11 +412,26 @@ def _redact(data: pd.DataFrame):
 
 
 def _require_weighting(
-    data: pd.DataFrame, instrument: Instrument, bands: Sequence[str], year: int | None
+    data: pd.DataFrame,
+    instrument: Instrument,
+    bands: Sequence[str],
+    year: int | None,
+    weighted: bool = True,
 ):
     n = len(data)
     given = [m for m in margin_questions(instrument) if m.question.name in data.columns]
     questions = [m.question for m in given]
+    if questions and not weighted:  # the groups are still wanted for comparisons
+        groups = margin_columns(data, instrument, bands, year)
+        data = data.copy()
+        for m in given:
+            data[m.variable] = groups[m.variable]
+        log = _log_row(
+            "require_weighting", n, n, 0,
+            "Raport bez ważenia: nikogo nie pominięto z powodu braku płci lub wieku.",
+            "A report without weights: nobody was left out for a missing sex or age.",
+        )  # fmt: skip
+        return data, _excluded(data.iloc[:0], "", "", "require_weighting"), log
     if not questions:
         log = _log_row(
             "require_weighting",
@@ -485,6 +500,7 @@ def clean_responses(
     *,
     bands: Sequence[str] = ADULT_BANDS,
     year: int | None = None,
+    weighted: bool = True,
 ) -> Cleaned:
     """Combine a town's response files and apply the cleaning steps, each logged.
 
@@ -502,6 +518,9 @@ def clean_responses(
         (:func:`diagnosis.validate.margin_columns`).
     year : int, optional
         The fieldwork year, for a year of birth.
+    weighted : bool
+        False for a report without weights: nobody is left out for lacking
+        an answer needed for weighting.
 
     Returns
     -------
@@ -554,7 +573,7 @@ def clean_responses(
     data, counts, log = _redact(data)
     logs.append(log)
 
-    data, dropped, log = _require_weighting(data, instrument, bands, year)
+    data, dropped, log = _require_weighting(data, instrument, bands, year, weighted)
     logs.append(log)
     excluded.append(dropped)
 
@@ -574,7 +593,7 @@ def clean_responses(
     )
 
 
-def clean_town(validation: TownValidation) -> Cleaned:
+def clean_town(validation: TownValidation, weighted: bool = True) -> Cleaned:
     """Clean a validated town's response files, weighting groups as its margins have them.
 
     The margins' age bands and the fieldwork year (for a year of birth) come
@@ -595,4 +614,5 @@ def clean_town(validation: TownValidation) -> Cleaned:
         validation.instrument,
         bands=bands,
         year=when.year if when else None,
+        weighted=weighted,
     )

@@ -577,7 +577,7 @@ def analyse_town(
             value=first.value,
         )
     town, instrument = validation.town, validation.instrument
-    cleaned = clean_town(validation)
+    cleaned = clean_town(validation, weighted=weighting != "none")
     data = question_data(indicator_data(cleaned.data, instrument), instrument)
     available = weighting_variables(data, town)
     method = weighting if available else "none"

@@ -46,6 +46,16 @@ TEXTS: dict[str, tuple[str, str]] = {
         "whole town. For a result of 50% the margin of error is up to ±{moe} percentage points "
         "(95% confidence interval).",
     ),
+    "summary_none": (
+        "W badaniu ankietowym w miejscowości {town} ({start} – {end}) wzięło udział {n} dorosłych "
+        "mieszkańców. Raport przygotowano bez ważenia, więc wyniki opisują osoby, które "
+        "odpowiedziały, a nie całą miejscowość. Przy wyniku 50% błąd oszacowania wynosi do "
+        "±{moe} punktu procentowego (przedział ufności 95%).",
+        "{n} adult residents of {town} took part in the survey ({start} – {end}). The report "
+        "was made without weights, so the results describe those who answered, not the whole "
+        "town. For a result of 50% the margin of error is up to ±{moe} percentage points (95% "
+        "confidence interval).",
+    ),
     "not_done": ("Czego ten raport nie pokazuje", "What this report cannot show"),
     "not_done_intro": (
         "Kwestionariusz tej miejscowości nie ma pytań, których wymagają niektóre części "

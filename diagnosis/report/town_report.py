@@ -311,8 +311,9 @@ class TownReport:
             end=a.town.fieldwork_end,
             moe=self._num(w.margin_of_error, 1),
         )
-        if w.method == "none" and w.requested not in ("", "none"):
-            method = t("summary_unweighted", n=a.n, town=_esc(a.town.name),
+        if w.method == "none":
+            key = "summary_unweighted" if w.requested not in ("", "none") else "summary_none"
+            method = t(key, n=a.n, town=_esc(a.town.name),
                        start=a.town.fieldwork_start, end=a.town.fieldwork_end,
                        moe=self._num(w.margin_of_error, 1))  # fmt: skip
         parts = [f"<p>{method}</p>"]
