@@ -401,6 +401,11 @@ def test_the_librarian_uploads_their_own_questionnaire(app):
     folder = _create(app)
     assert step.instrument_box.layout.display is None
     assert "resident_survey.xlsx</b> (standardowy" in step.instrument_info.value
+    # hiding the standard-questionnaire button hides nothing else
+    assert step.standard_button.layout.display == "none"
+    for button in (step.create_button, step.open_button, step.margins_upload, step.bdl_upload,
+                   step.typed_button, step.instrument_upload):  # fmt: skip
+        assert button.layout.display is None, button
     _upload(app, "ankiety.csv", KOBO.read_bytes())
     form = STANDARD_INSTRUMENT.read_bytes()
     n = len(load_instrument(STANDARD_INSTRUMENT).questions)
@@ -441,6 +446,77 @@ def test_a_questionnaire_made_from_the_answers_export(app):
     assert "Utworzono kwestionariusz kwestionariusz_eksport.xlsx" in step.message.value
     assert read_config(folder)["instrument"] == "kwestionariusz_eksport.xlsx"
     assert len(load_instrument(made).questions) > 0
+
+
+def _fake_annotate(monkeypatch, calls: list, *, usable: bool = True) -> None:
+    """``diagnosis.annotate`` as its API is agreed: propose_instrument, write_xlsform."""
+    import importlib.machinery
+    import types
+
+    from openpyxl import Workbook, load_workbook
+
+    module = types.ModuleType("diagnosis.annotate")
+    module.__spec__ = importlib.machinery.ModuleSpec("diagnosis.annotate", None)
+
+    def propose_instrument(path, *, sheet=None, encoding=None, lang="pl"):
+        calls.append((Path(path).name, Path(path).read_bytes()[:20], sheet, encoding, lang))
+        return {"from": Path(path).name}
+
+    def write_xlsform(proposal, path):
+        if usable:
+            book = load_workbook(STANDARD_INSTRUMENT)
+        else:
+            book = Workbook()
+            book.active.title = "choices"
+        book.create_sheet("uwagi").append(["pytanie", "uwaga"])
+        book.save(path)
+        return Path(path)
+
+    module.propose_instrument = propose_instrument
+    module.write_xlsform = write_xlsform
+    monkeypatch.setitem(sys.modules, "diagnosis.annotate", module)
+
+
+def test_a_questionnaire_made_from_answers_goes_through_the_annotate_api(tmp_path, monkeypatch):
+    calls: list = []
+    _fake_annotate(monkeypatch, calls)
+    app = LibrarianApp(_settings(tmp_path))
+    step = app.town
+    assert step.propose_upload.layout.display is None
+    folder = _create(app)
+    app.lang.value = "en"
+    step.propose_upload.value = as_widget_value([Upload("eksport.csv", KOBO.read_bytes())])
+    assert calls == [("eksport.csv", KOBO.read_bytes()[:20], None, None, "en")]
+    made = folder / "kwestionariusz_eksport.xlsx"
+    assert step.proposal == made and made.exists(), step.message.value
+    assert read_config(folder)["instrument"] == "kwestionariusz_eksport.xlsx"
+    assert "check the 'uwagi' (notes) sheet" in step.message.value
+    link = step.proposal_download.value
+    assert 'download="kwestionariusz_eksport.xlsx"' in link and "Download the questionnaire" in link
+    assert 'href="data:application/vnd.openxmlformats' in link and "uwagi" in link
+    app.lang.value = "pl"
+    assert "Sprawdź arkusz „uwagi”" in step.proposal_download.value
+    assert "Pobierz go i sprawdź arkusz „uwagi”" in step.message.value
+    # the same export again: the same file, nothing overwritten or doubled
+    step.propose_upload.value = as_widget_value([Upload("eksport.csv", KOBO.read_bytes())])
+    assert sorted(p.name for p in folder.glob("*.xlsx")) == ["kwestionariusz_eksport.xlsx"]
+    _upload(app, "eksport.csv", KOBO.read_bytes())
+    assert load_town(folder).instrument == made and app.data.validation.ok
+
+
+def test_a_proposal_that_cannot_be_used_yet_is_offered_but_not_used(tmp_path, monkeypatch):
+    _fake_annotate(monkeypatch, [], usable=False)
+    app = LibrarianApp(_settings(tmp_path))
+    folder = _create(app)
+    app.town.propose_upload.value = as_widget_value([Upload("eksport.csv", KOBO.read_bytes())])
+    message = app.town.message.value
+    assert (
+        "jeszcze nie da się jej użyć: kwestionariusz_eksport.xlsx: W skoroszycie nie ma" in message
+    )
+    assert "dg-warning" in message and "instrument" not in read_config(folder)
+    assert 'download="kwestionariusz_eksport.xlsx"' in app.town.proposal_download.value
+    app.town.propose_upload.value = as_widget_value([Upload("eksport.pdf", b"%PDF")])
+    assert "eksport.pdf: Nie można wczytać pliku typu .pdf" in app.town.message.value
 
 
 # ------------------------------------------------------------------ step 2: uploads

@@ -210,6 +210,61 @@ def test_librarian_makes_a_report_in_the_browser(chromium, app_server, tmp_path)
     print(f"browser walk-through: {time.monotonic() - started:.1f} s")
 
 
+def test_gus_figures_for_a_new_town_in_the_browser(chromium, app_server, tmp_path):
+    """Type the town's name, choose its gmina by the list's label, replace it with a BDL export."""
+    from playwright.sync_api import expect, sync_playwright
+
+    groups = ["ogółem", "0-14", "15-19", "20-29", "30-44", "45-59", "60 i więcej"]
+    bdl = tmp_path / "LUDN_2137_CTAB.csv"
+    bdl.write_bytes(
+        (
+            '"Kod";"Nazwa";' + ";".join(f'"ogółem;{g};2024;[osoba]"' for g in groups)
+            + ';\r\n"2207011";"Kwidzyn (1)";1235;195;95;175;245;225;300;\r\n'
+        ).encode("cp1250")
+    )  # fmt: skip
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(chromium),
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )  # fmt: skip
+        page = browser.new_page(viewport={"width": 1200, "height": 1400}, locale="pl-PL")
+        page.set_default_timeout(30_000)
+        page.goto(app_server["url"])
+        expect(page.locator(".dg-create")).to_be_visible(timeout=60_000)
+        # every new input is found by its label, as a screen reader announces it
+        page.get_by_label("Nazwa:").fill("Kwidzyn")
+        expect(page.get_by_label("Szukaj gminy:")).to_have_value("Kwidzyn")
+        gmina = page.get_by_label("Gmina (dane GUS):")
+        expect(gmina.locator("option")).to_have_count(3)
+        gmina.select_option(label="Kwidzyn (gmina miejska, pomorskie)")
+        figures = page.locator(".dg-gus-margins")
+        expect(figures).to_contain_text("30\u202f852")
+        expect(figures).to_contain_text("stan na 31.12.2020")
+        status = page.locator(".dg-step-town .dg-message [role=status]")
+        expect(status).to_contain_text("Wybrano gminę Kwidzyn (gmina miejska, pomorskie)")
+        expect(page.locator(".dg-margins")).to_be_hidden()
+        _shot(page, "10-gmina-chosen", "town")
+        with page.expect_file_chooser() as chooser:
+            page.get_by_role("button", name="Wczytaj nowszy eksport z BDL (P2137, CSV)").click()
+        chooser.value.set_files(str(bdl))
+        expect(status).to_contain_text("Wczytano eksport BDL LUDN_2137_CTAB.csv")
+        expect(figures).to_contain_text("983")
+        _shot(page, "11-bdl-loaded", "town")
+        page.locator(".dg-start input").fill("2026-03-27")
+        page.locator(".dg-end input").fill("2026-04-26")
+        page.locator(".dg-create").click()
+        expect(page.locator(".dg-current")).to_contain_text("Kwidzyn")
+        expect(page.locator(".dg-instrument")).to_contain_text("resident_survey.xlsx")
+        expect(page.locator(".dg-create")).to_be_visible()  # ready for the next new town
+        browser.close()
+    folder = app_server["towns"] / "kwidzyn"
+    config = yaml.safe_load((folder / "town.yaml").read_text(encoding="utf-8"))
+    assert config["margins"] == {"bdl": "LUDN_2137_CTAB.csv"} and config["population"] == 983
+    assert (folder / "LUDN_2137_CTAB.csv").read_bytes() == bdl.read_bytes()
+
+
 def test_ctrl_c_stops_the_app(app_server):
     process = app_server["process"]
     assert process.poll() is None

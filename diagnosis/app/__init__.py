@@ -8,12 +8,12 @@ results, and make the report with downloads of the PDF and the indicators.
 
 =================  ==========================================================
 ``wizard``         :class:`LibrarianApp`: the header, language switch, steps
-``town_step``      step 1, choose or create a town
+``town_step``      step 1, choose or create a town; its questionnaire
 ``data_step``      step 2, upload, validation, column mapping
 ``preview_step``   step 3, sample against population, top needs
 ``report_step``    step 4, report with progress, downloads
 ``town_files``     what the app writes into a towns folder
-``margins``        population margins typed in or read from a file
+``margins``        margins typed in, from a file, or GUS's (gmina, BDL)
 ``uploads``        accepted files, size limit, a first read
 ``mapping``        unmatched headers and what they can be read as
 ``markup``         the HTML shown: style, notices, reports, download links

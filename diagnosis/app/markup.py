@@ -69,6 +69,10 @@ STYLE = """<style>
 .dg-figure img { max-width: 100%; }
 .dg-figure figcaption { color: #52606d; font-size: 13px; }
 .dg-margins input { text-align: right; }
+.dg-gus-table { border-collapse: collapse; margin: 4px 0; }
+.dg-gus-table th { text-align: left; padding: 2px 14px 2px 0; }
+.dg-gus-table td { text-align: right; padding: 2px 14px; font-variant-numeric: tabular-nums; }
+.dg-gus-table tr:last-child th, .dg-gus-table tr:last-child td { border-top: 1px solid #cbd5e1; }
 </style>"""
 
 

@@ -27,6 +27,7 @@ Examples
 from __future__ import annotations
 
 import contextlib
+import importlib
 import importlib.util
 import shutil
 import tempfile
@@ -72,7 +73,13 @@ from .uploads import SUFFIXES, Upload, check_upload, uploads_from_widget
 __all__ = ["TownStep"]
 
 _WIDE = {"description_width": "200px"}
-_AUTO = widgets.Layout(width="fit-content")
+
+
+def _auto() -> widgets.Layout:
+    """A layout of its own for each widget (hiding one must not hide the others)."""
+    return widgets.Layout(width="fit-content")
+
+
 _XLSFORM = (".xlsx", ".xls")
 _WORKBOOK = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 
@@ -114,7 +121,9 @@ class TownStep(Step):
         self.intro = widgets.HTML()
         self.towns = widgets.Dropdown(layout=widgets.Layout(width="560px"), style=_WIDE)
         self.towns.add_class("dg-towns")
-        self.open_button = widgets.Button(button_style="primary", icon="folder-open", layout=_AUTO)
+        self.open_button = widgets.Button(
+            button_style="primary", icon="folder-open", layout=_auto()
+        )
         self.open_button.add_class("dg-open")
         self.open_button.on_click(lambda _: self.open_town())
         self.choose = widgets.HBox([self.towns, self.open_button])
@@ -126,18 +135,18 @@ class TownStep(Step):
         self.instrument_info.add_class("dg-instrument")
         self.instrument_intro = widgets.HTML()
         self.instrument_upload = widgets.FileUpload(
-            accept=".xlsx,.xls", multiple=False, layout=_AUTO
+            accept=".xlsx,.xls", multiple=False, layout=_auto()
         )
         self.instrument_upload.add_class("dg-instrument-upload")
         self.instrument_upload.observe(lambda _: self.load_instrument(), names="value")
         self.propose_upload = widgets.FileUpload(
-            accept=",".join(SUFFIXES), multiple=False, layout=_AUTO
+            accept=",".join(SUFFIXES), multiple=False, layout=_auto()
         )
         self.propose_upload.add_class("dg-propose-upload")
         self.propose_upload.observe(lambda _: self.propose(), names="value")
         if not annotate_available():
             self.propose_upload.layout.display = "none"
-        self.standard_button = widgets.Button(icon="undo", layout=_AUTO)
+        self.standard_button = widgets.Button(icon="undo", layout=_auto())
         self.standard_button.add_class("dg-standard-instrument")
         self.standard_button.on_click(lambda _: self.use_standard())
         self.proposal_download = widgets.HTML()
@@ -170,13 +179,13 @@ class TownStep(Step):
         self.gmina_hint = widgets.HTML()
         self.gmina_hint.add_class("dg-gmina-hint")
         self.bdl_upload = widgets.FileUpload(
-            accept=",".join(BDL_SUFFIXES), multiple=False, layout=_AUTO
+            accept=",".join(BDL_SUFFIXES), multiple=False, layout=_auto()
         )
         self.bdl_upload.add_class("dg-bdl-upload")
         self.bdl_upload.observe(lambda _: self.load_bdl(), names="value")
         self.gus_view = widgets.HTML()
         self.gus_view.add_class("dg-gus-margins")
-        self.typed_button = widgets.Button(icon="keyboard-o", layout=_AUTO)
+        self.typed_button = widgets.Button(icon="keyboard-o", layout=_auto())
         self.typed_button.add_class("dg-typed")
         self.typed_button.on_click(lambda _: self.use_typed())
         self.gus_box = widgets.VBox([self.gus_view, self.typed_button])
@@ -218,7 +227,7 @@ class TownStep(Step):
         self.grid.add_class("dg-margins")
         self.total = widgets.HTML()
         self.margins_upload = widgets.FileUpload(
-            accept=".csv,.xlsx,.xls", multiple=False, layout=_AUTO
+            accept=".csv,.xlsx,.xls", multiple=False, layout=_auto()
         )
         self.margins_upload.add_class("dg-margins-upload")
         self.margins_upload.observe(lambda _: self.load_margins(), names="value")
@@ -229,7 +238,7 @@ class TownStep(Step):
         self.end = widgets.DatePicker(style=_WIDE, layout=widgets.Layout(width="360px"))
         self.end.add_class("dg-end")
         self.recruitment = widgets.Text(layout=widgets.Layout(width="620px"), style=_WIDE)
-        self.create_button = widgets.Button(button_style="primary", icon="plus", layout=_AUTO)
+        self.create_button = widgets.Button(button_style="primary", icon="plus", layout=_auto())
         self.create_button.add_class("dg-create")
         self.create_button.on_click(lambda _: self.create())
 
@@ -514,7 +523,7 @@ class TownStep(Step):
         if folder is None:
             return
         check_upload(upload, self.session.settings.max_upload_bytes)
-        from .. import annotate  # type: ignore[attr-defined]  # written alongside the app
+        annotate = importlib.import_module("diagnosis.annotate")  # written alongside the app
 
         export = safe_file_name(upload.name)
         temp = Path(tempfile.mkdtemp(prefix="diagnosis-propose-"))
