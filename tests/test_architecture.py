@@ -7,7 +7,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "diagnosis"
 
 #: the pipeline, in order; a module may import only modules of its own or an earlier rank
 STEPS = [
-    ("errors", "reproducible"),
+    ("errors", "reproducible", "plurals"),
     ("population",),
     ("town",),
     ("instrument",),
