@@ -1,14 +1,15 @@
-"""Time ``diagnosis report`` against its in-process floor, and the batch against the naive chain.
+"""Time ``diagnosis report`` against its floor, and ``diagnosis batch`` against the naive chain.
 
-Run: .venv/bin/python benchmarks/report.py [--town kwidzyn] [--repeat 5] [--before REV]
-                                            [--batch-towns 6] [--workers 2] [--batch-repeat 2]
+Run: .venv/bin/python benchmarks/report.py [--town kwidzyn] [--repeat 3] [--before REV] [--at REV]
+                                            [--batch-towns 6] [--workers 2]
 
-Every figure is a ratio of medians from ONE run in which both sides are timed the
-same way (wall clock of this script, from starting the work to its end) the same
-number of times, in alternation (A B A B ...), so that a machine whose speed
-drifts (shared, as ours is) slows both alike.
+Every figure is a median from ONE run in which all the ways are timed the same
+way (wall clock of this script, from starting the work to its end) the same
+number of times, in alternation (round after round, each: [before,] cold, floor,
+naive, batch, script), so that a machine whose speed drifts (shared, as ours is)
+slows them alike. Ratios are ratios of those medians.
 
-Part 1, one report (``--repeat`` rounds, each: [before,] cold, floor):
+One report, of ``--town``:
 
 * cold: ``python -m diagnosis.cli report <town> --out <tmp>`` as a new process, from
   its start to its exit (what a librarian waits for); the times of its progress
@@ -18,20 +19,31 @@ Part 1, one report (``--repeat`` rounds, each: [before,] cold, floor):
   it again: validation (its cache emptied), ``TownReport.build``, ``write_evidence``,
   ``html()``, the standalone HTML written, the PDF;
 * before (``--before REV``): the cold command of the program at git revision REV
-  (``git archive`` into a temporary folder, run from there).
+  (``git archive`` into a temporary folder, run from there; REV may also be a
+  folder holding a copy of the program).
 
-Part 2, every town at once with the same number of processes (``--batch-repeat``
-rounds, each: naive, batch), on the first ``--batch-towns`` demo towns:
+Many reports, the first ``--batch-towns`` demo towns (more than there are demo towns:
+copies of them, each with a folder and display name of its own), each way with
+``--workers`` processes, timed as commands from start to end:
 
 * naive: for each town ``papermill`` (a new kernel), ``jupyter nbconvert --to html
   --no-input`` and ``weasyprint`` as commands, ``--workers`` towns at a time;
-* batch: ``diagnosis batch <towns> --workers N --force --no-progress``.
+* batch: ``diagnosis batch <towns> --workers N --force --no-progress``;
+* script: the batch's floor: ``--workers`` plain Python processes, each making its
+  share of the towns as the floor does (no notebook, no validation report, no
+  resume bookkeeping);
+* batch before (``--before REV``): ``diagnosis batch`` of that program.
+
+``--at REV`` runs the program of revision REV (``git archive``; or a folder holding
+a copy of the program) for all of these instead of the working tree (whose
+uncommitted edits may be half-done, or change during the run).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -40,9 +52,9 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parent.parent
-TOWNS = ROOT / "surveys" / "towns"
-TEMPLATE = ROOT / "notebooks" / "diagnosis.ipynb"
 BIN = Path(sys.executable).parent
 
 FLOOR = """
@@ -52,27 +64,37 @@ import matplotlib
 matplotlib.use("Agg")
 from diagnosis.report import TownReport, standalone_html, write_pdf
 from diagnosis.validate import towns
-for line in sys.stdin:
-    target = Path(line.strip())
+
+def make(folder, target):
     target.mkdir(parents=True, exist_ok=True)
     towns._RECENT.clear()  # validate again, as a new report does
-    report = TownReport.build(sys.argv[1])
+    report = TownReport.build(folder)
     report.write_evidence(target)
     town = report.analysis.town
     html = standalone_html(report.html(), title="Diagnoza potrzeb mieszkańców",
                            subtitle=town.name, meta="", synthetic=town.synthetic)
     (target / "diagnosis.html").write_text(html, encoding="utf-8")
     write_pdf(html, target / "diagnosis.pdf", base_url=target)
-    print("done", flush=True)
+
+if sys.argv[1] == "--serve":  # the floor: make the town's report whenever asked
+    for line in sys.stdin:
+        make(sys.argv[2], Path(line.strip()))
+        print("done", flush=True)
+else:  # the script: these towns into this folder
+    for folder in sys.argv[2:]:
+        make(folder, Path(sys.argv[1]) / Path(folder).name)
 """
 
 
-def cold(town: str, out: Path, checkout: Path = ROOT) -> tuple[float, list[float]]:
+def _env(program: Path) -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(program)}  # that program, not the installed one
+
+
+def cold(town: str, out: Path, program: Path) -> tuple[float, list[float]]:
     """Seconds from start to exit of ``diagnosis report``, and to each progress line."""
     command = [sys.executable, "-m", "diagnosis.cli", "report", town, "--out", str(out)]
-    env = {**os.environ, "PYTHONPATH": str(checkout)}  # the checkout's program, not ours
     start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=checkout, env=env, stdout=subprocess.DEVNULL,
+    process = subprocess.Popen(command, cwd=program, env=_env(program), stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE, text=True)  # fmt: skip
     lines = [time.perf_counter() - start for line in process.stderr if "] " in line]
     if process.wait() != 0:
@@ -83,11 +105,11 @@ def cold(town: str, out: Path, checkout: Path = ROOT) -> tuple[float, list[float
 class Floor:
     """A warm process that makes the report when asked."""
 
-    def __init__(self, town: str, out: Path) -> None:
-        self.process = subprocess.Popen([sys.executable, "-c", FLOOR, town], cwd=ROOT,
+    def __init__(self, town: str, out: Path, program: Path) -> None:
+        command = [sys.executable, "-c", FLOOR, "--serve", town]
+        self.process = subprocess.Popen(command, cwd=program, env=_env(program),
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                         text=True)  # fmt: skip
-        self.out = out
         self.run(out / "warm-up")
 
     def run(self, target: Path) -> float:
@@ -103,9 +125,8 @@ class Floor:
         self.process.wait()
 
 
-def checkout(rev: str, tmp: Path) -> Path:
+def checkout(rev: str, folder: Path) -> Path:
     """The program as it was at ``rev``, in a folder of its own (run from there)."""
-    folder = tmp / "before"
     folder.mkdir()
     archive = subprocess.run(["git", "archive", rev], cwd=ROOT, capture_output=True,
                              check=True).stdout  # fmt: skip
@@ -113,97 +134,141 @@ def checkout(rev: str, tmp: Path) -> Path:
     return folder
 
 
-def _run(command: list[str]) -> None:
-    subprocess.run(command, check=True, cwd=ROOT, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL)  # fmt: skip
+def build_towns(n: int, program: Path, target: Path) -> list[Path]:
+    """The first ``n`` demo towns; beyond the demo towns, copies with names of their own."""
+    demo = sorted(p.parent for p in (program / "surveys" / "towns").glob("*/town.yaml"))
+    if n <= len(demo):
+        return demo[:n]
+    folders = []
+    for i in range(n):
+        source, copy = demo[i % len(demo)], i // len(demo)
+        if copy == 0:
+            folders.append(source)
+            continue
+        folder = target / f"{source.name}-{copy + 1}"
+        shutil.copytree(source, folder)
+        config = folder / "town.yaml"
+        data = yaml.safe_load(config.read_text(encoding="utf-8"))
+        instrument = data.get("instrument")
+        if instrument and not Path(instrument).is_absolute():
+            data["instrument"] = str((source / instrument).resolve())
+        data["name"] = f"{data['name']} {copy + 1}"
+        config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        folders.append(folder)
+    return folders
 
 
-def naive_chain(folder: Path, target: Path) -> None:
+def _run(command: list[str], program: Path) -> None:
+    subprocess.run(command, check=True, cwd=program, env=_env(program),
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+
+
+def naive_chain(folder: Path, target: Path, program: Path) -> None:
     target.mkdir(parents=True)
     notebook = target / "diagnosis.ipynb"
-    _run([str(BIN / "papermill"), str(TEMPLATE), str(notebook), "-p", "town", str(folder),
-          "-p", "output_dir", str(target), "--no-progress-bar"])  # fmt: skip
-    _run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(notebook)])
-    _run([str(BIN / "weasyprint"), str(target / "diagnosis.html"), str(target / "diagnosis.pdf")])
+    template = program / "notebooks" / "diagnosis.ipynb"
+    _run([str(BIN / "papermill"), str(template), str(notebook), "-p", "town", str(folder),
+          "-p", "output_dir", str(target), "--no-progress-bar"], program)  # fmt: skip
+    _run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(notebook)],
+         program)  # fmt: skip
+    _run([str(BIN / "weasyprint"), str(target / "diagnosis.html"), str(target / "diagnosis.pdf")],
+         program)  # fmt: skip
 
 
-def naive(folders: list[Path], out: Path, workers: int) -> float:
+def naive(folders: list[Path], out: Path, workers: int, program: Path) -> float:
     start = time.perf_counter()
     with ThreadPoolExecutor(workers) as pool:
-        list(pool.map(lambda f: naive_chain(f, out / f.name), folders))
+        list(pool.map(lambda f: naive_chain(f, out / f.name, program), folders))
     return time.perf_counter() - start
 
 
-def batch(folders: list[Path], out: Path, workers: int) -> float:
+def batch(folders: list[Path], out: Path, workers: int, program: Path) -> float:
     start = time.perf_counter()
     _run([sys.executable, "-m", "diagnosis.cli", "batch", *map(str, folders), "--out", str(out),
-          "--force", "--no-progress", "--workers", str(workers)])  # fmt: skip
+          "--force", "--no-progress", "--workers", str(workers)], program)  # fmt: skip
     return time.perf_counter() - start
 
 
-def _median(values: list[float]) -> float:
-    return statistics.median(values)
+def script(folders: list[Path], out: Path, workers: int, program: Path) -> float:
+    shares = [folders[k::workers] for k in range(workers) if folders[k::workers]]
+    start = time.perf_counter()
+    with ThreadPoolExecutor(len(shares)) as pool:
+        command = [sys.executable, "-c", FLOOR, str(out)]
+        list(pool.map(lambda s: _run([*command, *map(str, s)], program), shares))
+    return time.perf_counter() - start
 
 
-def _show(label: str, values: list[float]) -> None:
+def _show(label: str, values: list[float], per: int = 1) -> None:
     each = " ".join(f"{v:.2f}" for v in values)
-    print(f"  {label:<44} median {_median(values):6.2f} s   ({each})")
+    note = f"   {statistics.median(values) / per:5.2f} s per report" if per > 1 else ""
+    print(f"  {label:<46} median {statistics.median(values):6.2f} s ({each}){note}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--town", default="kwidzyn")
-    parser.add_argument("--repeat", type=int, default=5, help="rounds of part 1 (default 5)")
+    parser.add_argument("--repeat", type=int, default=3, help="rounds (default 3)")
     parser.add_argument("--before", default=None, help="also time the cold command at this rev")
-    parser.add_argument("--batch-towns", type=int, default=6, help="towns of part 2 (0: skip)")
-    parser.add_argument("--workers", type=int, default=2, help="processes of part 2")
-    parser.add_argument("--batch-repeat", type=int, default=2, help="rounds of part 2")
+    parser.add_argument("--at", default=None, help="time the program of this rev (default: tree)")
+    parser.add_argument("--batch-towns", type=int, default=6, help="towns of a batch (0: none)")
+    parser.add_argument("--workers", type=int, default=2, help="processes of the batch ways")
     args = parser.parse_args()
-    load = os.getloadavg()[0]
-    print(f"{os.cpu_count()} cores, load average {load:.2f} at the start; town {args.town}")
+    print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at the start; "
+          f"town {args.town}; program: {args.at or 'the working tree'}")  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="diagnosis-bench-") as tmp:
         tmp = Path(tmp)
-        before = checkout(args.before, tmp) if args.before else None
-        floor = Floor(args.town, tmp / "floor")
-        times: dict[str, list[float]] = {"before": [], "cold": [], "floor": []}
+        program = ROOT
+        if args.at:
+            given = Path(args.at)
+            program = given.resolve() if given.is_dir() else checkout(args.at, tmp / "at")
+        before = None
+        if args.before:
+            given = Path(args.before)
+            before = given.resolve() if given.is_dir() else checkout(args.before, tmp / "before")
+        folders = build_towns(args.batch_towns, program, tmp / "towns") if args.batch_towns else []
+        n = len(folders)
+        floor = Floor(args.town, tmp / "floor", program)
+        ways = ("before", "cold", "floor", "naive", "batch", "script", "batch before")
+        times: dict[str, list[float]] = {way: [] for way in ways}
         stages: list[list[float]] = []
         for k in range(args.repeat):
             if before is not None:
                 times["before"].append(cold(args.town, tmp / f"before-{k}", before)[0])
-            total, lines = cold(args.town, tmp / f"cold-{k}")
+            total, lines = cold(args.town, tmp / f"cold-{k}", program)
             times["cold"].append(total)
             stages.append(lines)
             times["floor"].append(floor.run(tmp / f"floor-{k}"))
+            if folders:
+                for way, run in (("naive", naive), ("batch", batch), ("script", script)):
+                    times[way].append(run(folders, tmp / f"{way}-{k}", args.workers, program))
+                if before is not None:
+                    out = tmp / f"batch-before-{k}"
+                    times["batch before"].append(batch(folders, out, args.workers, before))
         floor.close()
-        print(f"\none report, {args.repeat} rounds in alternation:")
+    print(f"\none report ({args.town}), {args.repeat} rounds in alternation with the rest:")
+    if before is not None:
+        _show(f"before ({args.before}): diagnosis report, cold", times["before"])
+    _show("diagnosis report, cold (start to exit)", times["cold"])
+    _show("floor: the same work in one warm process", times["floor"])
+    marks = [statistics.median(s[i] for s in stages) for i in range(min(map(len, stages)))]
+    print("  cold, median time of each progress line: "
+          + ", ".join(f"{i + 1}/4 at {m:.2f} s" for i, m in enumerate(marks)))  # fmt: skip
+    median = {k: statistics.median(v) for k, v in times.items() if v}
+    print(f"  cold / floor = {median['cold'] / median['floor']:.2f}x (target <= 1.5x); "
+          f"cold {median['cold']:.2f} s (target < 6 s)")  # fmt: skip
+    if before is not None:
+        print(f"  before / now = {median['before'] / median['cold']:.2f}x")
+    if folders:
+        print(f"\n{n} towns with {args.workers} processes each way, same rounds (seconds for all):")
+        _show("naive: papermill + nbconvert + weasyprint", times["naive"], n)
+        _show("diagnosis batch", times["batch"], n)
+        _show("script: the batch's floor (plain processes)", times["script"], n)
         if before is not None:
-            _show(f"before ({args.before}): diagnosis report, cold", times["before"])
-        _show("diagnosis report, cold (start to exit)", times["cold"])
-        _show("floor: the same work in one warm process", times["floor"])
-        marks = [_median([s[i] for s in stages]) for i in range(min(map(len, stages)))]
-        print("  cold, median time of each progress line: "
-              + ", ".join(f"{i + 1}/4 at {m:.2f} s" for i, m in enumerate(marks)))  # fmt: skip
-        ratio = _median(times["cold"]) / _median(times["floor"])
-        print(f"  cold / floor = {ratio:.2f}x (target <= 1.5x)")
+            _show(f"before ({args.before}): diagnosis batch", times["batch before"], n)
+        print(f"  naive / batch = {median['naive'] / median['batch']:.2f}x (target >= 5x); "
+              f"batch / script = {median['batch'] / median['script']:.2f}x")  # fmt: skip
         if before is not None:
-            speedup = _median(times["before"]) / _median(times["cold"])
-            print(f"  before / now = {speedup:.2f}x")
-        if args.batch_towns:
-            folders = sorted(p.parent for p in TOWNS.glob("*/town.yaml"))[: args.batch_towns]
-            result: dict[str, list[float]] = {"naive": [], "batch": []}
-            for k in range(args.batch_repeat):
-                result["naive"].append(naive(folders, tmp / f"naive-{k}", args.workers))
-                result["batch"].append(batch(folders, tmp / f"batch-{k}", args.workers))
-            n = len(folders)
-            print(f"\n{n} towns with {args.workers} processes, {args.batch_repeat} rounds "
-                  "in alternation (seconds for all towns):")  # fmt: skip
-            _show("naive: papermill + nbconvert + weasyprint", result["naive"])
-            _show("diagnosis batch", result["batch"])
-            per = {k: _median(v) / n for k, v in result.items()}
-            print(
-                f"  per report: naive {per['naive']:.2f} s, batch {per['batch']:.2f} s; "
-                f"naive / batch = {per['naive'] / per['batch']:.2f}x (target >= 5x)"
-            )
+            print(f"  batch before / now = {median['batch before'] / median['batch']:.2f}x")
     print(f"load average {os.getloadavg()[0]:.2f} at the end")
 
 

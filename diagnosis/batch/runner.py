@@ -418,9 +418,14 @@ def plan(
 def warm_up() -> None:
     """Do the heavy imports and first-use set-up once per worker process.
 
-    jsonschema (imported by papermill through nbformat) is kept from building
-    the grammar of the "iri" formats (see :func:`without_iri_grammar`), and
-    WeasyPrint lays out a line once, as the first PDF would.
+    What the template's notebook imports (``diagnosis.report.town_report`` and
+    the analysis under it), papermill and WeasyPrint: each notebook's fork
+    inherits them. Not ``statsmodels.api`` nor nbconvert, which the report does
+    not use (0.5 s each; nbconvert's markdown filter is imported where a
+    template's markdown cell needs it). jsonschema (imported by papermill
+    through nbformat) is kept from building the grammar of the "iri" formats
+    (see :func:`without_iri_grammar`), and WeasyPrint lays out a line once, as
+    the first PDF would.
 
     Examples
     --------
@@ -431,15 +436,13 @@ def warm_up() -> None:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot
-    import nbconvert  # noqa: F401
     import pandas  # noqa: F401
     import papermill  # noqa: F401
-    import statsmodels.api  # noqa: F401
     import weasyprint  # noqa: F401
 
     import diagnosis.evidence
     import diagnosis.present
-    import diagnosis.report  # noqa: F401
+    import diagnosis.report.town_report  # noqa: F401  (what the template's cells import)
 
     from ..report.render import _prepare_pdf
     from . import engine  # noqa: F401
