@@ -335,3 +335,32 @@ def test_no_side_of_a_battery_comes_out_of_the_indicator_that_publishes_another(
     assert plain["suppressed"].to_dict() == {"mid": True, "neg": False, "pos": True}
     sides = battery_shares(analysis, "satisfaction").set_index("level")
     assert sides["suppressed"].to_dict() == {"mid": True, "neg": True, "pos": False}
+
+
+def test_a_hidden_key_finding_is_said_as_a_bound_and_never_a_baseline():
+    """Zagań: 'satisfied with public transport' rests on fewer than 10 answers (issue #14)."""
+    from diagnosis.evidence import analyse_town
+    from diagnosis.evidence.sheets import bounded_text, describe_item
+    from diagnosis.report import TownReport
+
+    report = TownReport.build("zagan")
+    table = report.analysis.indicators
+    row = table[(table["indicator"] == "sat_transport") & (table["group"] == "total")].iloc[0]
+    assert row["suppressed"] and row["bound"] == "below" and row["bound_k"] == 10
+    data = analyse_town("zagan").design.data
+    answered = data["ind_sat_transport"].notna()
+    assert row["bound_n"] == answered.sum()  # the answers, published; the few are not
+    assert (data.loc[answered, "ind_sat_transport"] == 1).sum() < 10
+    sheet = next(s for s in report.sheets if s.need == "transport")
+    assert not sheet.indicator.suppressed  # the baseline is a published number
+    sat = next(i for i in sheet.evidence if i.indicator == "sat_transport")
+    n = int(row["bound_n"])
+    assert describe_item(sat, "pl").endswith(
+        f"mniej niż 10 osób z {n}, które odpowiedziały (poniżej {-(-1000 // n)}% odpowiedzi)"
+    )
+    assert "ukryty" not in describe_item(sat, "pl")
+    assert bounded_text("above", 120, 10, "pl") == (
+        "wszyscy poza mniej niż 10 osobami ze 120, które odpowiedziały (ponad 91% odpowiedzi)"
+    )
+    # groups and partners of hidden cells are never bounded
+    assert (table.loc[table["group"] != "total", "bound"] == "").all()

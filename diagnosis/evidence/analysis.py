@@ -356,7 +356,11 @@ def protect_indicators(table: pd.DataFrame, threshold: int) -> pd.DataFrame:
     -------
     DataFrame
         The same rows with ``suppressed``; hidden rows carry no estimate, CI,
-        count or weighted count.
+        count or weighted count. A whole-town share hidden for resting on
+        fewer than ``threshold`` answers (or all but that few) has ``bound``
+        ``"below"`` (``"above"``) and ``bound_n``, its number of answers, so
+        that the report can say "fewer than 10 of 168" instead of nothing
+        (not in the exported indicator table).
 
     Examples
     --------
@@ -378,7 +382,19 @@ def protect_indicators(table: pd.DataFrame, threshold: int) -> pd.DataFrame:
         complement=("n", "n_numerator"), remainder="_remainder",
     )  # fmt: skip
     out = out[~out["_remainder"].astype(bool)].drop(columns="_remainder")
-    return out.astype({"suppressed": bool}).reset_index(drop=True)
+    out = out.astype({"suppressed": bool}).reset_index(drop=True)
+    # a whole-town share hidden for its own few answers can still be bounded: "fewer than
+    # 10 of 168"; one hidden only as a partner of another, or in a group, cannot
+    n = pd.to_numeric(table["n"], errors="coerce").to_numpy(dtype=float)
+    k = pd.to_numeric(table["n_numerator"], errors="coerce").to_numpy(dtype=float)
+    whole = (table["group"] == "total").to_numpy() & (n >= threshold)
+    below = whole & (k < threshold)
+    above = whole & ~below & (n - k > 0) & (n - k < threshold)
+    hidden = out["suppressed"].to_numpy()
+    out["bound"] = np.select([hidden & below, hidden & above], ["below", "above"], "")
+    out["bound_n"] = np.where(out["bound"] != "", n, np.nan)
+    out["bound_k"] = threshold
+    return out
 
 
 def _shingles(text: str, k: int = 5) -> set[tuple[str, ...]]:

@@ -11,16 +11,26 @@ number is named as such, never shown.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from ..clean import code_themes
+from ..plurals import count
 from ..town import Town
 from .indicators import ASPECT
 
-__all__ = ["EvidenceItem", "EvidenceSheet", "describe_item", "evidence_sheets", "format_share"]
+__all__ = [
+    "EvidenceItem",
+    "EvidenceSheet",
+    "bounded_text",
+    "describe_item",
+    "evidence_sheets",
+    "format_share",
+]
 
 
 @dataclass(frozen=True)
@@ -35,6 +45,9 @@ class EvidenceItem:
     ci_high: float | None
     n: int | None
     suppressed: bool
+    bound: str = ""
+    bound_n: int | None = None
+    bound_k: int | None = None
 
 
 @dataclass(frozen=True)
@@ -118,11 +131,46 @@ def _item(table: pd.DataFrame, indicator: str, lang: str) -> EvidenceItem | None
         ci_high=num(r["ci_high"]),
         n=None if pd.isna(r["n"]) else int(r["n"]),
         suppressed=bool(r["suppressed"]),
+        bound=str(r.get("bound", "") or ""),
+        bound_n=None if pd.isna(r.get("bound_n", np.nan)) else int(r["bound_n"]),
+        bound_k=None if pd.isna(r.get("bound_k", np.nan)) else int(r["bound_k"]),
     )
 
 
+def bounded_text(bound: str, n: int, k: int, lang: str) -> str:
+    """What may be said of a share hidden for its few answers: "fewer than 10 of 168".
+
+    The bound is on the unweighted answers (the weighted share is not
+    published); the percentage is rounded away from the hidden value.
+
+    Examples
+    --------
+    >>> bounded_text("below", 168, 10, "pl")
+    'mniej niż 10 osób ze 168, które odpowiedziały (poniżej 6% odpowiedzi)'
+    >>> bounded_text("above", 168, 10, "en")
+    'all but fewer than 10 of the 168 who answered (over 94% of answers)'
+    """
+    pct_below = math.ceil(100 * k / n)
+    if lang == "pl":
+        z = "ze" if 100 <= n < 200 or 100_000 <= n < 200_000 else "z"  # "ze stu", "z dwustu"
+        if bound == "below":
+            return (
+                f"mniej niż {count(k, 'osoba', 'osoby', 'osób')} {z} {n}, które odpowiedziały "
+                f"(poniżej {pct_below}% odpowiedzi)"
+            )
+        return (
+            f"wszyscy poza mniej niż {count(k, 'osobą', 'osobami', 'osobami')} {z} {n}, które "
+            f"odpowiedziały (ponad {100 - pct_below}% odpowiedzi)"
+        )
+    if bound == "below":
+        return f"fewer than {k} of the {n} who answered (under {pct_below}% of answers)"
+    return f"all but fewer than {k} of the {n} who answered (over {100 - pct_below}% of answers)"
+
+
 def describe_item(item: EvidenceItem, lang: str) -> str:
-    """One line for an evidence item (estimate, CI, n), or a note that it is hidden."""
+    """One line for an evidence item (estimate, CI, n), or what may be said of a hidden one."""
+    if item.bound and item.bound_n and item.bound_k:
+        return f"{item.label}: {bounded_text(item.bound, item.bound_n, item.bound_k, lang)}"
     if item.suppressed or item.estimate is None:
         return (
             f"{item.label}: wynik ukryty (za mała grupa)"
@@ -217,7 +265,14 @@ def evidence_sheets(
                  _item(table, f"sat_{code}", lang)]  # fmt: skip
         items = [i for i in items if i is not None]
         main = items[0]
-        indicator = next((i for i in items if i.indicator == f"sat_{code}"), main)
+        # the baseline is a published number: satisfaction, else importance, else the need's
+        # share; a hidden one only when all are, and then with what may be said of it
+        published = [i for i in items if not i.suppressed]
+        order = [f"sat_{code}", f"imp_{code}", f"needs__{code}"]
+        indicator = next(
+            (i for key in order for i in published if i.indicator == key),
+            next((i for i in items if i.bound), main),
+        )
         share = format_share(main.estimate, lang) if not main.suppressed else "–"
         if pl:
             problem = (
@@ -232,6 +287,13 @@ def evidence_sheets(
                 f" Zadowolonych z tej dziedziny jest {format_share(sat.estimate, lang)}."
                 if pl
                 else f" {format_share(sat.estimate, lang)} are satisfied with it."
+            )
+        elif sat is not None and sat.bound and sat.bound_n and sat.bound_k:
+            said = bounded_text(sat.bound, sat.bound_n, sat.bound_k, lang)
+            problem += (
+                f" Zadowolonych z tej dziedziny jest {said}."
+                if pl
+                else f" Satisfied with it: {said}."
             )
         votes = int(need["votes"])
         if votes and isinstance(need["top_idea"], str):
