@@ -364,3 +364,15 @@ def test_a_hidden_key_finding_is_said_as_a_bound_and_never_a_baseline():
     )
     # groups and partners of hidden cells are never bounded
     assert (table.loc[table["group"] != "total", "bound"] == "").all()
+
+
+def test_group_sizes_come_from_the_margins_and_groups_are_named_as_people():
+    from diagnosis.report import TownReport
+    from diagnosis.town import load_town
+
+    town = load_town("surveys/towns/kwidzyn")
+    men = int(town.margins.loc[town.margins["sex"] == "male", "population"].sum())
+    sheets = TownReport.build("kwidzyn").sheets
+    by_men = [s.target_group for s in sheets if "mężczyźni" in s.target_group]
+    assert by_men and f"{men:,}".replace(",", " ") in by_men[0] and "dane GUS" in by_men[0]
+    assert not any("płeć „" in s.target_group or "wskazują ją" in s.target_group for s in sheets)

@@ -23,7 +23,14 @@ from .distributions import battery_shares, category_shares
 from .export import EvidenceFiles, write_empty_evidence, write_evidence
 from .indicators import COLUMNS, Indicator, define_indicators, estimate_indicators
 from .priorities import QUADRANTS, importance_satisfaction, rank_needs
-from .sheets import EvidenceItem, EvidenceSheet, describe_item, evidence_sheets, format_share
+from .sheets import (
+    EvidenceItem,
+    EvidenceSheet,
+    describe_item,
+    evidence_sheets,
+    format_share,
+    group_sizes,
+)
 
 __all__ = [
     "COLUMNS",
@@ -46,6 +53,7 @@ __all__ = [
     "estimate_indicators",
     "evidence_sheets",
     "format_share",
+    "group_sizes",
     "importance_satisfaction",
     "protect_indicators",
     "rank_needs",

@@ -12,7 +12,7 @@ number is named as such, never shown.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,6 +30,8 @@ __all__ = [
     "describe_item",
     "evidence_sheets",
     "format_share",
+    "group_as_people",
+    "group_sizes",
 ]
 
 
@@ -188,8 +190,43 @@ _GROUP_WORDS = {
 }
 
 
+def group_sizes(
+    town: Town, design_data: pd.DataFrame, weights: np.ndarray, groups: Sequence[str] = ()
+) -> dict[tuple[str, str], tuple[float, str]]:
+    """``(group, level) -> (adults, source)``: the margins' public figures, else a weighted sum.
+
+    Age and sex groups are the GUS figures the weights are fitted to; a group
+    the margins do not have (a district) is the weighted count of all
+    respondents in it, said to be an estimate.
+
+    Examples
+    --------
+    >>> from diagnosis.town import load_town
+    >>> town = load_town("surveys/towns/kwidzyn")
+    >>> group_sizes(town, pd.DataFrame({"sex": ["male"]}), np.ones(1))[("sex", "male")]
+    (14880.0, 'margins')
+    """
+    out: dict[tuple[str, str], tuple[float, str]] = {}
+    margins = town.margins
+    for column in ("age_band", "sex"):
+        if column in margins:
+            for level, pop in margins.groupby(column)["population"].sum().items():
+                out[(column, str(level))] = (float(pop), "margins")
+    w = pd.Series(np.asarray(weights, dtype=float), index=design_data.index)
+    for column in groups:
+        if column in ("age_band", "sex") or column not in design_data:
+            continue
+        for level, total in w.groupby(design_data[column].astype("string")).sum().items():
+            out[(column, str(level))] = (float(total), "weighted")
+    return out
+
+
 def _most_affected(
-    table: pd.DataFrame, indicator: str, lang: str, level_labels: Mapping[str, Mapping[str, str]]
+    table: pd.DataFrame,
+    indicator: str,
+    lang: str,
+    level_labels: Mapping[str, Mapping[str, str]],
+    sizes: Mapping[tuple[str, str], tuple[float, str]] | None = None,
 ) -> str:
     rows = table[
         (table["indicator"] == indicator) & (table["group"] != "total") & ~table["suppressed"]
@@ -203,18 +240,49 @@ def _most_affected(
     top = rows.sort_values("estimate", ascending=False).iloc[0]
     group, level = str(top["group"]), str(top["group_level"])
     label = level_labels.get(group, {}).get(level, level)
-    size = f"{top['n_weighted']:,.0f}"
+    known = (sizes or {}).get((group, level))
+    people, public = (known[0], known[1] == "margins") if known else (top["n_weighted"], False)
+    size = f"{float(people):,.0f}"
     share = format_share(top["estimate"], lang)
+    who = group_as_people(group, level, label, lang)
     if lang == "pl":
+        source = "dane GUS" if public else "szacunek z ważonej próby"
+        about = "" if public else "około "
         return (
-            f"Najczęściej wskazują ją osoby z grupy: {_GROUP_WORDS['pl'].get(group, group)} "
-            f"„{label}” ({share}). Grupa liczy około {size.replace(',', ' ')} dorosłych "
-            "mieszkańców (szacunek z ważonej próby)."
+            f"Tę potrzebę najczęściej wskazują {who} ({share}). Grupa liczy {about}"
+            f"{size.replace(',', ' ')} dorosłych mieszkańców ({source})."
         )
+    source = "GUS figures" if public else "weighted estimate"
+    about = "" if public else "about "
     return (
-        f"Chosen most often by: {_GROUP_WORDS['en'].get(group, group)} '{label}' ({share}). "
-        f"The group numbers about {size} adult residents (weighted estimate)."
+        f"Named most often by {who} ({share}). The group numbers {about}{size} adult "
+        f"residents ({source})."
     )
+
+
+#: sex codes -> the people, (pl, en)
+_SEX_PEOPLE = {"female": ("kobiety", "women"), "male": ("mężczyźni", "men")}
+
+
+def group_as_people(group: str, level: str, label: str, lang: str) -> str:
+    """A group named as people: "mężczyźni", "osoby w wieku 30–44 lat", "mieszkańcy: Centrum".
+
+    Examples
+    --------
+    >>> group_as_people("sex", "male", "Mężczyzna", "pl")
+    'mężczyźni'
+    >>> group_as_people("age_band", "60_plus", "60 lat i więcej", "pl")
+    'osoby w wieku 60 lat i więcej'
+    >>> group_as_people("district", "centrum", "Stare Miasto", "en")
+    'residents of Stare Miasto'
+    """
+    pl = lang == "pl"
+    if group == "sex" and level in _SEX_PEOPLE:
+        return _SEX_PEOPLE[level][0 if pl else 1]
+    if group == "age_band":
+        text = label if any(ch.isalpha() for ch in label) else f"{label} lat"
+        return f"osoby w wieku {text}" if pl else f"people aged {label}"
+    return f"mieszkańcy: {label}" if pl else f"residents of {label}"
 
 
 def evidence_sheets(
@@ -225,6 +293,7 @@ def evidence_sheets(
     level_labels: Mapping[str, Mapping[str, str]],
     lang: str = "pl",
     top: int = 3,
+    sizes: Mapping[tuple[str, str], tuple[float, str]] | None = None,
 ) -> tuple[EvidenceSheet, ...]:
     """One evidence sheet for each of the ``top`` ranked needs.
 
@@ -241,6 +310,9 @@ def evidence_sheets(
         ``{group: {code: label}}`` for naming groups in the report language.
     lang : {"pl", "en"}
     top : int
+    sizes : mapping, optional
+        :func:`group_sizes`: the size of the group most affected comes from
+        the margins where they have it.
 
     Returns
     -------
@@ -346,7 +418,7 @@ def evidence_sheets(
                 problem=problem,
                 evidence=tuple(items),
                 workshop=workshop,
-                target_group=_most_affected(table, f"needs__{code}", lang, level_labels),
+                target_group=_most_affected(table, f"needs__{code}", lang, level_labels, sizes),
                 assets=found,
                 logic=logic,
                 indicator=indicator,

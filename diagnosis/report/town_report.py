@@ -34,6 +34,7 @@ from ..evidence import (
     describe_item,
     evidence_sheets,
     format_share,
+    group_sizes,
     redact_town,
     write_empty_evidence,
     write_evidence,
@@ -190,9 +191,14 @@ class TownReport:
                 few = _too_few(analysis.validation, analysis.cleaned, settings)
                 return cls(None, (), {}, few)
             labels = _level_labels(analysis, lang)
-            sheets = evidence_sheets(
-                analysis.indicators, analysis.needs, analysis.town, analysis.assets, labels, lang
+            groups = list(dict.fromkeys(analysis.indicators["group"]))
+            sizes = group_sizes(
+                analysis.town, analysis.design.data, analysis.design.weights, groups
             )
+            sheets = evidence_sheets(
+                analysis.indicators, analysis.needs, analysis.town, analysis.assets, labels, lang,
+                sizes=sizes,
+            )  # fmt: skip
         return cls(analysis, sheets, labels)
 
     @property
