@@ -370,10 +370,10 @@ def evidence_sheets(
         votes = int(need["votes"])
         if votes and isinstance(need["top_idea"], str):
             workshop = (
-                f"Warsztat: {votes} głosów na pomysły w tej sprawie; najwięcej "
-                f"({int(need['top_idea_votes'])}) zebrał pomysł „{need['top_idea']}”."
+                f"Warsztat: {count(votes, 'głos', 'głosy', 'głosów')} na pomysły w tej sprawie; "
+                f"najwięcej ({int(need['top_idea_votes'])}) zebrał pomysł „{need['top_idea']}”."
                 if pl
-                else f"Workshop: {votes} votes for ideas on this need; the most "
+                else f"Workshop: {count(votes, 'vote', 'votes')} for ideas on this need; the most "
                 f"({int(need['top_idea_votes'])}) went to '{need['top_idea']}'."
             )
             activity = str(need["top_idea"])

@@ -56,6 +56,45 @@ TEXTS: dict[str, tuple[str, str]] = {
         "town. For a result of 50% the margin of error is up to ±{moe} percentage points (95% "
         "confidence interval).",
     ),
+    "limits": ("Ograniczenia", "Limitations"),
+    "limits_unknown": ("sposobu nie opisano w town.yaml", "not described in town.yaml"),
+    "limits_convenience": (
+        "Jak zbierano ankiety: {recruitment}. To dobór wygodny, nie losowy: odpowiadały osoby, "
+        "do których udało się dotrzeć, a mogą one różnić się od pozostałych mieszkańców (np. "
+        "częściej bywać w bibliotece) w sposób, którego ważenie według wieku i płci nie usuwa. "
+        "Przedziały ufności i błąd ±{moe} p.p. policzono tak, jakby próba była losowa; pokazują "
+        "tylko niepewność wynikającą z liczby ankiet, a rzeczywisty błąd może być większy. "
+        "Wyniki warto czytać jako głos osób, które wzięły udział, potwierdzony strukturą wieku "
+        "i płci, a nie jako pomiar całej miejscowości.",
+        "How the responses were collected: {recruitment}. This is a convenience sample, not a "
+        "random one: those who answered were the ones reached, and they may differ from other "
+        "residents (e.g. visit the library more often) in ways that weighting by age and sex "
+        "does not remove. The confidence intervals and the ±{moe} point margin are computed as "
+        "if the sample were random; they show only the uncertainty due to the number of "
+        "responses, and the real error may be larger. Read the results as the voice of those "
+        "who took part, adjusted to the age and sex structure, not as a measurement of the "
+        "whole town.",
+    ),
+    "limits_random": (
+        "Jak zbierano ankiety: {recruitment}. Przy doborze losowym przedziały ufności i błąd "
+        "±{moe} p.p. opisują niepewność wyników, o ile odmowy udziału nie zależały od "
+        "odpowiedzi.",
+        "How the responses were collected: {recruitment}. With a random sample the confidence "
+        "intervals and the ±{moe} point margin describe the results' uncertainty, as long as "
+        "refusals did not depend on the answers.",
+    ),
+    "limits_weights": (
+        "Ważenie zmniejsza efektywną liczebność próby z {n} do {neff} (efekt schematu {deff}); "
+        "największa waga to {wmax}.",
+        "Weighting reduces the effective sample size from {n} to {neff} (design effect "
+        "{deff}); the largest weight is {wmax}.",
+    ),
+    "limits_spread": (
+        "Wagi różnią się aż {ratio}-krotnie: niektóre grupy są w próbie bardzo nieliczne, więc "
+        "ich wyniki opierają się na niewielu osobach.",
+        "The weights differ {ratio}-fold: some groups are very small in the sample, so their "
+        "results rest on few people.",
+    ),
     "not_done": ("Czego ten raport nie pokazuje", "What this report cannot show"),
     "not_done_intro": (
         "Kwestionariusz tej miejscowości nie ma pytań, których wymagają niektóre części "
@@ -177,11 +216,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "top_needs": ("Najważniejsze potrzeby", "Top needs"),
     "key_figures": ("Kluczowe liczby", "Key figures"),
     "quality_line": (
-        "Jakość danych: {n} ankiet z {files} wzięto do analizy; {removed} usunięto przy "
-        "czyszczeniu; walidacja zgłosiła {warnings} ostrzeżeń (szczegóły w rozdziale „Jakość "
-        "danych”).",
-        "Data quality: {n} questionnaires from {files} analysed; {removed} removed in "
-        "cleaning; validation raised {warnings} warnings (see 'Data quality').",
+        "Jakość danych: do analizy wzięto {n} z {files}; przy czyszczeniu usunięto {removed}; "
+        "walidacja zgłosiła {warnings} (szczegóły w rozdziale „Jakość danych”).",
+        "Data quality: {n} from {files} analysed; {removed} removed in cleaning; validation "
+        "raised {warnings} (see 'Data quality').",
     ),
     "profile_intro": (
         "{town} liczy {population} dorosłych mieszkańców (źródło struktury ludności: {source}). "

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +40,7 @@ from ..evidence import (
     write_empty_evidence,
     write_evidence,
 )
+from ..plurals import count
 from ..present import (
     dot_interval,
     format_number,
@@ -322,12 +324,12 @@ class TownReport:
             method = t(key, n=a.n, town=_esc(a.town.name),
                        start=a.town.fieldwork_start, end=a.town.fieldwork_end,
                        moe=self._num(w.margin_of_error, 1))  # fmt: skip
-        parts = [f"<p>{method}</p>"]
+        parts = [f"<p>{method}</p>", self._limitations()]
         if self.sheets:
             parts.append(f"<h3>{t('top_needs')}</h3><ol>")
         for sheet in self.sheets:
             need = sheet.evidence[0]
-            said = describe_item(need, self.lang).split(": ", 1)[-1]
+            said = describe_item(need, self.lang).removeprefix(f"{need.label}: ")
             parts.append(
                 f"<li><b>{_esc(sheet.need_label)}</b>: {_esc(said)}. "
                 f"{_esc(sheet.target_group)} {_esc(sheet.workshop)}</li>"
@@ -353,12 +355,15 @@ class TownReport:
         removed = int(log["rows_before"].iloc[0] - log["rows_after"].iloc[-1])
         warnings = sum(f.severity == "warning" for f in a.validation.findings())
         n_files = len(a.validation.files)
-        files = (
-            f"{n_files} {'pliku' if n_files == 1 else 'plików'}"
-            if self.lang == "pl"
-            else f"{n_files} {'file' if n_files == 1 else 'files'}"
-        )
-        line = t("quality_line", files=files, n=a.n, removed=removed, warnings=warnings)
+        if self.lang == "pl":  # after "z": 1 pliku, 2 plików; "wzięto": 1 ankietę, 2 ankiety
+            files = count(n_files, "pliku", "plików", "plików")
+            n_text = count(a.n, "ankietę", "ankiety", "ankiet")
+            warn_text = count(warnings, "ostrzeżenie", "ostrzeżenia", "ostrzeżeń")
+        else:
+            files = count(n_files, "file", "files")
+            n_text = count(a.n, "questionnaire", "questionnaires")
+            warn_text = count(warnings, "warning", "warnings")
+        line = t("quality_line", files=files, n=n_text, removed=removed, warnings=warn_text)
         parts.append(f"<p class='note'>{line}</p>")
         return "".join(parts)
 
@@ -476,6 +481,26 @@ class TownReport:
             threshold=a.settings.threshold, lang=self.lang,
         )  # fmt: skip
         return figure_html(fig, self.t(title_key))
+
+    def _limitations(self) -> str:
+        """How far the sample stands for the town: recruitment and the weights, said plainly."""
+        a, t = self.analysis, self.t
+        w = a.weighting
+        recruitment = (a.town.recruitment or "").strip().rstrip(".")
+        random = bool(re.search(r"losow|random|operat", recruitment, re.IGNORECASE))
+        parts = [
+            t("limits_random" if random else "limits_convenience",
+              recruitment=_esc(recruitment or t("limits_unknown")),
+              moe=self._num(w.margin_of_error, 1))
+        ]  # fmt: skip
+        if w.method != "none":
+            parts.append(
+                t("limits_weights", deff=self._num(w.kish_deff, 2),
+                  neff=self._num(w.effective_n, 0), n=w.n, wmax=self._num(w.weight_max, 1))
+            )  # fmt: skip
+            if w.weight_min > 0 and w.weight_max / w.weight_min > 10:
+                parts.append(t("limits_spread", ratio=self._num(w.weight_max / w.weight_min, 0)))
+        return f"<h3>{t('limits')}</h3><p>{' '.join(parts)}</p>"
 
     def _not_done(self) -> str:
         """What this questionnaire does not let the report show, and the annotation that would."""
