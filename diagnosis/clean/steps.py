@@ -4,29 +4,36 @@
 into the canonical frame, :mod:`diagnosis.read.frame`) and applies, in this
 order:
 
-=====================  ==================================================================
-step                   what it does
-=====================  ==================================================================
-``combine``            stacks the files; every row keeps ``source_file`` (the file name)
-                       and ``source_row`` (its row in the spreadsheet, header = row 1)
-``drop_empty``         leaves out rows with no answer at all: every question of the
-                       questionnaire missing or blank (metadata such as the submission
-                       time, the respondent id or form timestamps does not count)
-``drop_duplicate_ids`` leaves out rows whose ``respondent_id`` was already seen (the
-                       first one is kept; ids compared after trimming spaces; rows with
-                       no id are kept); without an id column nothing is checked
-``trim_text``          trims spaces at both ends of every text value, collapses runs of
-                       spaces, tabs and line breaks into one space, and turns empty
-                       strings into missing values
-``redact``             replaces personal data in every text column (open answers and any
-                       other free text; not the respondent id) by labelled placeholders
-                       (:mod:`diagnosis.clean.redact`); counts are logged per kind, the
-                       values never
-``require_weighting``  leaves out respondents without a usable answer to a question with
-                       role ``weighting`` (sex, age band): missing, not on the choice list,
-                       or a non-substantive choice. They cannot be weighted to the
-                       population. Counts per question are logged.
-=====================  ==================================================================
+============================  ================================================================
+step                          what it does
+============================  ================================================================
+``combine``                   stacks the files; every row keeps ``source_file`` (the file name)
+                              and ``source_row`` (its row in the spreadsheet, header = row 1)
+``drop_empty``                leaves out rows with no answer at all: every question of the
+                              questionnaire missing or blank (metadata such as the submission
+                              time, the respondent id or form timestamps does not count)
+``drop_duplicate_responses``  leaves out repeated responses: a row with the same time stamps
+                              (submission, start, end) and the same answer to every question as
+                              an earlier row of the same or an earlier file, or, without a time
+                              stamp, the same answer to every question with at least 15 of them
+                              answered (:func:`diagnosis.validate.responses.response_keys`, the
+                              rule behind validation's ``duplicate_response`` and
+                              ``duplicate_file``); the first occurrence is kept
+``drop_duplicate_ids``        leaves out rows whose ``respondent_id`` was already seen (the
+                              first one is kept; ids compared after trimming spaces; rows with
+                              no id are kept); without an id column nothing is checked
+``trim_text``                 trims spaces at both ends of every text value, collapses runs of
+                              spaces, tabs and line breaks into one space, and turns empty
+                              strings into missing values
+``redact``                    replaces personal data in every text column (open answers and any
+                              other free text; not the respondent id) by labelled placeholders
+                              (:mod:`diagnosis.clean.redact`); counts are logged per kind, the
+                              values never
+``require_weighting``         leaves out respondents without a usable answer to a question with
+                              role ``weighting`` (sex, age band): missing, not on the choice list,
+                              or a non-substantive choice. They cannot be weighted to the
+                              population. Counts per question are logged.
+============================  ================================================================
 
 Every step appears in the log, even when it changes nothing. Rows left out by
 any step are listed in ``Cleaned.excluded`` with their file, row and reason.
@@ -38,8 +45,9 @@ Examples
 >>> ins = load_instrument("surveys/instruments/resident_survey.xlsx")
 >>> files = [read_responses("surveys/towns/kwidzyn/kobo_diagnoza_mieszkancow.csv", ins)]
 >>> cleaned = clean_responses(files, ins)
->>> cleaned.log["step"].tolist()
-['combine', 'drop_empty', 'drop_duplicate_ids', 'trim_text', 'redact', 'require_weighting']
+>>> cleaned.log["step"].tolist()  # doctest: +NORMALIZE_WHITESPACE
+['combine', 'drop_empty', 'drop_duplicate_responses', 'drop_duplicate_ids', 'trim_text',
+ 'redact', 'require_weighting']
 >>> cleaned.redacted["pesel"]
 1
 """
@@ -56,10 +64,12 @@ import pandas as pd
 
 from ..errors import DiagnosisError
 from ..instrument import Instrument
+from ..plurals import count
 from ..population import ADULT_BANDS
 from ..read import Responses
 from ..validate import TownValidation
 from ..validate.margins import margin_columns, margin_questions
+from ..validate.responses import DUPLICATE_MIN_ANSWERS, response_keys
 from .redact import KINDS, redact_series
 
 __all__ = ["STEPS", "Cleaned", "CleaningError", "clean_responses"]
@@ -68,6 +78,7 @@ __all__ = ["STEPS", "Cleaned", "CleaningError", "clean_responses"]
 STEPS: tuple[str, ...] = (
     "combine",
     "drop_empty",
+    "drop_duplicate_responses",
     "drop_duplicate_ids",
     "trim_text",
     "redact",
@@ -86,6 +97,9 @@ _NOT_ANSWERS = frozenset(
 _NOT_ANSWER_ROLES = frozenset({"id", "started_at", "ended_at"})
 #: columns never redacted: the keys that trace a row back to its file
 _KEYS = ("respondent_id", "source_file", "source_row")
+#: a working column from ``combine`` to ``drop_duplicate_responses``: the row's response key,
+#: made file by file as validation makes it
+_RESPONSE_KEY = "__response_key"
 
 
 class CleaningError(DiagnosisError):
@@ -239,16 +253,20 @@ def _changed(before: pd.Series, after: pd.Series) -> int:
 # ------------------------------------------------------------------ steps
 
 
-def _combine(files: Sequence[Responses]) -> tuple[pd.DataFrame, dict[str, object]]:
+def _combine(
+    files: Sequence[Responses], instrument: Instrument
+) -> tuple[pd.DataFrame, dict[str, object]]:
     frames = []
     for r in files:
         frame = r.data.copy()
         frame["source_file"] = pd.array([r.path.name] * len(frame), dtype="string")
         frame["source_row"] = pd.array(np.asarray(r.data.index), dtype="Int64")
+        frame[_RESPONSE_KEY] = response_keys(r.data, instrument).to_numpy(dtype=object)
         frames.append(frame.reset_index(drop=True))
     data = pd.concat(frames, ignore_index=True, sort=False) if frames else pd.DataFrame()
-    ordered = [c for c in data.columns if c not in ("source_file", "source_row")]
-    data = data[[*ordered, "source_file", "source_row"]]
+    fixed = ("source_file", "source_row", _RESPONSE_KEY)
+    ordered = [c for c in data.columns if c not in fixed]
+    data = data[[*ordered, *fixed]]
     n, k = len(data), len(files)
     log = _log_row(
         "combine",
@@ -283,6 +301,74 @@ def _drop_empty(data: pd.DataFrame, instrument: Instrument):
     else:
         pl, en = "Nie było pustych wierszy.", "There were no empty rows."
     return kept, excluded, _log_row("drop_empty", len(data), len(kept), 0, pl, en)
+
+
+def _drop_duplicate_responses(data: pd.DataFrame):
+    keys = data[_RESPONSE_KEY].astype("string")
+    data = data.drop(columns=[_RESPONSE_KEY])
+    n = len(data)
+    has_key = keys.notna().to_numpy(dtype=bool)
+    repeated = keys.duplicated(keep="first").to_numpy(dtype=bool) & has_key
+    k = int(repeated.sum())
+    first = (
+        pd.DataFrame({"key": keys, "file": data["source_file"], "row": data["source_row"]})[has_key]
+        .drop_duplicates("key")
+        .set_index("key")
+    )
+    dup = data[repeated]
+    first_file = keys[repeated].map(first["file"]).astype(str).to_numpy()
+    first_row = keys[repeated].map(first["row"]).astype(str).to_numpy()
+    timed = keys[repeated].str.contains("\x1ft:", regex=False).to_numpy(dtype=bool)
+    basis_pl = np.where(
+        timed,
+        "ten sam czas wypełnienia i te same odpowiedzi na każde pytanie",
+        "te same odpowiedzi na każde pytanie, bez czasu wypełnienia, przy co najmniej "
+        f"{count(DUPLICATE_MIN_ANSWERS, 'pytaniu', 'pytaniach', 'pytaniach')} z odpowiedzią",
+    )
+    basis_en = np.where(
+        timed,
+        "the same time stamp and the same answer to every question",
+        "the same answer to every question, without a time stamp, with at least "
+        f"{count(DUPLICATE_MIN_ANSWERS, 'question', 'questions')} answered",
+    )
+    excluded = _excluded(
+        dup,
+        pd.Series(
+            "Powtórzona ankieta (" + basis_pl + "); zachowano pierwsze wystąpienie ("
+            + first_file + ", wiersz " + first_row + ").",
+            index=dup.index,
+            dtype="object",
+        ),
+        pd.Series(
+            "Repeated response (" + basis_en + "); the first occurrence was kept ("
+            + first_file + ", row " + first_row + ").",
+            index=dup.index,
+            dtype="object",
+        ),
+        "drop_duplicate_responses",
+    )  # fmt: skip
+    kept = data[~repeated].reset_index(drop=True)
+    if k:
+        per_file = dup["source_file"].value_counts(sort=False)
+        files = "; ".join(f"{name}: {int(m)}" for name, m in per_file.items())
+        ankiety = count(k, "powtórzoną ankietę", "powtórzone ankiety", "powtórzonych ankiet")
+        at_least = count(DUPLICATE_MIN_ANSWERS, "pytaniu", "pytaniach", "pytaniach")
+        pl = (
+            f"Usunięto {ankiety} (ten sam czas wypełnienia i te same odpowiedzi co wcześniejszy "
+            "wiersz albo, bez czasu wypełnienia, te same odpowiedzi na wszystkie pytania przy co "
+            f"najmniej {at_least} z odpowiedzią); zachowano pierwsze wystąpienie. "
+            f"Z pliku: {files}."
+        )
+        en = (
+            f"Removed {count(k, 'repeated response', 'repeated responses')} (the same time "
+            "stamp and the same answers as an earlier row or, without a time stamp, the same "
+            f"answer to every one of at least {DUPLICATE_MIN_ANSWERS} questions); the first "
+            f"occurrence was kept. By file: {files}."
+        )
+    else:
+        pl = "Żadna ankieta się nie powtarza (ten sam czas wypełnienia i te same odpowiedzi)."
+        en = "No response is repeated (the same time stamp and the same answers)."
+    return kept, excluded, _log_row("drop_duplicate_responses", n, len(kept), 0, pl, en)
 
 
 def _drop_duplicate_ids(data: pd.DataFrame):
@@ -555,11 +641,15 @@ def clean_responses(
             pl="Nie podano żadnego pliku z odpowiedziami do oczyszczenia.",
             en="No response file was given to clean.",
         )
-    data, combine_log = _combine(files)
+    data, combine_log = _combine(files, instrument)
     logs = [combine_log]
     excluded = []
 
     data, dropped, log = _drop_empty(data, instrument)
+    logs.append(log)
+    excluded.append(dropped)
+
+    data, dropped, log = _drop_duplicate_responses(data)
     logs.append(log)
     excluded.append(dropped)
 

@@ -25,6 +25,7 @@ Severity = Literal["error", "warning", "info"]
 _SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 #: order of the checks in a report (and in :meth:`ValidationReport.render`)
 _CODE_ORDER = (
+    "duplicate_file",
     "duplicate_column",
     "missing_column",
     "unknown_column",
@@ -34,11 +35,13 @@ _CODE_ORDER = (
     "out_of_range",
     "too_many_choices",
     "duplicate_id",
+    "duplicate_response",
     "required_missing",
     "empty_row",
     "straight_lining",
     "too_fast",
     "end_before_start",
+    "outside_fieldwork",
     "high_item_nonresponse",
     "read_warning",
 )
@@ -46,6 +49,18 @@ _CODE_RANK = {code: i for i, code in enumerate(_CODE_ORDER)}
 
 #: headings of the groups in :meth:`ValidationReport.render`
 _TITLES = {
+    "duplicate_file": (
+        "Pliki, które powtarzają inny plik z odpowiedziami",
+        "Files that repeat another response file",
+    ),
+    "duplicate_response": (
+        "Powtórzone ankiety (ta sama ankieta więcej niż raz)",
+        "Repeated responses (the same response more than once)",
+    ),
+    "outside_fieldwork": (
+        "Ankiety z datą spoza okresu badania",
+        "Responses dated outside the fieldwork period",
+    ),
     "duplicate_column": ("Powtórzone nazwy kolumn", "Repeated column names"),
     "missing_column": ("Pytania bez kolumny w pliku", "Questions with no column in the file"),
     "unknown_column": (

@@ -40,6 +40,7 @@ False
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -50,6 +51,7 @@ import pandas as pd
 
 from ..errors import Language
 from ..instrument import Instrument, Question
+from ..plurals import count
 from ..read.frame import Responses
 from .report import (
     _CODE_RANK,
@@ -60,7 +62,13 @@ from .report import (
     _plural_pl,
 )
 
-__all__ = ["validate"]
+__all__ = [
+    "DUPLICATE_MIN_ANSWERS",
+    "FIELDWORK_GRACE",
+    "duplicate_texts",
+    "response_keys",
+    "validate",
+]
 
 
 #: canonical metadata columns of the frame (never "unknown")
@@ -87,6 +95,20 @@ _BATTERY_MIN_SCALE = 3
 _FAST_SHARE = 1 / 3
 #: durations needed before the median is trusted
 _FAST_MIN_DURATIONS = 5
+#: without a time stamp, two rows are one response entered twice only when they agree on
+#: every question and at least this many questions are answered (on a shorter answer sheet
+#: two people may well answer alike)
+DUPLICATE_MIN_ANSWERS = 15
+#: a response finished (``ended_at``, submission time) this long after the midnight that
+#: closes the last fieldwork day still belongs to it: it began on the last evening
+FIELDWORK_GRACE = pd.Timedelta(hours=6)
+#: the time zone of the fieldwork dates in town.yaml (time stamps without one are taken as it)
+_LOCAL_TZ = "Europe/Warsaw"
+#: the time stamps of a response, in the order the fieldwork check prefers them: when the
+#: interview took place, then when it ended, then when it reached the server
+_TIME_ROLES = ("started_at", "ended_at", "submitted_at")
+#: rows listed in a finding that sums up many rows
+_ROWS_SHOWN = 10
 
 # ----------------------------------------------------------------- validation
 
@@ -96,6 +118,7 @@ def validate(
     instrument: Instrument,
     *,
     min_seconds: float | None = None,
+    fieldwork: tuple[dt.date | None, dt.date | None] | None = None,
 ) -> ValidationReport:
     """Check a response frame against its questionnaire.
 
@@ -111,6 +134,9 @@ def validate(
         Flag interviews shorter than this many seconds. By default an
         interview is flagged when it took under a third of the median
         duration (only when at least five durations are known).
+    fieldwork : (date or None, date or None), optional
+        The town's fieldwork start and end (``fieldwork:`` in town.yaml,
+        both days included); responses dated outside are flagged.
 
     Returns
     -------
@@ -145,6 +171,14 @@ def validate(
                                           item (at least 4) of a battery
     ``too_fast``                warning   implausibly short interview
     ``end_before_start``        warning   ``ended_at`` before ``started_at``
+    ``outside_fieldwork``       warning   responses dated before the fieldwork
+                                          start or after its end; one finding
+                                          per file with the count and the
+                                          first rows (see below)
+    ``duplicate_response``      warning   rows that repeat an earlier row of
+                                          the file (see below); one finding
+                                          per file with the count and the
+                                          first rows and their originals
     ``high_item_nonresponse``   warning   a respondent left more than half of
                                           the questions that applied to them
                                           unanswered, or a question was left
@@ -161,6 +195,21 @@ def validate(
     are left out of the per-respondent checks and the per-question rates.
     Batteries are constructs whose select_one items share one answer scale
     with at least three substantive options (so yes/no checklists are not).
+
+    A response's date for ``outside_fieldwork`` is its ``started_at``, else
+    ``ended_at``, else the submission time (``submitted_at``): the first of
+    these columns the file has. It is taken in Polish time (a time stamp
+    without a zone is taken as Polish time). Before the start day or after
+    the end day is outside, except that an ``ended_at`` or submission time
+    up to six hours (:data:`FIELDWORK_GRACE`) after the end day still counts:
+    the survey was begun on the last evening.
+
+    Two rows are the same response (``duplicate_response``; the rule is
+    :func:`response_keys`, the same one the cleaning step
+    ``drop_duplicate_responses`` applies) when they have the same time
+    stamps and the same answer to every question, or, without a time stamp,
+    the same answer to every question with at least
+    :data:`DUPLICATE_MIN_ANSWERS` questions answered.
 
     Examples
     --------
@@ -191,8 +240,15 @@ def validate(
     if min_seconds is not None and not (min_seconds >= 0):
         raise ValueError(f"min_seconds must be a non-negative number, not {min_seconds!r}")
 
+    if fieldwork is not None:
+        if not (isinstance(fieldwork, tuple) and len(fieldwork) == 2):
+            raise TypeError("fieldwork must be a (start, end) pair of dates or None")
+        for day in fieldwork:
+            if day is not None and not isinstance(day, dt.date):
+                raise TypeError(f"fieldwork dates must be datetime.date or None, not {day!r}")
+
     checker = _Checker(data, instrument, file, headers)
-    found = checker.run(min_seconds)
+    found = checker.run(min_seconds, fieldwork)
     found += [
         Finding(code="read_warning", severity="warning", file=file, pl=pl, en=en)
         for pl, en in read_warnings
@@ -326,7 +382,11 @@ class _Checker:
 
     # ------------------------------------------------------------ the run
 
-    def run(self, min_seconds: float | None) -> list[Finding]:
+    def run(
+        self,
+        min_seconds: float | None,
+        fieldwork: tuple[dt.date | None, dt.date | None] | None = None,
+    ) -> list[Finding]:
         self.check_columns()
         for q in self.answers:
             if q.type == "select_one":
@@ -340,6 +400,9 @@ class _Checker:
         self.check_required(empty)
         self.check_straight_lining()
         self.check_duration(min_seconds, empty)
+        if fieldwork is not None:
+            self.check_fieldwork(*fieldwork, empty)
+        self.check_duplicate_responses()
         self.check_nonresponse(empty)
         return self.findings
 
@@ -820,6 +883,167 @@ class _Checker:
             "too_fast", "warning", None, fast, np.round(seconds[fast]).astype(int).tolist(), texts
         )
 
+    def time_column(self, role: str) -> str | None:
+        """The column holding the time stamp ``role`` (a metadata name or a question's role)."""
+        if role in self.data.columns:
+            return role
+        for q in self.instrument.by_role(role):
+            col = self.column_of.get(q.name)
+            if col is not None:
+                return col
+        return None
+
+    def check_fieldwork(
+        self, start: dt.date | None, end: dt.date | None, empty: np.ndarray
+    ) -> None:
+        if start is None and end is None:
+            return
+        role = col = None
+        for candidate in _TIME_ROLES:
+            col = self.time_column(candidate)
+            if col is not None and _local_times(self.data[col]).notna().any():
+                role = candidate
+                break
+        if role is None or col is None:
+            return
+        local = _local_times(self.data[col])
+        known = local.notna().to_numpy(dtype=bool) & ~empty
+        before = np.zeros(self.n, dtype=bool)
+        after = np.zeros(self.n, dtype=bool)
+        if start is not None:
+            before = known & (local < pd.Timestamp(start)).to_numpy(dtype=bool, na_value=False)
+        if end is not None:
+            limit = pd.Timestamp(end) + pd.Timedelta(days=1)
+            if role != "started_at":
+                limit += FIELDWORK_GRACE
+            after = known & (local >= limit).to_numpy(dtype=bool, na_value=False)
+        outside = before | after
+        k = int(outside.sum())
+        if not k:
+            return
+        rows = self.index[outside].tolist()
+        where = np.flatnonzero(outside)[:_ROWS_SHOWN]
+        shown = [
+            f"{_py(row)} ({_stamp(local.iloc[i])})"
+            for row, i in zip(rows[:_ROWS_SHOWN], where, strict=True)
+        ]
+        rest = k - len(shown)
+        period_pl = _period(start, end, "pl")
+        period_en = _period(start, end, "en")
+        parts_pl, parts_en = [], []
+        if before.any():
+            n_before = int(before.sum())
+            parts_pl.append(f"{count(n_before, 'ankieta', 'ankiety', 'ankiet')} sprzed początku")
+            parts_en.append(f"{count(n_before, 'response', 'responses')} before the start")
+        if after.any():
+            n_after = int(after.sum())
+            parts_pl.append(f"{count(n_after, 'ankieta', 'ankiety', 'ankiet')} po końcu")
+            parts_en.append(f"{count(n_after, 'response', 'responses')} after the end")
+        listed_pl = ", ".join(shown) + (
+            f" i jeszcze {count(rest, 'wiersz', 'wiersze', 'wierszy')}" if rest else ""
+        )
+        listed_en = ", ".join(shown) + (
+            f" and {count(rest, 'more row', 'more rows')}" if rest else ""
+        )
+        what_pl = {
+            "started_at": "rozpoczęcia ankiety",
+            "ended_at": "zakończenia ankiety",
+            "submitted_at": "przesłania ankiety",
+        }[role]
+        what_en = {
+            "started_at": "start",
+            "ended_at": "end",
+            "submitted_at": "submission time",
+        }[role]
+        first = outside.argmax()
+        self.add(
+            "outside_fieldwork",
+            "warning",
+            row=_py(self.index[first]),
+            column=col,
+            value=_stamp(local.iloc[first]),
+            pl=f"Data {what_pl} poza okresem badania (fieldwork w town.yaml: {period_pl}): "
+            f"{count(k, 'ankieta', 'ankiety', 'ankiet')}, w tym {' i '.join(parts_pl)}. "
+            f"Wiersze (data i godzina czasu polskiego): {listed_pl}. Sprawdź, czy to ankiety "
+            "testowe sprzed startu albo spóźnione odpowiedzi (wtedy usuń te wiersze), czy "
+            "zegar urządzenia był źle ustawiony, czy daty fieldwork w town.yaml są dobre. "
+            "Analiza liczy te ankiety, dopóki ich nie usuniesz.",
+            en=f"The survey {what_en} is outside the fieldwork period (fieldwork in town.yaml: "
+            f"{period_en}): {count(k, 'response', 'responses')}, {' and '.join(parts_en)}. "
+            f"Rows (date and time in Polish time): {listed_en}. Check whether these are test "
+            "responses from before the start or late answers (then delete the rows), whether "
+            "the device's clock was wrong, or whether the fieldwork dates in town.yaml are "
+            "right. The analysis counts these responses until you delete them.",
+        )
+
+    def response_keys(self) -> pd.Series:
+        """Per row, what two copies of one response share (NA: the row is not compared).
+
+        The key holds every time stamp of the row given to the second or finer
+        (``submitted_at``, ``started_at``, ``ended_at``; a value at exactly
+        midnight is a date without a time and does not count) and the answer
+        to every question of the questionnaire (every option of a
+        select_multiple; codes as text, so ``1``, ``1.0`` and ``"1"`` agree; an
+        empty cell and a missing column agree). Respondent ids and columns
+        that are not in the questionnaire are left out. A row is compared when
+        it has a time stamp and at least one answer, or when it has no time
+        stamp and answers at least :data:`DUPLICATE_MIN_ANSWERS` questions.
+        """
+        pieces: dict[str, pd.Series] = {}
+        answered = np.zeros(self.n, dtype=int)
+        for q in self.answers:
+            a = self.answered(q)
+            if a is None:
+                continue
+            answered += a
+            cols = self.options_of[q.name] if q.is_multiple else [self.column_of[q.name]]
+            for col in cols:
+                pieces[f"a:{col}"] = self.codes(col)
+        timed = np.zeros(self.n, dtype=bool)
+        for role in _TIME_ROLES:
+            col = self.time_column(role)
+            if col is None:
+                continue
+            utc, has_time = _moments(self.data[col])
+            timed |= has_time
+            text = pd.Series(
+                utc.dt.strftime("%Y-%m-%dT%H:%M:%S.%f").to_numpy(dtype=object, na_value=None),
+                index=self.index,
+                dtype="string",
+            )
+            pieces[f"t:{role}"] = text.where(has_time, pd.NA)
+        key = pd.Series("", index=self.index, dtype="string")
+        for name in sorted(pieces):
+            value = pieces[name]
+            key = key + ("\x1f" + name + "=" + value).fillna("")
+        eligible = (answered > 0) & (timed | (answered >= DUPLICATE_MIN_ANSWERS))
+        return key.where(eligible, pd.NA)
+
+    def check_duplicate_responses(self) -> None:
+        keys = self.response_keys()
+        repeated = keys.duplicated(keep="first").to_numpy(dtype=bool) & keys.notna().to_numpy(
+            dtype=bool
+        )
+        k = int(repeated.sum())
+        if not k:
+            return
+        first_row = {}
+        for row, key in zip(self.index, keys, strict=True):
+            if key is not pd.NA and key not in first_row:
+                first_row[key] = _py(row)
+        pairs = [
+            (_py(row), first_row[key])
+            for row, key in zip(self.index[repeated], keys[repeated], strict=True)
+        ]
+        timed = all("\x1ft:" in key for key in keys[repeated])
+        self.add(
+            "duplicate_response",
+            "warning",
+            row=pairs[0][0],
+            value=k,
+            **duplicate_texts(k, pairs, None, timed),
+        )
+
     def check_nonresponse(self, empty: np.ndarray) -> None:
         counted = [q for q in self.answers if q.type != "text" and q.role != "open_text"]
         qs, answered, applies = [], [], []
@@ -876,6 +1100,130 @@ class _Checker:
                 f"respondents ({k} of {n}{whom_en}). Its results will be less certain; check "
                 "that the column was read correctly and that the question was clear.",
             )
+
+
+# ---------------------------------------------------------------- duplicates
+
+
+def response_keys(data: pd.DataFrame, instrument: Instrument) -> pd.Series:
+    """Per row of ``data``, what two copies of one response share; NA where not compared.
+
+    Two rows with equal keys are the same response (the rule of
+    ``duplicate_response`` and of the cleaning step
+    ``drop_duplicate_responses``): the same time stamps (``submitted_at``,
+    ``started_at``, ``ended_at``, to the second or finer) and the same answer
+    to every question of the questionnaire; without a time stamp, the same
+    answer to every question with at least :data:`DUPLICATE_MIN_ANSWERS`
+    questions answered. Respondent ids and columns that are not in the
+    questionnaire are not compared; an empty cell and a missing column
+    agree, and so do ``1``, ``1.0`` and ``"1"``. Rows with no answer are NA.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from diagnosis.instrument import load_instrument
+    >>> ins = load_instrument("surveys/instruments/resident_survey.xlsx")
+    >>> data = pd.DataFrame(
+    ...     {"sex": ["female", "female", "female"], "age_band": ["18_29", "18_29", "18_29"],
+    ...      "submitted_at": pd.to_datetime(["2026-03-02 10:00:05", "2026-03-02 10:00:05", None])},
+    ...     index=pd.Index([2, 3, 4], name="row"))
+    >>> keys = response_keys(data, ins)
+    >>> bool(keys[2] == keys[3]), bool(pd.isna(keys[4]))  # row 4: no time, two answers only
+    (True, True)
+    """
+    columns = pd.Index([str(c) for c in data.columns])
+    frame = data.set_axis(columns, axis=1).loc[:, ~columns.duplicated()]
+    return _Checker(frame, instrument, None, {}).response_keys()
+
+
+def duplicate_texts(
+    k: int,
+    pairs: Sequence[tuple[Any, Any]],
+    other: str | None,
+    timed: bool,
+) -> dict[str, str]:
+    """The ``pl``/``en`` of a ``duplicate_response`` finding.
+
+    ``pairs`` are (row, row of the first copy); ``other`` is the file of the
+    first copies (None: the same file); ``timed`` says whether the rows had
+    time stamps.
+    """
+    if other is None:
+        where_pl, where_en = "wcześniejszy wiersz tego pliku", "an earlier row of this file"
+        first_pl, first_en = "wiersz {}", "row {}"
+    else:
+        where_pl, where_en = f"wiersz pliku {other}", f"a row of {other}"
+        first_pl, first_en = f"{other}, wiersz {{}}", f"{other}, row {{}}"
+    if timed:
+        same_pl = "ten sam czas wypełnienia i te same odpowiedzi na każde pytanie"
+        same_en = "the same time stamp and the same answer to every question"
+        note_pl = note_en = ""
+    else:
+        same_pl = "te same odpowiedzi na każde pytanie"
+        same_en = "the same answer to every question"
+        note_pl = (
+            "; plik nie ma czasu wypełnienia, ale przy co najmniej "
+            f"{count(DUPLICATE_MIN_ANSWERS, 'pytaniu', 'pytaniach', 'pytaniach')} z odpowiedzią "
+            "zbieg okoliczności jest nieprawdopodobny"
+        )
+        note_en = (
+            "; the file has no time stamp, and with answers to at least "
+            f"{DUPLICATE_MIN_ANSWERS} questions a coincidence is implausible"
+        )
+    shown = pairs[:_ROWS_SHOWN]
+    rest = k - len(shown)
+    listed_pl = ", ".join(f"{row} = {first_pl.format(orig)}" for row, orig in shown)
+    listed_en = ", ".join(f"{row} = {first_en.format(orig)}" for row, orig in shown)
+    if rest:
+        listed_pl += f" i jeszcze {count(rest, 'wiersz', 'wiersze', 'wierszy')}"
+        listed_en += f" and {count(rest, 'more row', 'more rows')}"
+    return {
+        "pl": f"Powtórzone ankiety ({same_pl} co {where_pl}{note_pl}): "
+        f"{count(k, 'wiersz', 'wiersze', 'wierszy')}. Wiersze: {listed_pl}. Analiza liczy "
+        "każdą ankietę raz: zostaje pierwsze wystąpienie, a powtórzenia pomija krok "
+        "oczyszczania danych drop_duplicate_responses. Usuń powtórzone wiersze z pliku; "
+        "jeśli to naprawdę różne osoby, sprawdź, czy ich odpowiedzi wpisano dobrze.",
+        "en": f"Repeated responses ({same_en} as {where_en}{note_en}): "
+        f"{count(k, 'row', 'rows')}. Rows: {listed_en}. The analysis counts each response "
+        "once: the first occurrence stays and the cleaning step drop_duplicate_responses "
+        "leaves out the repeats. Delete the repeated rows from the file; if they really are "
+        "different people, check that their answers were entered correctly.",
+    }
+
+
+def _moments(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Time stamps in UTC, and where they carry a time of day (not exactly midnight)."""
+    if isinstance(s.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_dtype(s.dtype):
+        own = s
+    else:
+        own = _utc(s)
+    utc = _utc(own)
+    timed = own.notna().to_numpy(dtype=bool) & (own != own.dt.normalize()).to_numpy(
+        dtype=bool, na_value=False
+    )
+    return utc, timed
+
+
+def _local_times(s: pd.Series) -> pd.Series:
+    """Time stamps as naive Polish time (a value without a zone is taken as it is)."""
+    if isinstance(s.dtype, pd.DatetimeTZDtype):
+        return s.dt.tz_convert(_LOCAL_TZ).dt.tz_localize(None)
+    if pd.api.types.is_datetime64_dtype(s.dtype):
+        return s
+    return _utc(s).dt.tz_convert(_LOCAL_TZ).dt.tz_localize(None)
+
+
+def _stamp(value: Any) -> str:
+    """``2026-03-20 14:02``."""
+    return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M")
+
+
+def _period(start: dt.date | None, end: dt.date | None, lang: Language) -> str:
+    if start is not None and end is not None:
+        return f"od {start} do {end}" if lang == "pl" else f"{start} to {end}"
+    if start is not None:
+        return f"od {start}" if lang == "pl" else f"from {start}"
+    return f"do {end}" if lang == "pl" else f"until {end}"
 
 
 # ---------------------------------------------------------------- relevance

@@ -11,15 +11,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..errors import DiagnosisError, Language
 from ..instrument import Instrument, load_instrument
+from ..plurals import count
 from ..read import Responses, read_responses, read_table
 from ..town import Town, load_town
 from .margins import band_of, margin_columns, margin_questions
 from .report import Finding, ValidationReport, _count
-from .responses import validate
+from .responses import _sorted, duplicate_texts, response_keys, validate
 
 __all__ = [
     "MIN_RESPONDENTS",
@@ -67,12 +69,17 @@ class TownValidation:
         One per response file, in the order of ``town.yaml``.
     config : ValidationReport
         Findings about ``town.yaml`` itself and the workshop files.
+    n_duplicates : int
+        Rows that repeat an earlier response of the town, in the same file or
+        an earlier one (``duplicate_response``, ``duplicate_file``); the
+        cleaning step ``drop_duplicate_responses`` leaves them out.
     """
 
     town: Town
     instrument: Instrument
     files: tuple[FileCheck, ...]
     config: ValidationReport
+    n_duplicates: int = 0
 
     @property
     def ok(self) -> bool:
@@ -81,8 +88,13 @@ class TownValidation:
 
     @property
     def n_respondents(self) -> int:
-        """Respondents over all files that could be read."""
+        """Rows over all files that could be read, repeated responses included."""
         return sum(f.responses.n for f in self.files if f.responses is not None)
+
+    @property
+    def n_distinct(self) -> int:
+        """Respondents over all files that could be read, each repeated response once."""
+        return self.n_respondents - self.n_duplicates
 
     def findings(self) -> tuple[Finding, ...]:
         """All findings: configuration first, then file by file."""
@@ -103,7 +115,13 @@ class TownValidation:
             f"  {'Kwestionariusz' if lang == 'pl' else 'Questionnaire'}: "
             f"{self.instrument.path.name} ({_count(n, 'question', lang)})"
         )
-        total = _count(self.n_respondents, "respondent", lang)
+        total = _count(self.n_distinct, "respondent", lang)
+        if self.n_duplicates:
+            total += (
+                f" (powtórzone wiersze, których analiza nie liczy: {self.n_duplicates})"
+                if lang == "pl"
+                else f" (repeated rows the analysis does not count: {self.n_duplicates})"
+            )
         lines.append(f"  {'Razem' if lang == 'pl' else 'In all'}: {total}")
         if self.config.findings:
             lines += ["", _indent(self.config.render(lang, max_per_code))]
@@ -397,6 +415,169 @@ def _sample_findings(town: Town, frames: list[pd.DataFrame]) -> list[Finding]:
     return found
 
 
+def _duplicate_findings(
+    checks: list[FileCheck], instrument: Instrument
+) -> tuple[dict[int, list[Finding]], dict[int, np.ndarray]]:
+    """Responses repeated across the town's files.
+
+    Returns the findings per file (by position in ``checks``) and, per file,
+    the rows to keep (False: a repeat of an earlier response, in the same
+    file or an earlier one; the cleaning step drops the same rows).
+
+    A file is one ``duplicate_file`` error when every response in it (empty
+    rows aside) is also in an earlier file (it repeats them), or, failing
+    that, is also in one later file that is not itself such a repeat (the
+    later file looks like a newer export that includes it). Other rows whose
+    first copy is in an earlier file are one ``duplicate_response`` warning
+    per file and earlier file. Repeats within a file are :func:`validate`'s.
+    """
+    keys: dict[int, pd.Series] = {}
+    nonempty: dict[int, int] = {}
+    for i, check in enumerate(checks):
+        if check.responses is None or check.responses.n == 0:
+            continue
+        keys[i] = response_keys(check.responses.data, instrument)
+        empty = sum(f.code == "empty_row" and f.row is not None for f in check.report.findings)
+        nonempty[i] = check.responses.n - empty
+    key_sets = {i: set(k.dropna()) for i, k in keys.items()}
+    first: dict[str, tuple[int, object]] = {}  # key -> (file, row) of its first copy
+    keep: dict[int, np.ndarray] = {}
+    for i, k in keys.items():
+        mask = np.ones(len(k), dtype=bool)
+        for pos, (row, key) in enumerate(zip(k.index, k, strict=True)):
+            if key is pd.NA:
+                continue
+            if key in first:
+                mask[pos] = False
+            else:
+                first[key] = (i, row)
+        keep[i] = mask
+
+    def complete(i: int) -> bool:  # every non-empty row can be compared
+        return bool(key_sets[i]) and int(keys[i].notna().sum()) == nonempty[i]
+
+    found: dict[int, list[Finding]] = {}
+    repeats: dict[int, list[int]] = {}  # file -> the earlier files it repeats
+    for i in keys:
+        if not complete(i):
+            continue
+        earlier = [j for j in keys if j < i]
+        if earlier and key_sets[i] <= set().union(*(key_sets[j] for j in earlier)):
+            repeats[i] = [j for j in earlier if key_sets[i] & key_sets[j]]
+    inside: dict[int, int] = {}  # file -> the later file that holds all of it
+    for i in keys:
+        if i in repeats or not complete(i):
+            continue
+        for j in keys:
+            if j > i and i not in repeats.get(j, ()) and key_sets[i] <= key_sets[j]:
+                inside[i] = j
+                break
+    for i, others in repeats.items():
+        found.setdefault(i, []).append(_duplicate_file(checks, i, others, later=False))
+    for i, j in inside.items():
+        found.setdefault(i, []).append(_duplicate_file(checks, i, [j], later=True))
+
+    for i, k in keys.items():
+        if i in repeats:
+            continue
+        within = k.duplicated(keep="first").to_numpy(dtype=bool)
+        by_file: dict[int, list[tuple[object, object]]] = {}
+        timed: dict[int, bool] = {}
+        for pos in np.flatnonzero(~keep[i] & ~within):
+            key = k.iloc[pos]
+            j, orig = first[key]
+            if inside.get(j) == i:
+                continue  # said once: file j is all in this file
+            by_file.setdefault(j, []).append((_plain_row(k.index[pos]), _plain_row(orig)))
+            timed[j] = timed.get(j, True) and "\x1ft:" in key
+        for j, pairs in by_file.items():
+            other = checks[j].path.name
+            found.setdefault(i, []).append(
+                Finding(
+                    code="duplicate_response",
+                    severity="warning",
+                    file=checks[i].path.name,
+                    row=pairs[0][0],
+                    value=len(pairs),
+                    **duplicate_texts(len(pairs), pairs, other, timed[j]),
+                )
+            )
+    return found, keep
+
+
+def _plain_row(row: object) -> object:
+    return row.item() if isinstance(row, np.generic) else row
+
+
+def _duplicate_file(checks: list[FileCheck], i: int, others: list[int], later: bool) -> Finding:
+    name = checks[i].path.name
+    res = checks[i].responses
+    assert res is not None
+    names = [checks[j].path.name for j in others]
+    entry = f"responses[{i + 1}]"
+    same = [j for j in others if checks[j].path.resolve() == checks[i].path.resolve()]
+    n = res.n
+    listed_pl = " i ".join(names) if len(names) <= 2 else ", ".join(names)
+    listed_en = " and ".join(names) if len(names) <= 2 else ", ".join(names)
+    rows_pl, rows_en = count(n, "wiersz", "wiersze", "wierszy"), count(n, "row", "rows")
+    if later:
+        what_pl = (
+            f"Każda ankieta z tego pliku ({rows_pl}) jest też w pliku {listed_pl}, podanym "
+            "w town.yaml dalej; wygląda on na nowszy eksport tej samej ankiety, który "
+            "zawiera ten plik."
+        )
+        what_en = (
+            f"Every response of this file ({rows_en}) is also in {listed_en}, listed later "
+            "in town.yaml; that looks like a newer export of the same survey that includes "
+            "this one."
+        )
+        fix_pl = f"Usuń {name} z listy responses w town.yaml i zostaw {listed_pl}."
+        fix_en = f"Remove {name} from the responses list in town.yaml and keep {listed_en}."
+    else:
+        if same:
+            what_pl = (
+                f"Ten plik jest w town.yaml podany więcej niż raz ({entry} powtarza "
+                f"wcześniejszy wpis), więc każda "
+                f"ankieta ({rows_pl}) byłaby policzona podwójnie."
+            )
+            what_en = (
+                f"This file is listed more than once in town.yaml ({entry} repeats an earlier "
+                f"entry), so every "
+                f"response ({rows_en}) would be counted twice."
+            )
+        else:
+            what_pl = (
+                f"Każda ankieta z tego pliku ({rows_pl}) jest już w pliku {listed_pl}, "
+                "podanym w town.yaml wcześniej. To te same ankiety wczytane drugi raz (np. ten "
+                "sam eksport przesłany ponownie pod inną nazwą albo jego starsza wersja)."
+            )
+            what_en = (
+                f"Every response of this file ({rows_en}) is already in {listed_en}, listed "
+                "earlier in town.yaml. These are the same responses added a second time (e.g. "
+                "the same export uploaded again under another name, or an older version of it)."
+            )
+        fix_pl = (
+            f"Usuń ten wpis ({name}) z listy responses w town.yaml. Jeśli miał tu być inny "
+            "plik (inna część badania), dodaj właściwy."
+        )
+        fix_en = (
+            f"Remove this entry ({name}) from the responses list in town.yaml. If another file "
+            "(another part of the survey) was meant to be here, add the right one."
+        )
+    return Finding(
+        code="duplicate_file",
+        severity="error",
+        # the same file listed twice: the mistake is the entry in town.yaml
+        file="town.yaml" if same else name,
+        column=entry if same else None,
+        value=", ".join(names) if not same else name,
+        pl=f"{what_pl} Liczba ankiet i marginesy błędu byłyby zawyżone, a brakujące dane "
+        f"mogą się kryć za powtórzonym plikiem. {fix_pl}",
+        en=f"{what_en} The number of responses and the margins of error would be wrong, and "
+        f"missing data may hide behind the repeated file. {fix_en}",
+    )
+
+
 def _no_rows(path: Path) -> Finding:
     return Finding(
         code="no_rows",
@@ -550,18 +731,37 @@ def validate_town(folder: str | Path) -> TownValidation:
             failed = ValidationReport((_read_failed(item.path, err),), item.path.name, 0)
             checks.append(FileCheck(item.path, None, failed))
             continue
-        report = validate(responses, instrument)
+        report = validate(
+            responses, instrument, fieldwork=(town.fieldwork_start, town.fieldwork_end)
+        )
         if responses.n == 0:
             report = ValidationReport((_no_rows(item.path), *report.findings), report.file, 0)
         checks.append(FileCheck(item.path, responses, report))
+    across, keep = _duplicate_findings(checks, instrument)
+    for i, extra in across.items():
+        check = checks[i]
+        assert check.responses is not None
+        findings = _sorted([*check.report.findings, *extra], check.responses.data.index)
+        checks[i] = FileCheck(
+            check.path,
+            check.responses,
+            ValidationReport(findings, check.report.file, check.report.n_rows),
+        )
+    n_duplicates = int(sum((~mask).sum() for mask in keep.values()))
     config = _config_findings(town, instrument)
     bands = [str(b) for b in pd.unique(town.margins["age_band"])]
     when = town.fieldwork_end or town.fieldwork_start
     config += _sample_findings(
         town,
-        [  # the weighting groups as the margins code them, whatever the questionnaire's coding
-            margin_columns(c.responses.data, instrument, bands, when.year if when else None)
-            for c in checks
+        [  # the weighting groups as the margins code them, whatever the questionnaire's coding;
+            # each repeated response once
+            margin_columns(
+                c.responses.data[keep[i]] if i in keep else c.responses.data,
+                instrument,
+                bands,
+                when.year if when else None,
+            )
+            for i, c in enumerate(checks)
             if c.responses
         ],
     )
@@ -573,6 +773,7 @@ def validate_town(folder: str | Path) -> TownValidation:
         instrument=instrument,
         files=tuple(checks),
         config=ValidationReport(tuple(config), town.config_path.name, len(town.margins)),
+        n_duplicates=n_duplicates,
     )
     if len(_RECENT) >= _RECENT_SIZE:
         _RECENT.pop(next(iter(_RECENT)))
