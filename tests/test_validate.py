@@ -772,3 +772,260 @@ def test_five_respondents_are_a_warning_not_an_error(tmp_path):
     assert "mniej niż 10" in found.pl and "fewer than 10" in found.en
     # the groups nobody answered in stay warnings: there is nothing to weight
     assert all(f.severity == "warning" for f in coded(result, "margin_group_no_sample"))
+
+
+# ---------------------------------------- #14: dates outside the fieldwork, repeated responses
+
+
+def _raw_starts(folder: Path) -> pd.Series:
+    """The Kobo 'start' column of the demo copy, as written, in Polish time."""
+    raw = pd.read_csv(folder / "kobo_diagnoza_mieszkancow.csv", dtype=str)
+    starts = pd.to_datetime(raw["start"], utc=True, format="ISO8601")
+    return starts.dt.tz_convert("Europe/Warsaw").dt.tz_localize(None).set_axis(raw.index + 2)
+
+
+def test_responses_before_the_fieldwork_start_are_one_located_warning_per_file(tmp_path):
+    from diagnosis.validate import validate_town
+
+    folder = demo_copy(tmp_path, start="start: 2026-04-10", end="end: 2026-04-20")
+    starts = _raw_starts(folder)
+    before = starts[starts < pd.Timestamp("2026-04-10")]
+    after = starts[starts >= pd.Timestamp("2026-04-21")]
+    assert (len(before), len(after)) == (179, 34)  # hundreds of rows: still one finding
+    result = validate_town(folder)
+    assert result.ok  # a warning: the analysis can go on
+    (found,) = coded(result, "outside_fieldwork")
+    first = min(before.index[0], after.index[0])
+    assert (found.severity, found.file, found.row, found.column) == (
+        "warning", "kobo_diagnoza_mieszkancow.csv", first, "started_at"
+    )  # fmt: skip
+    assert found.value == starts[first].strftime("%Y-%m-%d %H:%M")
+    assert ": 213 ankiet, w tym 179 ankiet sprzed początku i 34 ankiety po końcu." in found.pl
+    assert ": 213 responses, 179 responses before the start and 34 responses after" in found.en
+    assert "od 2026-04-10 do 2026-04-20" in found.pl and "2026-04-10 to 2026-04-20" in found.en
+    # the first ten rows with their dates, then how many more
+    outside = sorted([*before.index, *after.index])
+    listed = ", ".join(f"{r} ({starts[r].strftime('%Y-%m-%d %H:%M')})" for r in outside[:10])
+    assert listed in found.pl and listed in found.en
+    assert f"{listed} i jeszcze 203 wiersze." in found.pl
+    assert f"{listed} and 203 more rows." in found.en
+    assert "Ankiety z datą spoza okresu badania: 1 przypadek" in result.render("pl")
+
+
+def test_inside_the_fieldwork_nothing_is_said_and_a_late_submission_has_a_grace():
+    import datetime as dt
+
+    def frame(column: str, stamps: list[str], tz: str | None) -> pd.DataFrame:
+        data = clean_frame(3).drop(columns=["started_at", "ended_at"])
+        times = pd.to_datetime(stamps)
+        data[column] = times.tz_localize(tz) if tz else times
+        return data
+
+    period = (dt.date(2026, 3, 2), dt.date(2026, 3, 14))
+    # 23:30 UTC on the last day is 00:30 on 15 March in Poland
+    late = ["2026-03-02 10:00", "2026-03-14 23:30", "2026-03-10 12:00"]
+    submitted = validate(frame("submitted_at", late, "UTC"), INSTRUMENT, fieldwork=period)
+    assert "outside_fieldwork" not in only_codes(submitted)  # finished on the last evening
+    started = validate(frame("started_at", late, "UTC"), INSTRUMENT, fieldwork=period)
+    assert triples(started, "outside_fieldwork") == [
+        ("warning", 3, "started_at", "2026-03-15 00:30")
+    ]
+    assert "1 ankieta, w tym 1 ankieta po końcu" in started.findings[0].pl
+    # six hours after the last day a submission is outside too; naive times are Polish time
+    naive = ["2026-03-01 23:59", "2026-03-15 06:00", "2026-03-15 05:59"]
+    report = validate(frame("submitted_at", naive, None), INSTRUMENT, fieldwork=period)
+    (found,) = [f for f in report.findings if f.code == "outside_fieldwork"]
+    assert (found.row, found.column, found.value) == (2, "submitted_at", "2026-03-01 23:59")
+    assert "2 ankiety, w tym 1 ankieta sprzed początku i 1 ankieta po końcu" in found.pl
+    assert "2 (2026-03-01 23:59), 3 (2026-03-15 06:00)" in found.pl
+    # no fieldwork given: no check
+    assert "outside_fieldwork" not in only_codes(
+        validate(frame("started_at", naive, None), INSTRUMENT)
+    )
+
+
+def _with_copies(frame: pd.DataFrame, copies: dict[int, int]) -> pd.DataFrame:
+    """``frame`` with row ``target`` made a copy of row ``source`` (ids kept different)."""
+    out = frame.copy()
+    for target, source in copies.items():
+        ids = out.loc[target, "respondent_id"]
+        out.loc[target] = out.loc[source]
+        out.loc[target, "respondent_id"] = ids
+    return out
+
+
+def test_a_repeated_response_within_a_file_is_one_warning_with_its_rows():
+    frame = _with_copies(clean_frame(8), {5: 2, 8: 3})
+    report = validate(responses(frame), INSTRUMENT)
+    assert report.ok
+    assert triples(report, "duplicate_response") == [("warning", 5, None, 2)]
+    (found,) = [f for f in report.findings if f.code == "duplicate_response"]
+    assert "ten sam czas wypełnienia i te same odpowiedzi" in found.pl
+    assert ": 2 wiersze. Wiersze: 5 = wiersz 2, 8 = wiersz 3." in found.pl
+    assert ": 2 rows. Rows: 5 = row 2, 8 = row 3." in found.en
+    # the same answers at another time are two people
+    other_time = frame.copy()
+    other_time.loc[5, "started_at"] += pd.Timedelta(seconds=1)
+    other_time.loc[8, "ended_at"] += pd.Timedelta(seconds=1)
+    assert "duplicate_response" not in only_codes(validate(other_time, INSTRUMENT))
+    # one answer different: not a copy
+    one_answer = frame.copy()
+    one_answer.loc[5, "sex"] = "male" if frame.loc[5, "sex"] != "male" else "female"
+    one_answer.loc[8, "trust"] = (frame.loc[8, "trust"] + 1) % 11
+    assert "duplicate_response" not in only_codes(validate(one_answer, INSTRUMENT))
+
+
+def test_many_repeated_rows_are_counted_in_one_finding_with_polish_plurals():
+    for k, words in ((1, "1 wiersz"), (5, "5 wierszy"), (22, "22 wiersze")):
+        base = clean_frame(30)
+        frame = pd.concat([base, base.iloc[:k].set_axis(range(32, 32 + k))])
+        frame.index.name = "row"
+        report = validate(frame, INSTRUMENT)
+        (found,) = [f for f in report.findings if f.code == "duplicate_response"]
+        assert (found.row, found.value) == (32, k)
+        assert f": {words}. Wiersze: 32 = wiersz 2" in found.pl
+        rest = k - 10
+        if rest > 0:
+            assert f"i jeszcze {rest} wierszy" in found.pl and f"and {rest} more rows" in found.en
+        # every repeated row is still an id error as before
+        assert len([f for f in report.findings if f.code == "duplicate_id"]) == 2 * k
+
+
+def test_without_a_time_stamp_only_a_long_enough_answer_sheet_counts_as_a_copy():
+    from diagnosis.validate.responses import DUPLICATE_MIN_ANSWERS
+
+    frame = _with_copies(clean_frame(8), {6: 4}).drop(columns=["started_at", "ended_at"])
+    report = validate(frame, INSTRUMENT)
+    assert triples(report, "duplicate_response") == [("warning", 6, None, 1)]
+    found = next(f for f in report.findings if f.code == "duplicate_response")
+    assert "plik nie ma czasu wypełnienia" in found.pl and "no time stamp" in found.en
+    assert f"co najmniej {DUPLICATE_MIN_ANSWERS} pytaniach" in found.pl
+    # the same few answers are a coincidence, not a copy: leave all but 14 questions empty
+    answers = [q for q in INSTRUMENT.questions if q.name in frame.columns][
+        : DUPLICATE_MIN_ANSWERS - 1
+    ]
+    keep = {q.name for q in answers} | {"respondent_id"}
+    short = frame[[c for c in frame.columns if c in keep]]
+    assert "duplicate_response" not in only_codes(validate(short, INSTRUMENT))
+    # a date without a time of day (midnight) is no time stamp either
+    dated = short.assign(submitted_at=pd.Timestamp("2026-03-02"))
+    assert "duplicate_response" not in only_codes(validate(dated, INSTRUMENT))
+    timed = short.assign(submitted_at=pd.Timestamp("2026-03-02 10:15:07"))
+    assert triples(validate(timed, INSTRUMENT), "duplicate_response") == [
+        ("warning", 6, None, 1)
+    ]  # with a time stamp even a short answer sheet is compared
+
+
+def test_the_same_response_file_listed_twice_is_an_error_and_counted_once(tmp_path):
+    from diagnosis.clean import clean_town
+    from diagnosis.validate import validate_town
+
+    name = "kobo_diagnoza_mieszkancow.csv"
+    single = validate_town(demo_copy(tmp_path / "one"))
+    twice = validate_town(
+        demo_copy(tmp_path / "two", **{f"file: {name}": f"file: {name}\n- file: {name}"})
+    )
+    assert [c.path.name for c in twice.files] == [name, name]
+    assert not twice.ok
+    (found,) = coded(twice, "duplicate_file")
+    assert (found.severity, found.file, found.column, found.value) == (
+        "error", "town.yaml", "responses[2]", name
+    )  # fmt: skip
+    assert "podany więcej niż raz" in found.pl and "(308 wierszy)" in found.pl
+    assert "listed more than once" in found.en and "(308 rows)" in found.en
+    assert found in twice.files[1].report.findings and twice.files[0].report.ok
+    assert not coded(twice, "duplicate_response")  # one clear message, not 308
+    assert (twice.n_respondents, twice.n_duplicates, twice.n_distinct) == (616, 308, 308)
+    text = twice.render("pl")
+    assert "Razem: 308 ankiet (powtórzone wiersze, których analiza nie liczy: 308)" in text
+    assert "Pliki, które powtarzają inny plik z odpowiedziami: 1 przypadek" in text
+    assert "In all: 308 respondents (repeated rows the analysis does not count: 308)" in (
+        twice.render("en")
+    )
+    # the counts the report works with: the cleaned n is the single file's
+    cleaned_single, cleaned_twice = clean_town(single), clean_town(twice)
+    assert cleaned_twice.n == cleaned_single.n == single.n_distinct
+    row = cleaned_twice.log.set_index("step").loc["drop_duplicate_responses"]
+    assert (row["rows_before"], row["rows_after"]) == (616, 308)
+    ex = cleaned_twice.excluded
+    assert len(ex) == 308 and (ex["step"] == "drop_duplicate_responses").all()
+    assert ex["source_row"].tolist() == list(range(2, 310))
+    assert ex["reason_pl"].iloc[0].endswith(f"zachowano pierwsze wystąpienie ({name}, wiersz 2).")
+
+
+def test_the_same_export_under_another_name_and_an_older_export_are_errors(tmp_path):
+    import csv
+
+    from diagnosis.clean import clean_town
+    from diagnosis.validate import validate_town
+
+    name = "kobo_diagnoza_mieszkancow.csv"
+    folder = demo_copy(tmp_path, **{f"file: {name}": f"file: {name}\n- file: kopia.csv"})
+    (folder / "kopia.csv").write_bytes((folder / name).read_bytes())
+    result = validate_town(folder)
+    (found,) = coded(result, "duplicate_file")
+    assert (found.severity, found.file, found.column, found.value) == (
+        "error", "kopia.csv", None, name
+    )  # fmt: skip
+    assert f"jest już w pliku {name}" in found.pl and f"already in {name}" in found.en
+    assert "Usuń ten wpis (kopia.csv)" in found.pl
+    assert result.n_distinct == 308 and clean_town(result).n == 308
+
+    # an older export (the first 100 responses) listed before the newer one that holds it
+    older = tmp_path / "older"
+    folder = demo_copy(older, **{f"file: {name}": f"file: stary.csv\n- file: {name}"})
+    with (folder / name).open(newline="", encoding="utf-8") as handle:
+        table = list(csv.reader(handle))
+    with (folder / "stary.csv").open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(table[:101])
+    result = validate_town(folder)
+    assert not result.ok
+    (found,) = coded(result, "duplicate_file")
+    assert (found.file, found.value) == ("stary.csv", name)
+    assert f"(100 wierszy) jest też w pliku {name}, podanym w town.yaml dalej" in found.pl
+    assert "Usuń stary.csv z listy responses" in found.pl
+    assert not coded(result, "duplicate_response")
+    assert (result.n_respondents, result.n_distinct) == (408, 308)
+    assert clean_town(result).n == 308
+
+
+def test_files_that_overlap_in_part_are_a_warning_in_the_later_file(tmp_path):
+    import csv
+
+    from diagnosis.clean import clean_town
+    from diagnosis.validate import validate_town
+
+    name = "kobo_diagnoza_mieszkancow.csv"
+    folder = demo_copy(tmp_path, **{f"file: {name}": "file: a.csv\n- file: b.csv"})
+    with (folder / name).open(newline="", encoding="utf-8") as handle:
+        header, *rows = list(csv.reader(handle))
+    for file, part in (("a.csv", rows[:200]), ("b.csv", rows[190:])):
+        with (folder / file).open("w", newline="", encoding="utf-8") as handle:
+            csv.writer(handle, lineterminator="\n").writerows([header, *part])
+    (folder / name).unlink()
+    result = validate_town(folder)
+    assert result.ok  # a warning: the cleaning leaves the 10 repeats out
+    (found,) = coded(result, "duplicate_response")
+    assert (found.severity, found.file, found.row, found.value) == ("warning", "b.csv", 2, 10)
+    assert "co wiersz pliku a.csv" in found.pl and ": 10 wierszy." in found.pl
+    assert "2 = a.csv, wiersz 192, 3 = a.csv, wiersz 193" in found.pl
+    assert "2 = a.csv, row 192" in found.en
+    assert not coded(result, "duplicate_file")
+    assert (result.n_respondents, result.n_duplicates, result.n_distinct) == (318, 10, 308)
+    cleaned = clean_town(result)
+    assert cleaned.n == 308
+    ex = cleaned.excluded
+    assert ex["source_file"].tolist() == ["b.csv"] * 10
+    assert ex["source_row"].tolist() == list(range(2, 12))
+    assert "(a.csv, wiersz 192)" in ex["reason_pl"].iloc[0]
+
+
+def test_the_demo_towns_have_no_repeated_or_out_of_fieldwork_responses():
+    from diagnosis import find_towns
+    from diagnosis.validate import validate_town
+
+    for folder in find_towns():
+        result = validate_town(folder)
+        codes = {f.code for f in result.findings()}
+        assert not codes & {"outside_fieldwork", "duplicate_response", "duplicate_file"}, folder
+        assert result.n_duplicates == 0
