@@ -145,6 +145,7 @@ MAX_FILES = 100
 MAX_NAME = 200
 MAX_TITLE = 500
 MAX_TEXT = 2000
+MAX_COMMENTARY = 10_000
 
 
 @dataclass(frozen=True)
@@ -179,6 +180,13 @@ class Town:
     innovation : str or None
         For a follow-up wave: the innovation the zone ran since the previous
         wave (None: a comparison town, nothing new was run).
+    priority_lines : (float, float) or None
+        The team's own cut-offs of the priority matrix, importance and
+        satisfaction as shares (``priorities: {importance: 0.8, satisfaction:
+        0.5}``); None: the means over the services.
+    commentary : str or None
+        The team's commentary for the report (``commentary: komentarz.txt``,
+        a UTF-8 text file in the town folder, at most 10,000 characters).
     """
 
     slug: str
@@ -201,6 +209,8 @@ class Town:
     innovation_start: dt.date | None = None
     margins_kind: str = "cells"
     teryt: str | None = None
+    priority_lines: tuple[float, float] | None = None
+    commentary: str | None = None
 
     @property
     def margin_variables(self) -> tuple[str, ...]:
@@ -956,6 +966,47 @@ def load_town(folder: str | Path) -> Town:
             innovation,
         )
 
+    lines = None
+    priorities = raw.get("priorities")
+    if priorities is not None:
+        ok = isinstance(priorities, Mapping) and all(
+            isinstance(priorities.get(k), int | float) and not isinstance(priorities.get(k), bool)
+            and 0 < float(priorities[k]) < 1 for k in ("importance", "satisfaction")
+        )  # fmt: skip
+        if not ok:
+            raise _fail(
+                path,
+                "priorities",
+                "Pole priorities ma postać {importance: 0.8, satisfaction: 0.5}: progi macierzy "
+                "priorytetów jako odsetki między 0 a 1.",
+                "priorities must look like {importance: 0.8, satisfaction: 0.5}: the priority "
+                "matrix's cut-offs as shares between 0 and 1.",
+                priorities,
+            )
+        lines = (float(priorities["importance"]), float(priorities["satisfaction"]))
+    commentary = None
+    if raw.get("commentary") is not None:
+        note = _relative(folder, path, "commentary", raw["commentary"])
+        data = note.read_bytes()[: 4 * MAX_COMMENTARY + 1]
+        try:
+            commentary = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise _fail(
+                path, "commentary",
+                f"Plik komentarza {note.name} nie jest zapisany w UTF-8. Zapisz go jako tekst "
+                "UTF-8 i spróbuj ponownie.",
+                f"The commentary file {note.name} is not UTF-8 text. Save it as UTF-8 text and "
+                "try again.", raw["commentary"],
+            ) from None  # fmt: skip
+        if len(commentary) > MAX_COMMENTARY:
+            raise _fail(
+                path, "commentary",
+                f"Komentarz ma więcej niż {MAX_COMMENTARY} znaków; skróć go.",
+                f"The commentary is longer than {MAX_COMMENTARY} characters; shorten it.",
+                raw["commentary"],
+            )  # fmt: skip
+        commentary = commentary.strip() or None
+
     return Town(
         slug=f"{folder.parent.name}-{folder.name}" if wave > 1 else folder.name,
         folder=folder,
@@ -979,6 +1030,8 @@ def load_town(folder: str | Path) -> Town:
         innovation_start=_date(path, "innovation.start", innovation.get("start")),
         margins_kind=margins.kind,
         teryt=margins.teryt,
+        priority_lines=lines,
+        commentary=commentary,
     )
 
 

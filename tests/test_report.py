@@ -342,3 +342,29 @@ def test_figures_are_drawn_once_at_the_size_savefig_gives():
     assert size.search(once).groups() == size.search(twice).groups()
     texts = re.compile(r"<text[^>]*>([^<]*)</text>|<!-- (.*?) -->")
     assert texts.findall(once) == texts.findall(twice)
+
+
+def test_a_town_s_own_matrix_cut_offs_and_commentary(tmp_path):
+    town = tmp_path / "kwidzyn"
+    shutil.copytree(TOWNS_DIR / "kwidzyn", town, ignore=shutil.ignore_patterns("wave2"))
+    (town / "komentarz.txt").write_text(
+        "Wyniki omówiliśmy z radą osiedla.\n\nKontakt: 601 234 567.", encoding="utf-8"
+    )
+    yaml = town / "town.yaml"
+    yaml.write_text(
+        yaml.read_text(encoding="utf-8")
+        + "priorities: {importance: 0.8, satisfaction: 0.3}\ncommentary: komentarz.txt\n",
+        encoding="utf-8",
+    )
+    report = TownReport.build(town)
+    pri = report.analysis.priorities
+    assert pri.attrs["lines"] == "town"
+    assert (pri.attrs["importance_line"], pri.attrs["satisfaction_line"]) == (0.8, 0.3)
+    shown = pri[pri["quadrant"] != "hidden"]
+    act = shown[(shown["importance"] >= 0.8) & (shown["satisfaction"] < 0.3)]
+    assert set(shown.loc[shown["quadrant"] == "act", "service"]) == set(act["service"])
+    html = unescape(report.html())
+    assert "progi przyjęte przez zespół: ważność 80%, zadowolenie 30%" in html
+    assert "Wyniki omówiliśmy z radą osiedla." in html and "601 234 567" not in html
+    default = TownReport.build("kwidzyn")
+    assert "Linie podziału to średnie wszystkich usług" in unescape(default.section("priorities"))

@@ -329,7 +329,7 @@ def redact_town(town: Town, lang: Language = "pl") -> Town:
     """
     texts = {
         key: redact_text(value, lang=lang)
-        for key in ("recruitment", "margins_source", "innovation")
+        for key in ("recruitment", "margins_source", "innovation", "commentary")
         if isinstance(value := getattr(town, key), str)
     }
     return dataclasses.replace(town, **texts) if texts else town
@@ -620,7 +620,7 @@ def analyse_town(
         indicator_defs=defs,
         indicators=table,
         profile=_profile(design, town, threshold),
-        priorities=importance_satisfaction(table, service_pairs(instrument)),
+        priorities=importance_satisfaction(table, service_pairs(instrument), town.priority_lines),
         needs=rank_needs(table, ideas),
         themes=themes,
         quotes=quotes,

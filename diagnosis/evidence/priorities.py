@@ -6,16 +6,20 @@ is in "act here" when its importance is above the line and its satisfaction
 below. A placement is *clear* only when neither confidence interval crosses
 its line (../shared/DOMAIN.md).
 
-The ranking of needs combines two voices with equal weight:
+The ranking of needs uses one measure of the survey's voice: the share of
+respondents choosing the need (the ``share`` the report prints), divided by the
+sum of those shares over all needs, so that the survey's "attention" adds up
+to 1 (a need whose share is hidden by disclosure control counts 0: its share
+is not published, and it must not follow from the others).
 
-* residents (survey): the share choosing the need, divided by the sum of those
-  shares over all needs, so the survey's "attention" adds up to 1;
-* workshop participants: the votes given to ideas for the need, divided by all
-  votes, which also adds up to 1.
-
-``score = (survey attention + workshop attention) / 2``; needs are ranked by
-score. A need nobody voted for at the workshop keeps only half its survey
-weight, and the report says so.
+* With workshop votes (World Café dot votes for ideas, each idea tied to a
+  need): the workshop's attention is the need's share of all votes, and
+  ``score = (survey attention + workshop attention) / 2``, the two voices with
+  equal weight (``basis = "survey+workshop"``). A need no idea addressed gets
+  0 from the workshop, which is what happened there.
+* Without a workshop (no ideas, or no votes for any need): ``score = survey
+  attention`` (``basis = "survey"``) and the workshop columns are empty: there
+  was no vote, not a vote of 0.
 """
 
 from __future__ import annotations
@@ -64,7 +68,9 @@ def service_pairs(instrument: Instrument) -> tuple[tuple[str, str, str], ...]:
 
 
 def importance_satisfaction(
-    indicators: pd.DataFrame, pairs: Sequence[tuple[str, str, str]] | None = None
+    indicators: pd.DataFrame,
+    pairs: Sequence[tuple[str, str, str]] | None = None,
+    lines: tuple[float, float] | None = None,
 ) -> pd.DataFrame:
     """The importance-satisfaction matrix of the services, with quadrants.
 
@@ -74,6 +80,9 @@ def importance_satisfaction(
         Whole-town rows (``group == "total"``) of the indicator table.
     pairs : sequence of (service, importance indicator, satisfaction indicator), optional
         From :func:`service_pairs`; default: ``imp_<service>`` with ``sat_<service>``.
+    lines : (float, float), optional
+        The town's own cut-offs (importance, satisfaction); default: the means
+        over the services with both values. ``attrs["lines"]`` says which.
 
     Returns
     -------
@@ -121,8 +130,11 @@ def importance_satisfaction(
         }
     )
     both = out["importance"].notna() & out["satisfaction"].notna()
-    imp_line = out.loc[both, "importance"].mean()
-    sat_line = out.loc[both, "satisfaction"].mean()
+    if lines is None:
+        imp_line = out.loc[both, "importance"].mean()
+        sat_line = out.loc[both, "satisfaction"].mean()
+    else:
+        imp_line, sat_line = (float(v) for v in lines)
     high = out["importance"] >= imp_line
     satisfied = out["satisfaction"] >= sat_line
     known = out["importance"].notna() & out["satisfaction"].notna()
@@ -139,27 +151,35 @@ def importance_satisfaction(
     out = out.sort_values(
         ["quadrant", "gap"], key=lambda s: s.map(order) if s.name == "quadrant" else -s
     )
+    out = out.reset_index(drop=True)
     out.attrs["importance_line"] = float(imp_line)
     out.attrs["satisfaction_line"] = float(sat_line)
-    return out.reset_index(drop=True)
+    out.attrs["lines"] = "means" if lines is None else "town"
+    return out
 
 
 def rank_needs(indicators: pd.DataFrame, ideas: pd.DataFrame | None) -> pd.DataFrame:
-    """Rank needs by survey share and workshop votes, each given half the weight.
+    """Rank needs by the survey's and the workshop's attention, or by the survey alone.
 
     Parameters
     ----------
     indicators : DataFrame
-        The indicator table; whole-town ``needs__<code>`` rows are used.
+        The indicator table; whole-town ``needs__<code>`` rows are used
+        (``estimate`` = share of respondents choosing the need).
     ideas : DataFrame or None
-        Workshop ideas with columns ``idea, need, votes`` (World Café dot votes).
+        Workshop ideas with columns ``idea, need, votes`` (World Café dot
+        votes); None or no votes for any need: the town had no workshop.
 
     Returns
     -------
     DataFrame
-        One row per need: ``need, label_pl, label_en, share, ci_low, ci_high, n,
-        survey_attention, votes, workshop_attention, score, rank, top_idea,
-        top_idea_votes`` sorted by rank.
+        One row per need, sorted by rank: ``need, label_pl, label_en, share,
+        ci_low, ci_high, n`` (the survey share of respondents, as published),
+        ``survey_attention`` (``share`` / sum of the published shares),
+        ``votes, workshop_attention`` (votes / all votes; NaN without a
+        workshop, when ``votes`` is 0), ``score, rank, top_idea,
+        top_idea_votes`` and ``basis``: ``"survey+workshop"`` (score = mean
+        of the two attentions) or ``"survey"`` (score = survey attention).
 
     Examples
     --------
@@ -167,8 +187,11 @@ def rank_needs(indicators: pd.DataFrame, ideas: pd.DataFrame | None) -> pd.DataF
     ...                   "estimate": [0.6, 0.2], "ci_low": [0.5, 0.1], "ci_high": [0.7, 0.3],
     ...                   "n": [100, 100], "label_pl": ["A", "B"], "label_en": ["A", "B"]})
     >>> ideas = pd.DataFrame({"idea": ["x", "y"], "need": ["b", "b"], "votes": [5, 5]})
-    >>> rank_needs(t, ideas).round(4)[["need", "score", "rank"]].values.tolist()
-    [['b', 0.625, 1], ['a', 0.375, 2]]
+    >>> rank_needs(t, ideas).round(4)[["need", "score", "rank", "basis"]].values.tolist()
+    [['b', 0.625, 1, 'survey+workshop'], ['a', 0.375, 2, 'survey+workshop']]
+    >>> rank_needs(t, None).round(4)[["need", "score", "rank", "basis"]].values.tolist()
+    [['a', 0.75, 1, 'survey'], ['b', 0.25, 2, 'survey']]
+    >>> # survey attention: 0.6 / (0.6 + 0.2) = 0.75; workshop: b has all 10 votes
     """
     total = indicators[
         (indicators["group"] == "total") & indicators["indicator"].str.startswith("needs__")
@@ -184,7 +207,7 @@ def rank_needs(indicators: pd.DataFrame, ideas: pd.DataFrame | None) -> pd.DataF
             "n": total["n"].to_numpy(),
         }
     )
-    shares = out["share"].fillna(0.0)
+    shares = out["share"].fillna(0.0)  # a hidden share is not published: it counts 0
     out["survey_attention"] = shares / shares.sum() if shares.sum() > 0 else 0.0
     out["votes"] = 0.0
     out["top_idea"] = pd.Series([pd.NA] * len(out), dtype="string")
@@ -199,8 +222,18 @@ def rank_needs(indicators: pd.DataFrame, ideas: pd.DataFrame | None) -> pd.DataF
         out["top_idea"] = out["need"].map(best["idea"]).astype("string")
         out["top_idea_votes"] = out["need"].map(best["votes"]).fillna(0.0).astype(float)
     total_votes = out["votes"].sum()
-    out["workshop_attention"] = out["votes"] / total_votes if total_votes > 0 else 0.0
-    out["score"] = (out["survey_attention"] + out["workshop_attention"]) / 2
+    if total_votes > 0:
+        out["workshop_attention"] = out["votes"] / total_votes
+        out["score"] = (out["survey_attention"] + out["workshop_attention"]) / 2
+        out["basis"] = "survey+workshop"
+    else:
+        # no workshop: the survey alone, at full weight (not halved against "0 votes")
+        out["workshop_attention"] = np.nan
+        out["score"] = out["survey_attention"].astype(float)
+        out["basis"] = "survey"
     out = out.sort_values(["score", "share"], ascending=False, kind="stable")
     out["rank"] = np.arange(1, len(out) + 1)
-    return out.reset_index(drop=True)
+    columns = ["need", "label_pl", "label_en", "share", "ci_low", "ci_high", "n",
+               "survey_attention", "votes", "workshop_attention", "score", "rank", "top_idea",
+               "top_idea_votes", "basis"]  # fmt: skip
+    return out[columns].reset_index(drop=True)

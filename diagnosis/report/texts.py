@@ -338,6 +338,19 @@ TEXTS: dict[str, tuple[str, str]] = {
         "satisfaction fall in 'Act here'. A placement is clear only when the confidence "
         "interval does not cross the dividing line.",
     ),
+    "ipa_lines_mean": (
+        "Linie podziału to średnie wszystkich usług: ważność {imp}, zadowolenie {sat}; nie są "
+        "to normy, tylko punkt odniesienia w tej miejscowości. Zespół może przyjąć własne progi "
+        "(w town.yaml: priorities: {{importance: 0.8, satisfaction: 0.5}}).",
+        "The dividing lines are the means over all services: importance {imp}, satisfaction "
+        "{sat}; they are not norms, only this town's point of reference. The team may set its "
+        "own cut-offs (in town.yaml: priorities: {{importance: 0.8, satisfaction: 0.5}}).",
+    ),
+    "ipa_lines_town": (
+        "Linie podziału to progi przyjęte przez zespół: ważność {imp}, zadowolenie {sat}.",
+        "The dividing lines are the team's own cut-offs: importance {imp}, satisfaction {sat}.",
+    ),
+    "commentary": ("Komentarz zespołu", "The team's commentary"),
     "ipa_caption": (
         "Ważność (odsetek „ważne”) i zadowolenie (odsetek zadowolonych) z przedziałami ufności.",
         "Importance (share 'important') and satisfaction (share satisfied) with confidence "
@@ -452,10 +465,18 @@ TEXTS: dict[str, tuple[str, str]] = {
         "questions and the way respondents are recruited.",
     ),
     "code": ("Kod", "Code"),
+    "answer_kind": ("Odpowiedź", "Answer"),
+    "qtype_one": ("jeden wybór", "one choice"),
+    "qtype_multiple": ("wielokrotny wybór", "multiple choice"),
+    "qtype_number": ("liczba", "number"),
+    "qtype_text": ("tekst", "text"),
+    "qtype_date": ("data", "date"),
+    "up_to": ("do {k}", "up to {k}"),
     "questionnaire": ("Kwestionariusz", "Questionnaire"),
     "question": ("Pytanie", "Question"),
     "type": ("Typ", "Type"),
     "by_age_band": ("Wskaźniki według wieku (z liczebnościami)", "Indicators by age (with n)"),
+    "by_group": ("Wskaźniki według: {name} (z liczebnościami)", "Indicators by: {name} (with n)"),
     "by_sex": ("Wskaźniki według płci (z liczebnościami)", "Indicators by sex (with n)"),
     "by_district": (
         "Wskaźniki według części miejscowości (z liczebnościami)",

@@ -54,7 +54,7 @@ from ..present.figures import age_band_label
 from ..town import Town
 from ..validate import TownValidation, validate_town
 from .document import HTMLFragment, collect_new_objects_only, figure_html
-from .texts import SECTION_TITLES, text
+from .texts import SECTION_TITLES, TEXTS, text
 
 __all__ = ["SECTIONS", "TooFew", "TownReport"]
 
@@ -325,6 +325,11 @@ class TownReport:
                        start=a.town.fieldwork_start, end=a.town.fieldwork_end,
                        moe=self._num(w.margin_of_error, 1))  # fmt: skip
         parts = [f"<p>{method}</p>", self._limitations()]
+        if a.town.commentary:  # the team's own words, redacted like every text of town.yaml
+            paragraphs = "".join(
+                f"<p>{_esc(p.strip())}</p>" for p in a.town.commentary.split("\n\n") if p.strip()
+            )
+            parts.append(f"<div class='commentary'><h3>{t('commentary')}</h3>{paragraphs}</div>")
         if self.sheets:
             parts.append(f"<h3>{t('top_needs')}</h3><ol>")
         for sheet in self.sheets:
@@ -678,11 +683,12 @@ class TownReport:
         if a.priorities.empty:
             return self._ranking()
         pri = a.priorities.assign(label=a.priorities[f"label_{self.lang}"])
+        given = a.priorities.attrs.get("lines") == "town"  # else the figure draws the means
         fig = priority_matrix(
             pri,
             label="label",
-            importance_line=pri.attrs.get("importance_line"),
-            satisfaction_line=pri.attrs.get("satisfaction_line"),
+            importance_line=pri.attrs.get("importance_line") if given else None,
+            satisfaction_line=pri.attrs.get("satisfaction_line") if given else None,
             lang=self.lang,
         )
         quadrant = {k: v[0 if self.lang == "pl" else 1] for k, v in QUADRANTS.items()}
@@ -691,7 +697,11 @@ class TownReport:
             clear_label=pri["clear"].map({True: t("yes"), False: t("no")}),
         )
         return (
-            f"<p>{t('ipa_intro')}</p>"
+            f"<p>{t('ipa_intro')} "
+            + t("ipa_lines_town" if given else "ipa_lines_mean",
+                imp=format_share(pri.attrs.get("importance_line"), self.lang),
+                sat=format_share(pri.attrs.get("satisfaction_line"), self.lang))
+            + "</p>"
             + figure_html(fig, t("ipa_caption"))
             + self._table(
                 pri.assign(n=a.n),
@@ -886,7 +896,7 @@ class TownReport:
         total = self._total()
         if total.empty:
             return ""
-        return f"<p>{t('baseline_intro')}</p>" + self._indicator_table(total, code=True)
+        return f"<p>{t('baseline_intro')}</p>" + self._indicator_table(total)
 
     def _estimate_text(self, row: pd.Series) -> str:
         """``52% (47–58%)`` for a share, ``5,7 (5,4–5,9)`` for a mean, ``–`` if hidden."""
@@ -932,7 +942,11 @@ class TownReport:
             label = _esc(ind.iloc[0][f"label_{self.lang}"])
             tds = "".join(f"<td class='num'>{cells.get(v, '–')}</td>" for v in levels)
             body.append(f"<tr><td>{label}</td>{tds}</tr>")
-        title = self.t(f"by_{group}")
+        if f"by_{group}" in TEXTS:
+            title = self.t(f"by_{group}")
+        else:
+            q = self.analysis.instrument.get(group)
+            title = self.t("by_group", name=q.label(self.lang) if q else group)
         return (
             f"<h3>{title}</h3><table class='data bygroup'>{_columns(len(levels))}<thead><tr>"
             f"<th>{self.t('indicator')}</th>{head}</tr></thead><tbody>{''.join(body)}</tbody>"
@@ -942,21 +956,43 @@ class TownReport:
     def _annex(self) -> str:
         a, t = self.analysis, self.t
         note = t("disclosure_note", threshold=a.settings.threshold)
-        questions = pd.DataFrame(
-            [{"name": q.name, "label": q.label(self.lang), "type": q.type}
-             for q in a.instrument.questions]
-        )  # fmt: skip
+        rows, last_stem = [], ""
+        for k, q in enumerate(
+            (q for q in a.instrument.questions if q.type in _ASKED), start=1
+        ):  # the questions as asked, with their answers; no technical fields or codes
+            stem = q.stem.get(self.lang) or next(iter(q.stem.values()), "")
+            if stem and stem != last_stem:
+                rows.append(f"<tr><td></td><td colspan='2'><i>{_esc(stem)}</i></td></tr>")
+            last_stem = stem
+            names = self.level_labels.get(q.name, {})
+            options = " / ".join(names.get(c.name) or c.label(self.lang) for c in q.choices)
+            kind = t(f"qtype_{_ASKED[q.type]}")
+            if q.max_choices:
+                kind += f" ({t('up_to', k=q.max_choices)})"
+            rows.append(
+                f"<tr><td class='num'>{k}</td><td>{_esc(q.label(self.lang))}"
+                + (f"<br><span class='note'>{_esc(options)}</span>" if options else "")
+                + f"</td><td>{_esc(kind)}</td></tr>"
+            )
+        questions = (
+            f"<table class='data'><thead><tr><th scope='col' class='num'>#</th>"
+            f"<th scope='col'>{t('question')}</th><th scope='col'>{t('answer_kind')}</th>"
+            f"</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        )
+        groups = list(dict.fromkeys(g for g in a.indicators["group"] if g != "total"))
         return (
-            f"<h3>{t('questionnaire')}</h3>"
-            + self._table(questions.assign(n=a.n), ["name", "label", "type"],
-                          {"name": t("code"), "label": t("question"), "type": t("type")},
-                          percent=False)
-            + "".join(self._by_group(g) for g in ("age_band", "sex", "district"))
+            f"<h3>{t('questionnaire')}</h3>" + questions
+            + "".join(self._by_group(g) for g in groups)
             + f"<h3>{t('disclosure')}</h3><p>{note}</p>"
         )  # fmt: skip
 
 
 _SCALE_KEYS = {"scale_cohesion"}
+#: question types the annex lists (what respondents were asked) -> kind of answer
+_ASKED = {
+    "select_one": "one", "select_multiple": "multiple", "integer": "number",
+    "decimal": "number", "text": "text", "date": "date", "datetime": "date", "range": "number",
+}  # fmt: skip
 
 
 def _columns(levels: int) -> str:
