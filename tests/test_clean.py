@@ -156,6 +156,79 @@ def test_without_an_id_column_repeats_are_not_checked(kwidzyn):
     assert row["rows_after"] == 4 and "nie sprawdzano" in row["pl"]
 
 
+# ------------------------------------------------------------------ repeated responses (#14)
+
+
+def test_the_same_file_twice_is_cleaned_to_the_single_files_n(kwidzyn):
+    once = clean_responses([kwidzyn], INSTRUMENT)
+    twice = clean_responses([kwidzyn, kwidzyn], INSTRUMENT)
+    assert twice.n == once.n == kwidzyn.n == 308
+    row = log_row(twice, "drop_duplicate_responses")
+    assert (row["rows_before"], row["rows_after"]) == (616, 308)
+    assert row["pl"].startswith("Usunięto 308 powtórzonych ankiet (ten sam czas wypełnienia")
+    assert row["pl"].endswith("Z pliku: kobo_diagnoza_mieszkancow.csv: 308.")
+    assert row["en"].startswith("Removed 308 repeated responses (the same time stamp")
+    # the copies went here, not to the id step (their ids repeat too)
+    assert log_row(twice, "drop_duplicate_ids")["rows_after"] == 308
+    ex = twice.excluded
+    assert (ex["step"] == "drop_duplicate_responses").all() and len(ex) == 308
+    assert ex["source_row"].tolist() == kwidzyn.data.index.tolist()
+    assert ex["reason_pl"].iloc[0] == (
+        "Powtórzona ankieta (ten sam czas wypełnienia i te same odpowiedzi na każde pytanie); "
+        "zachowano pierwsze wystąpienie (kobo_diagnoza_mieszkancow.csv, wiersz 2)."
+    )
+    assert (
+        ex["reason_en"]
+        .iloc[5]
+        .endswith("the first occurrence was kept (kobo_diagnoza_mieszkancow.csv, row 7).")
+    )
+    # the cleaned data are the single file's, row for row
+    pd.testing.assert_frame_equal(twice.data, once.data)
+    assert "__response_key" not in twice.data.columns
+    assert log_row(once, "drop_duplicate_responses")["pl"].startswith("Żadna ankieta się nie")
+
+
+def test_repeated_rows_keep_the_first_and_plurals_are_right(kwidzyn):
+    for k, words in (
+        (1, "1 powtórzoną ankietę"),
+        (3, "3 powtórzone ankiety"),
+        (5, "5 powtórzonych ankiet"),
+        (22, "22 powtórzone ankiety"),
+    ):
+        data = kwidzyn.data.iloc[:40].copy()
+        copies = data.iloc[:k].set_axis(range(100, 100 + k))
+        copies["respondent_id"] = [f"kopia-{i}" for i in range(k)]  # new ids: same response
+        data = pd.concat([data, copies])
+        cleaned = clean_responses([with_data(kwidzyn, data)], INSTRUMENT)
+        row = log_row(cleaned, "drop_duplicate_responses")
+        assert (row["rows_before"], row["rows_after"]) == (40 + k, 40)
+        assert row["pl"].startswith(f"Usunięto {words} ")
+        assert cleaned.excluded["source_row"].tolist() == list(range(100, 100 + k))
+        assert cleaned.data["source_row"].tolist() == kwidzyn.data.index[:40].tolist()
+
+
+def test_without_time_stamps_only_long_answer_sheets_are_copies(kwidzyn):
+    data = kwidzyn.data.iloc[:6].drop(
+        columns=[c for c in ("submitted_at", "started_at", "ended_at") if c in kwidzyn.data]
+    )
+    data = pd.concat([data, data.iloc[:2].set_axis([50, 51])])
+    cleaned = clean_responses([with_data(kwidzyn, data)], INSTRUMENT)
+    assert cleaned.n == 6
+    assert (
+        cleaned.excluded["reason_pl"]
+        .iloc[0]
+        .startswith(
+            "Powtórzona ankieta (te same odpowiedzi na każde pytanie, bez czasu wypełnienia, przy "
+            "co najmniej 15 pytaniach z odpowiedzią)"
+        )
+    )
+    # two people giving the same answers to a short sheet are both kept
+    short = data[["respondent_id", "sex", "age_band", "education", "district"]].copy()
+    short["respondent_id"] = [f"r{i}" for i in range(8)]
+    kept = clean_responses([with_data(kwidzyn, short)], INSTRUMENT)
+    assert kept.n == 8 and log_row(kept, "drop_duplicate_responses")["rows_after"] == 8
+
+
 # ------------------------------------------------------------------ text
 
 
