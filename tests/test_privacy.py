@@ -101,6 +101,12 @@ def _text(path: Path) -> str:
         ).stdout
     if path.suffix == ".xlsx":
         return _xlsx_text(path)
+    if path.suffix == ".docx":
+        import docx
+
+        document = docx.Document(str(path))
+        cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+        return "\n".join([p.text for p in document.paragraphs] + cells)
     raw = path.read_text(encoding="utf-8-sig")
     if path.suffix in (".json", ".ipynb"):
         # JSON escapes non-ASCII letters and quotes; compare with the decoded strings too
@@ -123,7 +129,7 @@ def outputs(tmp_path_factory):
 
 def test_every_kind_of_output_is_read(outputs):
     kinds = {p.suffix for p in outputs}
-    assert {".pdf", ".html", ".ipynb", ".json", ".csv", ".xlsx"} <= kinds
+    assert {".pdf", ".html", ".ipynb", ".json", ".csv", ".xlsx", ".docx"} <= kinds
     # the planted free texts did reach the report, redacted: the idea's other words are there
     assert any("Kontakt do pomysłodawcy" in text for text in outputs.values())
 

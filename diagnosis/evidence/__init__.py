@@ -29,6 +29,7 @@ from .sheets import (
     describe_item,
     evidence_sheets,
     format_share,
+    group_as_people,
     group_sizes,
 )
 
@@ -53,6 +54,7 @@ __all__ = [
     "estimate_indicators",
     "evidence_sheets",
     "format_share",
+    "group_as_people",
     "group_sizes",
     "importance_satisfaction",
     "protect_indicators",

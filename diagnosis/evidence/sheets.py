@@ -337,10 +337,11 @@ def evidence_sheets(
                  _item(table, f"sat_{code}", lang)]  # fmt: skip
         items = [i for i in items if i is not None]
         main = items[0]
-        # the baseline is a published number: satisfaction, else importance, else the need's
-        # share; a hidden one only when all are, and then with what may be said of it
+        # the baseline is a published number that an action should move: satisfaction, else
+        # the share naming the need, else importance; a hidden one only when all are, and then
+        # with what may be said of it
         published = [i for i in items if not i.suppressed]
-        order = [f"sat_{code}", f"imp_{code}", f"needs__{code}"]
+        order = [f"sat_{code}", f"needs__{code}", f"imp_{code}"]
         indicator = next(
             (i for key in order for i in published if i.indicator == key),
             next((i for i in items if i.bound), main),

@@ -57,6 +57,63 @@ TEXTS: dict[str, tuple[str, str]] = {
         "confidence interval).",
     ),
     "limits": ("Ograniczenia", "Limitations"),
+    "gap_group": (
+        "{who}: {sample} próby wobec {population} mieszkańców",
+        "{who}: {sample} of the sample against {population} of the residents",
+    ),
+    "gaps_under": (
+        "Słabiej słychać w próbie: {groups}; ważenie wyrównuje ich udział, ale ich wyniki "
+        "opierają się na mniejszej liczbie osób.",
+        "Under-represented in the sample: {groups}; weighting restores their share, but their "
+        "results rest on fewer people.",
+    ),
+    "gaps_few": (
+        "Bardzo mało ankiet (mniej niż {k}) mają: {groups}; ich głosu ta diagnoza praktycznie "
+        "nie obejmuje.",
+        "Very few responses (fewer than {k}) come from: {groups}; this diagnosis hardly "
+        "covers their voice.",
+    ),
+    "not_chosen": (
+        "Nie wybrano pozostałych potrzeb, m.in.: {needs}: ich łączny wynik jest niższy niż "
+        "wynik każdej z {top} wybranych (najniższy z wybranych: {score} pkt).",
+        "The other needs were not chosen, e.g. {needs}: their combined score is below that of "
+        "each of the {top} chosen (the lowest chosen: {score} points).",
+    ),
+    "assets": ("Zasoby miejscowości", "The town's assets"),
+    "assets_intro": (
+        "Ludzie, organizacje, instytucje i miejsca, na których można oprzeć działania (mapa "
+        "zasobów zespołu).",
+        "People, organisations, institutions and places the actions can build on (the team's "
+        "asset map).",
+    ),
+    "asset": ("Zasób", "Asset"),
+    "asset_kind": ("Rodzaj", "Kind"),
+    "asset_description": ("Opis", "Description"),
+    "rodo": ("Ochrona danych osobowych", "Data protection"),
+    "rodo_text": (
+        "Ankieta była anonimowa: raport i pliki z wynikami nie zawierają odpowiedzi "
+        "pojedynczych osób. Dane osobowe wpisane w odpowiedziach otwartych (PESEL, e-mail, "
+        "telefon, adres, imię i nazwisko) zastąpiono przed analizą etykietami w nawiasach "
+        "({removed}). Żaden wynik nie opiera się na mniej niż {threshold} osobach. Pliki z "
+        "odpowiedziami przechowuje biblioteka jako administrator danych (RODO) i ich nie "
+        "publikuje; mieszkańcy mogą pytać o nie w bibliotece.",
+        "The survey was anonymous: the report and the result files hold no individual's "
+        "answers. Personal data typed into open answers (PESEL, e-mail, phone, address, names) "
+        "was replaced by labels in brackets before the analysis ({removed}). No result rests "
+        "on fewer than {threshold} people. The library keeps the response files as the data "
+        "controller (GDPR) and does not publish them; residents may ask about them at the "
+        "library.",
+    ),
+    "recommendations": ("Rekomendacje", "Recommendations"),
+    "recommend_intro": (
+        "Na podstawie ankiety i warsztatu proponujemy zająć się w planie rozwoju strefy:",
+        "From the survey and the workshop we propose that the zone's development plan takes up:",
+    ),
+    "recommend": (
+        "„{need}”: działanie — {idea}; postęp mierzyć wskaźnikiem „{indicator}” (wartość "
+        "wyjściowa: {baseline}).",
+        "'{need}': action — {idea}; measure progress with '{indicator}' (baseline: {baseline}).",
+    ),
     "limits_unknown": ("sposobu nie opisano w town.yaml", "not described in town.yaml"),
     "limits_convenience": (
         "Jak zbierano ankiety: {recruitment}. To dobór wygodny, nie losowy: odpowiadały osoby, "

@@ -35,6 +35,7 @@ from ..evidence import (
     describe_item,
     evidence_sheets,
     format_share,
+    group_as_people,
     group_sizes,
     redact_town,
     write_empty_evidence,
@@ -56,13 +57,29 @@ from ..validate import TownValidation, validate_town
 from .document import HTMLFragment, collect_new_objects_only, figure_html
 from .texts import SECTION_TITLES, TEXTS, text
 
-__all__ = ["SECTIONS", "TooFew", "TownReport"]
+__all__ = ["SECTIONS", "TooFew", "TownReport", "download_name"]
 
 #: section name -> method, in report order
 SECTIONS = (
     "summary", "profile", "quality", "findings", "questions", "priorities", "groups", "scales",
     "library", "ideas", "sheets", "baseline", "annex",
 )  # fmt: skip
+
+
+def download_name(kind: str, town: str, year: int, suffix: str) -> str:
+    """A file name for the librarian: ``diagnoza_Kwidzyn_2026.pdf``, spaces as ``_``.
+
+    Polish letters stay (every system in use shows them); characters a file
+    system refuses go.
+
+    Examples
+    --------
+    >>> download_name("diagnoza", "Piotrków Trybunalski", 2026, "pdf")
+    'diagnoza_Piotrków_Trybunalski_2026.pdf'
+    """
+    safe = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "", town).strip()
+    safe = re.sub(r"\s+", "_", safe) or "miejscowosc"
+    return f"{kind}_{safe}_{year}.{suffix}"
 
 
 def _esc(value: object) -> str:
@@ -220,16 +237,29 @@ class TownReport:
         return text(self.lang, key, **values)
 
     def write_evidence(self, folder: str | Path = "") -> Path:
-        """Write evidence.json, indicators.csv and indicators.xlsx; return the folder."""
+        """Write evidence.json, indicators.csv, indicators.xlsx and the sheets' DOCX; the folder.
+
+        The Word document of the evidence sheets, for pasting into the zone's
+        development plan, is named for the town and year
+        (``karty_dowodow_Kwidzyn_2026.docx``, :func:`download_name`).
+        """
         from .render import REPORTS_DIR
+        from .sheets_docx import write_sheets_docx
 
         if self.too_few is not None:
             target = Path(folder) if folder else REPORTS_DIR / self.too_few.town.slug
             _write_few_evidence(self.too_few, target)
             return target
         assert self.analysis is not None
-        target = Path(folder) if folder else REPORTS_DIR / self.analysis.town.slug
-        write_evidence(self.analysis, self.sheets, target)
+        a = self.analysis
+        target = Path(folder) if folder else REPORTS_DIR / a.town.slug
+        write_evidence(a, self.sheets, target)
+        if self.sheets:
+            write_sheets_docx(
+                self.sheets, a.town, target / download_name("karty_dowodow", a.town.name,
+                                                            a.created.year, "docx"),
+                self.lang, threshold=self.settings.threshold, created=a.created,
+            )  # fmt: skip
         return target
 
     def section(self, name: str) -> HTMLFragment:
@@ -341,6 +371,7 @@ class TownReport:
             )
         if self.sheets:
             parts.append("</ol>")
+            parts.append(self._recommendations())
         boxes = []
         for indicator in ("trust_high", "life_in_town", "influence", "library_visit",
                           "internet_use"):  # fmt: skip
@@ -487,6 +518,23 @@ class TownReport:
         )  # fmt: skip
         return figure_html(fig, self.t(title_key))
 
+    def _recommendations(self) -> str:
+        """One recommendation per top need: the action, whom it is for, how to measure it."""
+        t = self.t
+        items = []
+        for sheet in self.sheets:
+            idea = sheet.logic.split("→")[0].split(":", 1)[-1].strip()
+            items.append(
+                "<li>" + t("recommend", need=_esc(sheet.need_label), idea=_esc(idea),
+                           indicator=_esc(sheet.indicator.label),
+                           baseline=_esc(describe_item(sheet.indicator, self.lang)
+                                         .removeprefix(f"{sheet.indicator.label}: ")))
+                + "</li>"
+            )  # fmt: skip
+        return (
+            f"<h3>{t('recommendations')}</h3><p>{t('recommend_intro')}</p><ol>{''.join(items)}</ol>"
+        )
+
     def _limitations(self) -> str:
         """How far the sample stands for the town: recruitment and the weights, said plainly."""
         a, t = self.analysis, self.t
@@ -505,7 +553,39 @@ class TownReport:
             )  # fmt: skip
             if w.weight_min > 0 and w.weight_max / w.weight_min > 10:
                 parts.append(t("limits_spread", ratio=self._num(w.weight_max / w.weight_min, 0)))
+        parts += self._gaps()
         return f"<h3>{t('limits')}</h3><p>{' '.join(parts)}</p>"
+
+    def _gaps(self) -> list[str]:
+        """Who is under-represented: each margin group against its share of the residents."""
+        a, t = self.analysis, self.t
+        data, k = a.design.data, a.settings.threshold
+        found, few = [], []
+        for column in ("age_band", "sex"):
+            if column not in data or column not in a.town.margins:
+                continue
+            population = a.town.margins.groupby(column)["population"].sum()
+            sample = data[column].astype("string").value_counts()
+            total = int(sample.sum())
+            for level, pop in population.items():
+                got = int(sample.get(str(level), 0))
+                label = self.level_labels.get(column, {}).get(str(level), str(level))
+                who = group_as_people(column, str(level), label, self.lang)
+                if got < k:
+                    few.append(who)
+                    continue
+                pop_share, got_share = pop / population.sum(), got / total
+                if got_share < 2 / 3 * pop_share:
+                    found.append(
+                        t("gap_group", who=who, sample=format_share(got_share, self.lang),
+                          population=format_share(pop_share, self.lang))
+                    )  # fmt: skip
+        out = []
+        if found:
+            out.append(t("gaps_under", groups="; ".join(found)))
+        if few:
+            out.append(t("gaps_few", groups=", ".join(few), k=k))
+        return out
 
     def _not_done(self) -> str:
         """What this questionnaire does not let the report show, and the annotation that would."""
@@ -728,6 +808,17 @@ class TownReport:
             votes_text=ranked["votes"].astype(int).astype(str),
             score_text=[self._num(100 * v, 1) for v in ranked["score"]],
         )
+        chosen = ranked.head(len(self.sheets))
+        rest = ranked.iloc[len(self.sheets) :]
+        not_chosen = ""
+        if len(chosen) and len(rest):
+            lowest = chosen["score"].min()
+            names = ", ".join(
+                f"„{_esc(r['label'])}” ({self._num(100 * r['score'], 1)})"
+                for _, r in rest.head(5).iterrows()
+            )
+            said = t("not_chosen", needs=names, top=len(chosen), score=self._num(100 * lowest, 1))
+            not_chosen = f"<p>{said}</p>"
         return (
             f"<h3>{t('ranking')}</h3><p>{t('ranking_method')}</p>"
             + self._table(
@@ -737,6 +828,7 @@ class TownReport:
                  "votes_text": t("workshop_votes"), "score_text": t("score")},
                 ci=False,
             )
+            + not_chosen
         )  # fmt: skip
 
     def _groups(self) -> str:
@@ -839,8 +931,9 @@ class TownReport:
         from ..clean import theme_labels
 
         a, t = self.analysis, self.t
+        assets = self._assets()
         if a.themes.empty and a.quotes.empty:
-            return ""
+            return assets
         names = theme_labels(self.lang)
         parts = [f"<p>{t('ideas_intro')}</p>"]
         for question, group in a.themes.groupby("question", sort=False):
@@ -861,7 +954,24 @@ class TownReport:
             )
             quotes = a.quotes[a.quotes["question"] == question]["text"]
             parts += [f"<blockquote>{_esc(q_)}</blockquote>" for q_ in quotes]
-        return "".join(parts)
+        return "".join(parts) + assets
+
+    def _assets(self) -> str:
+        """The town's assets (people, organisations, places) from the asset mapping."""
+        a, t = self.analysis, self.t
+        if a.assets is None or a.assets.empty:
+            return ""
+        rows = "".join(
+            f"<tr><td>{_esc(r.get('asset', ''))}</td><td>{_esc(r.get('kind', '') or '')}</td>"
+            f"<td>{_esc(r.get('description', '') or '')}</td></tr>"
+            for _, r in a.assets.fillna("").iterrows()
+        )
+        return (
+            f"<h3>{t('assets')}</h3><p>{t('assets_intro')}</p><table class='data'><thead><tr>"
+            f"<th scope='col'>{t('asset')}</th><th scope='col'>{t('asset_kind')}</th>"
+            f"<th scope='col'>{t('asset_description')}</th></tr></thead><tbody>{rows}</tbody>"
+            "</table>"
+        )
 
     def _sheets(self) -> str:
         t = self.t
@@ -984,7 +1094,18 @@ class TownReport:
             f"<h3>{t('questionnaire')}</h3>" + questions
             + "".join(self._by_group(g) for g in groups)
             + f"<h3>{t('disclosure')}</h3><p>{note}</p>"
+            + f"<h3>{t('rodo')}</h3><p>{self._rodo()}</p>"
         )  # fmt: skip
+
+    def _rodo(self) -> str:
+        """The data-protection notice: what was collected, what was removed, what is published."""
+        a, t = self.analysis, self.t
+        found = sum(int(v) for v in a.cleaned.redacted.values())
+        if self.lang == "pl":
+            removed = count(found, "fragment", "fragmenty", "fragmentów")
+        else:
+            removed = count(found, "item", "items")
+        return t("rodo_text", removed=removed, threshold=a.settings.threshold)
 
 
 _SCALE_KEYS = {"scale_cohesion"}
