@@ -53,7 +53,7 @@ from ..present import (
 )
 from ..present.figures import age_band_label
 from ..town import Town
-from ..validate import TownValidation, validate_town
+from ..validate import TownValidation, finding_title, validate_town
 from .document import HTMLFragment, collect_new_objects_only, figure_html
 from .texts import SECTION_TITLES, TEXTS, text
 
@@ -191,7 +191,7 @@ class TownReport:
         settings.check()
         with collect_new_objects_only():
             validation = validate_town(town)
-            if validation.ok and validation.n_respondents < settings.threshold:
+            if validation.ok and validation.n_distinct < settings.threshold:
                 return cls(None, (), {}, _too_few(validation, _clean(validation), settings))
             try:
                 analysis = analyse_town(
@@ -484,7 +484,10 @@ class TownReport:
         )
         codes = pd.Series([f.code for f in validation.findings()], dtype="object")
         counts = codes.value_counts()
-        found = "".join(f"<li>{_esc(code)}: {int(n)}</li>" for code, n in counts.items())
+        found = "".join(
+            f"<li>{_esc(finding_title(code, self.lang))}: {int(n)}</li>"
+            for code, n in counts.items()
+        )
         return (
             f"<p>{t('quality_intro')}</p>{files_html}"
             f"<h3>{t('cleaning_log')}</h3><table class='data'><thead><tr><th>{t('step')}</th>"

@@ -7,7 +7,7 @@ explained in Polish and English.
 """
 
 from .margins import MARGIN_VARIABLES, MarginQuestion, margin_columns, margin_questions
-from .report import Finding, Severity, ValidationReport
+from .report import Finding, Severity, ValidationReport, finding_title
 from .responses import validate
 from .towns import WEIGHTING_ONLY, FileCheck, TownValidation, validate_town
 
@@ -20,6 +20,7 @@ __all__ = [
     "Severity",
     "TownValidation",
     "ValidationReport",
+    "finding_title",
     "margin_columns",
     "margin_questions",
     "validate",

@@ -18,7 +18,7 @@ import pandas as pd
 
 from ..errors import Language, ValidationError, located
 
-__all__ = ["Finding", "Severity", "ValidationReport"]
+__all__ = ["Finding", "Severity", "ValidationReport", "finding_title"]
 
 Severity = Literal["error", "warning", "info"]
 
@@ -46,6 +46,20 @@ _CODE_ORDER = (
     "read_warning",
 )
 _CODE_RANK = {code: i for i, code in enumerate(_CODE_ORDER)}
+
+def finding_title(code: str, lang: Language = "pl") -> str:
+    """What a kind of finding is called in the librarian's language (never its code).
+
+    Examples
+    --------
+    >>> finding_title("missing_column")
+    'Pytania bez kolumny w pliku'
+    >>> finding_title("something_new", "en")
+    'Other findings'
+    """
+    default = ("Inne uwagi", "Other findings")
+    return _TITLES.get(code, default)[0 if lang == "pl" else 1]
+
 
 #: headings of the groups in :meth:`ValidationReport.render`
 _TITLES = {
