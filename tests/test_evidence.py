@@ -185,8 +185,11 @@ def test_group_differences_are_holm_corrected_and_name_only_published_groups(kwi
     tested = diff[diff["p_value"].notna()]
     want = adjust_pvalues(tested["p_value"].to_numpy(), method="holm")["p_adjusted"]
     np.testing.assert_allclose(tested["p_holm"].to_numpy(), want.to_numpy(), rtol=1e-12)
-    found = diff[diff["significant"]]
-    assert len(found) >= 1 and (found["p_holm"] < 0.05).all()
+    # each test compares the two published groups printed, nothing hidden (issue #14); in
+    # Kwidzyn none of these differences survives Holm's correction (smallest: about 0.06)
+    assert tested["test"].isin(["wald", "rao_scott"]).all()
+    assert not diff["significant"].any() and tested["p_holm"].min() > 0.05
+    found = tested
     table = kwidzyn.indicators
     for _, r in found.iterrows():
         for level in (r["high_level"], r["low_level"]):

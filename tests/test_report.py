@@ -368,3 +368,22 @@ def test_a_town_s_own_matrix_cut_offs_and_commentary(tmp_path):
     assert "Wyniki omówiliśmy z radą osiedla." in html and "601 234 567" not in html
     default = TownReport.build("kwidzyn")
     assert "Linie podziału to średnie wszystkich usług" in unescape(default.section("priorities"))
+
+
+def test_a_town_without_a_workshop_is_ranked_by_the_survey_alone(tmp_path):
+    import numpy as np
+
+    town = tmp_path / "kwidzyn"
+    shutil.copytree(TOWNS_DIR / "kwidzyn", town, ignore=shutil.ignore_patterns("wave2"))
+    yaml = town / "town.yaml"
+    text = yaml.read_text(encoding="utf-8")
+    yaml.write_text(re.sub(r"workshop:\n(  .*\n)+", "", text), encoding="utf-8")
+    report = TownReport.build(town)
+    needs = report.analysis.needs
+    assert (needs["basis"] == "survey").all()
+    shares = needs["share"].fillna(0)
+    np.testing.assert_allclose(needs["score"], shares / shares.sum(), rtol=1e-12)
+    html = unescape(report.section("priorities"))
+    assert "ranking opiera się tylko na ankiecie" in html
+    sheets = unescape(report.section("sheets"))
+    assert "Warsztatu nie było" in sheets and "żaden pomysł nie dotyczył" not in sheets

@@ -378,6 +378,13 @@ def evidence_sheets(
                 f"({int(need['top_idea_votes'])}) went to '{need['top_idea']}'."
             )
             activity = str(need["top_idea"])
+        elif need.get("basis") == "survey":
+            workshop = (
+                "Warsztatu nie było: potrzebę wskazuje ankieta."
+                if pl
+                else "No workshop was held: the survey names this need."
+            )
+            activity = "do ustalenia przez zespół" if pl else "to be agreed by the team"
         else:
             workshop = (
                 "Warsztat: żaden pomysł nie dotyczył tej potrzeby."

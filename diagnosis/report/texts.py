@@ -418,26 +418,37 @@ TEXTS: dict[str, tuple[str, str]] = {
     "clear": ("Pewne położenie", "Clear placement"),
     "ranking": ("Ranking potrzeb: ankieta i warsztat", "Ranking of needs: survey and workshop"),
     "ranking_method": (
-        "Ranking łączy dwa głosy z równą wagą: mieszkańców (udział potrzeby we wszystkich "
-        "wskazaniach w ankiecie) i uczestników warsztatu (udział głosów oddanych na pomysły w tej "
-        "sprawie). Wynik = średnia tych dwóch udziałów, tu w punktach na 100.",
-        "The ranking gives equal weight to two voices: residents (the need's share of all survey "
-        "choices) and workshop participants (the share of votes for ideas on the need). Score = "
-        "the mean of the two shares, here in points out of 100.",
+        "Ranking łączy dwa głosy z równą wagą: mieszkańców (odsetek wskazujących potrzebę w "
+        "ankiecie, przeliczony tak, by wszystkie potrzeby dawały razem 100) i uczestników "
+        "warsztatu (udział głosów oddanych na pomysły w tej sprawie). Wynik = średnia tych dwóch "
+        "udziałów, w punktach na 100.",
+        "The ranking gives equal weight to two voices: residents (the share choosing the need in "
+        "the survey, rescaled so that all needs add up to 100) and workshop participants (the "
+        "share of votes for ideas on the need). Score = the mean of the two, in points out of "
+        "100.",
+    ),
+    "ranking_survey_only": (
+        "Warsztatu nie było (albo nie oddano głosów), więc ranking opiera się tylko na ankiecie: "
+        "wynik to odsetek wskazujących potrzebę, przeliczony tak, by wszystkie potrzeby dawały "
+        "razem 100.",
+        "There was no workshop (or no votes), so the ranking rests on the survey alone: the "
+        "score is the share choosing the need, rescaled so that all needs add up to 100.",
     ),
     "need": ("Potrzeba", "Need"),
     "survey_share": ("Ankieta: wskazania", "Survey: chosen by"),
     "workshop_votes": ("Warsztat: głosy", "Workshop: votes"),
     "score": ("Wynik łączny", "Score"),
     "groups_intro": (
-        "Każdy wskaźnik porównano między grupami wieku, płci i części miejscowości testem Walda "
-        "uwzględniającym wagi ({tests} testów). Aby przypadkowe różnice nie udawały "
-        "prawdziwych, wartości p skorygowano metodą Holma dla wszystkich testów naraz. "
-        "Istotnych różnic: {found}.",
-        "Every indicator was compared between age groups, sexes and parts of town with a "
-        "design-based Wald test ({tests} tests). So that chance differences do not pass for "
-        "real ones, the p-values were adjusted together with Holm's method. Significant "
-        "differences: {found}.",
+        "Dla każdego wskaźnika i podziału (wiek, płeć, część miejscowości) porównano grupę o "
+        "najwyższym i najniższym wyniku spośród grup dość licznych, by je pokazać: testem t "
+        "różnicy uwzględniającym wagi (testem Rao-Scotta, gdy jedna z grup ma 0% lub 100%). "
+        "Aby przypadkowe różnice nie udawały prawdziwych, wartości p tych {tests} porównań "
+        "skorygowano metodą Holma. Istotnych różnic: {found}.",
+        "For each indicator and grouping (age, sex, part of town) the highest and lowest of the "
+        "groups large enough to publish were compared with a design-based t test of their "
+        "difference (a Rao-Scott test when a group is at 0% or 100%). So that chance "
+        "differences do not pass for real ones, the p-values of these {tests} comparisons were "
+        "adjusted with Holm's method. Significant differences: {found}.",
     ),
     "groups_none": (
         "Po korekcie żadna różnica między grupami nie jest istotna statystycznie.",

@@ -805,10 +805,11 @@ class TownReport:
             ),
             on="need",
         )
+        survey_only = "basis" in ranked and (ranked["basis"] == "survey").all()
         ranked = ranked.assign(
             label=ranked[f"label_{self.lang}"],
             rank_text=ranked["rank"].astype(str),
-            votes_text=ranked["votes"].astype(int).astype(str),
+            votes_text="–" if survey_only else ranked["votes"].astype(int).astype(str),
             score_text=[self._num(100 * v, 1) for v in ranked["score"]],
         )
         chosen = ranked.head(len(self.sheets))
@@ -823,7 +824,8 @@ class TownReport:
             said = t("not_chosen", needs=names, top=len(chosen), score=self._num(100 * lowest, 1))
             not_chosen = f"<p>{said}</p>"
         return (
-            f"<h3>{t('ranking')}</h3><p>{t('ranking_method')}</p>"
+            f"<h3>{t('ranking')}</h3>"
+            f"<p>{t('ranking_survey_only' if survey_only else 'ranking_method')}</p>"
             + self._table(
                 ranked.head(8).rename(columns={"share": "estimate"}),
                 ["rank_text", "label", "estimate", "votes_text", "score_text"],
@@ -840,7 +842,8 @@ class TownReport:
             return ""
         diff = a.differences
         found = diff[diff["significant"]] if len(diff) else diff
-        intro = t("groups_intro", tests=len(diff), found=len(found))
+        tested = int((diff["test"] != "").sum()) if "test" in diff else len(diff)
+        intro = t("groups_intro", tests=tested, found=len(found))
         if found.empty:
             return f"<p>{intro}</p><p>{t('groups_none')}</p>"
         labels = {i.id: i.label(self.lang) for i in a.indicator_defs}
