@@ -836,6 +836,10 @@ class TownReport:
             + not_chosen
         )  # fmt: skip
 
+    def _n_note(self, row: pd.Series, column: str) -> str:
+        value = row.get(column)
+        return "" if value is None or pd.isna(value) else f" (n = {int(value)})"
+
     def _groups(self) -> str:
         a, t = self.analysis, self.t
         if a.indicators.empty:
@@ -863,8 +867,10 @@ class TownReport:
             rows.append(
                 f"<tr><td>{_esc(labels.get(r['indicator'], r['indicator']))}</td>"
                 f"<td>{_esc(group_words.get(r['group'], r['group']))}</td>"
-                f"<td>{_esc(names.get(r['high_level'], r['high_level']))}: {hi}</td>"
-                f"<td>{_esc(names.get(r['low_level'], r['low_level']))}: {lo}</td>"
+                f"<td>{_esc(names.get(r['high_level'], r['high_level']))}: {hi}"
+                f"{self._n_note(r, 'high_n')}</td>"
+                f"<td>{_esc(names.get(r['low_level'], r['low_level']))}: {lo}"
+                f"{self._n_note(r, 'low_n')}</td>"
                 f"<td class='num'>{measure} = {self._num(r['effect_size'], 2)} ({size})</td>"
                 f"<td class='num'>{_esc(_p_text(r['p_holm'], self.lang))}</td></tr>"
             )
