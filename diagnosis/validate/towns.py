@@ -165,9 +165,16 @@ def _describe(res: Responses, lang: Language) -> str:
     parts = [f"{int(hows[k])} {words[k]}" for k in words if k in hows.index]
     encoding = f", {res.encoding}" if res.encoding else ""
     return (
-        f"{res.path.name}: {res.format.upper()} ({res.flavour}){encoding}; "
+        f"{res.path.name}: {res.format.upper()}{_FLAVOURS.get(res.flavour, '')}{encoding}; "
         f"{words['columns']}: {', '.join(parts)}"
     )
+
+
+#: the tool that wrote a file, as the librarian knows it (no internal codes)
+_FLAVOURS = {
+    "kobo": " (KoboToolbox/ODK)", "google_forms": " (Google Forms)", "limesurvey": " (LimeSurvey)",
+    "spss": " (SPSS)", "stata": " (Stata)",
+}  # fmt: skip
 
 
 def _config_findings(town: Town, instrument: Instrument) -> list[Finding]:
