@@ -8,6 +8,8 @@ nowhere in a figure or table, and how numbers are written in each language.
 from __future__ import annotations
 
 import io
+import itertools
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -73,7 +75,7 @@ def test_house_style_applies_only_inside_the_block():
 
 
 def test_palettes_are_okabe_ito_and_colorbrewer_rdbu():
-    # Okabe & Ito (2008), https://jfly.uni-koeln.de/color/
+    # Okabe & Ito (2008), https://jfly.uni-koeln.de/color/, kept as published for reference
     assert style.OKABE_ITO == {
         "black": "#000000",
         "orange": "#E69F00",
@@ -84,14 +86,135 @@ def test_palettes_are_okabe_ito_and_colorbrewer_rdbu():
         "vermillion": "#D55E00",
         "reddish_purple": "#CC79A7",
     }
-    assert set(style.PALETTE) == set(style.OKABE_ITO.values())
+    # the colours drawn: the same hues, all but yellow, in the palette's order
+    assert set(style.MARK_COLOURS) == set(style.OKABE_ITO) - {"yellow"}
+    assert set(style.PALETTE) == set(style.MARK_COLOURS.values())
+    assert len(style.PALETTE) == len(set(style.PALETTE)) == 7
+    assert style.PALETTE[:2] == [style.MARK_COLOURS["blue"], style.MARK_COLOURS["orange"]]
     for k in range(1, 6):
         negative, positive = style.diverging_colours(k, k)
         assert len(negative) == len(positive) == k
         assert all(mpl.colors.to_rgb(c)[0] > mpl.colors.to_rgb(c)[2] for c in negative)  # red
         assert all(mpl.colors.to_rgb(c)[2] > mpl.colors.to_rgb(c)[0] for c in positive)  # blue
+        # darkest at the ends of the scale, lightest next to the middle
+        lum = [style.relative_luminance(c) for c in negative + positive[::-1]]
+        assert lum[:k] == sorted(lum[:k]) and lum[k:] == sorted(lum[k:])
     with pytest.raises(PresentError):
         style.diverging_colours(6, 2)
+
+
+# ------------------------------------------------ contrast (WCAG 2.1 AA, issue #14)
+def every_mark_colour() -> dict[str, str]:
+    """Every colour a figure can draw a mark with, by where it comes from."""
+    colours = {f"PALETTE[{k}]": c for k, c in enumerate(style.PALETTE)}
+    colours |= {f"MARK_COLOURS[{name}]": c for name, c in style.MARK_COLOURS.items()}
+    colours |= {f"QUADRANT_COLOURS[{name}]": c for name, c in figures.QUADRANT_COLOURS.items()}
+    colours |= {f"DONT_KNOW_GREYS[{k}]": c for k, c in enumerate(style.DONT_KNOW_GREYS)}
+    colours["NEUTRAL_COLOUR"] = style.NEUTRAL_COLOUR
+    colours["DONT_KNOW_COLOUR"] = style.DONT_KNOW_COLOUR
+    for n in range(1, 6):
+        for m in range(1, 6):
+            negative, positive = style.diverging_colours(n, m)
+            colours |= {f"diverging({n}, {m})[{k}]": c for k, c in enumerate(negative + positive)}
+    return colours
+
+
+def test_contrast_ratio_is_the_wcag_formula():
+    assert style.contrast_ratio("#000000", "#FFFFFF") == pytest.approx(21.0)
+    assert style.contrast_ratio("white", "#FFFFFF") == pytest.approx(1.0)
+    assert style.relative_luminance("#808080") == pytest.approx(0.21586, abs=1e-5)
+    # the grey every WCAG checker knows: #767676 is the lightest to pass 4.5:1 on white
+    assert style.contrast_ratio("#767676") == pytest.approx(4.54, abs=0.005)
+    assert style.contrast_ratio("#777777") < 4.5
+    assert style.contrast_ratio("#0072B2", "#D55E00") == style.contrast_ratio("#D55E00", "#0072B2")
+    # the issue's numbers: Okabe-Ito orange and sky blue are 2.2-2.3:1 on white
+    okabe = {name: round(style.contrast_ratio(c), 2) for name, c in style.OKABE_ITO.items()}
+    assert okabe["orange"] == 2.25 and okabe["sky_blue"] == 2.31 and okabe["yellow"] == 1.32
+
+
+def test_every_mark_colour_is_at_least_3_to_1_on_white():
+    ratios = {name: style.contrast_ratio(c) for name, c in every_mark_colour().items()}
+    assert len(ratios) > 60
+    assert {name: round(r, 2) for name, r in ratios.items() if r < 3.0} == {}
+    assert {name: round(style.contrast_ratio(c), 2) for name, c in style.MARK_COLOURS.items()} == {
+        "black": 21.0,
+        "blue": 5.19,
+        "orange": 3.2,
+        "bluish_green": 3.91,
+        "vermillion": 5.79,
+        "reddish_purple": 4.59,
+        "sky_blue": 3.1,
+    }
+    negative, positive = style.diverging_colours(5, 5)
+    assert [round(style.contrast_ratio(c), 2) for c in negative] == [12.34, 8.98, 6.45, 4.66, 3.28]
+    assert [round(style.contrast_ratio(c), 2) for c in positive] == [3.27, 4.65, 6.44, 9.05, 12.37]
+    assert round(style.contrast_ratio(style.NEUTRAL_COLOUR), 2) == 3.36
+
+
+def test_text_reads_at_4_5_to_1_on_every_segment_and_in_every_mark_colour():
+    for name, colour in every_mark_colour().items():
+        ink = style.text_colour(colour)
+        assert style.contrast_ratio(ink, colour) >= 4.5, (name, colour, ink)
+        shade = style.text_shade(colour)
+        assert style.contrast_ratio(shade) >= 4.5, (name, colour, shade)
+        if style.contrast_ratio(colour) >= 4.5:
+            assert shade == mpl.colors.to_hex(colour)  # dark enough: unchanged
+        else:
+            assert style.contrast_ratio(shade) < 4.6  # darkened no more than needed
+    negative, positive = style.diverging_colours(5, 5)
+    assert [style.text_colour(c) for c in negative] == ["white"] * 4 + [style.INK]
+    assert [style.text_colour(c) for c in positive] == [style.INK] + ["white"] * 4
+    # and on any background at all (a grid over the RGB cube): white, INK or black
+    grid = np.linspace(0, 1, 11)
+    for rgb in [(r, g, b) for r in grid for g in grid for b in grid]:
+        assert style.contrast_ratio(style.text_colour(rgb), rgb) >= 4.5, rgb
+
+
+# Machado, Oliveira & Fernandes (2009), full severity, on linear RGB
+MACHADO_2009 = {
+    "protanopia": [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216],
+                   [-0.003882, -0.048116, 1.051998]],
+    "deuteranopia": [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413],
+                     [-0.011820, 0.042940, 0.968881]],
+    "tritanopia": [[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602],
+                   [0.004733, 0.691367, 0.303900]],
+}  # fmt: skip
+
+
+def cielab(colour: str, vision: str = "normal") -> np.ndarray:
+    """CIELAB (D65) of a colour as seen with ``vision``."""
+    rgb = np.array(mpl.colors.to_rgb(colour))
+    linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    if vision != "normal":
+        linear = np.clip(np.array(MACHADO_2009[vision]) @ linear, 0, 1)
+    xyz = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722],
+                    [0.0193, 0.1192, 0.9505]]) @ linear / [0.95047, 1.0, 1.08883]  # fmt: skip
+    f = np.where(xyz > (6 / 29) ** 3, np.cbrt(xyz), xyz / (3 * (6 / 29) ** 2) + 4 / 29)
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
+def closest(colours, vision: str) -> float:
+    """The smallest CIE76 colour difference between any two of ``colours``."""
+    labs = [cielab(c, vision) for c in colours]
+    return min(
+        float(np.linalg.norm(labs[i] - labs[j]))
+        for i in range(len(labs))
+        for j in range(i + 1, len(labs))
+    )
+
+
+@pytest.mark.parametrize("vision", ["normal", "protanopia", "deuteranopia", "tritanopia"])
+def test_mark_colours_stay_apart_in_every_kind_of_colour_vision(vision):
+    # Okabe-Ito as published: 16-26; the darker palette keeps about as far apart
+    assert closest(style.PALETTE, vision) > 14
+    assert closest(figures.QUADRANT_COLOURS.values(), vision) > 15
+    assert closest([style.MARK_COLOURS["blue"], style.MARK_COLOURS["orange"]], vision) > 80
+    for n in range(1, 6):
+        negative, positive = style.diverging_colours(n, n)
+        scale = [*negative, style.NEUTRAL_COLOUR, *positive]
+        neighbours = min(closest(pair, vision) for pair in itertools.pairwise(scale))
+        assert neighbours > 8, (n, scale)
+        assert min(closest([a, b], vision) for a in negative for b in positive) > 35
 
 
 def test_svg_keeps_polish_text_as_text_and_is_reproducible():
@@ -271,7 +394,7 @@ def test_dot_interval_hidden_rows_show_a_dash_or_are_left_out():
     one = est[est["sex"] == "Mężczyźni"]
     fig = dot_interval(one, "label", show_suppressed=False, lang="en")
     assert "Wolontariat" not in tick_labels(fig.axes[0])
-    assert any("1 results left out" in t for t in texts(fig))
+    assert any("1 result left out" in t for t in texts(fig))
 
 
 # ---------------------------------------------------------- priority_matrix
@@ -464,6 +587,226 @@ def test_every_figure_writes_svg_with_polish_labels_and_no_nan(name):
     assert expected[name] in svg
     assert "nan" not in svg.lower().replace("nanoseconds", "")
     ET.fromstring(svg)  # well-formed
+
+
+def accessible_figures(lang: str) -> dict[str, Figure]:
+    """One figure of each kind, with hidden values, groups and every kind of mark."""
+    freq = likert_frame()
+    freq.loc[(freq["variable"] == "coh_self") & (freq["level"] == "1"), "suppressed"] = True
+    freq.loc[(freq["variable"] == "coh_trust") & (freq["level"] == "99"), "suppressed"] = True
+    five = pd.DataFrame({"variable": "q", "level": [1, 2, 3, 4, 5],
+                         "estimate": [0.1, 0.2, 0.3, 0.25, 0.15]})  # fmt: skip
+    scale = {1: "Bardzo źle", 2: "Źle", 3: "Ani tak, ani nie", 4: "Dobrze", 5: "Bardzo dobrze"}
+    groups = pd.DataFrame(
+        [{"label": label, "g": f"G{k}", "estimate": 0.1 * k + 0.02 * i, "ci_low": 0.1 * k,
+          "ci_high": 0.1 * k + 0.05, "suppressed": (k, i) == (3, 1)}
+         for i, label in enumerate(["Czyta", "Pisze"]) for k in range(1, 8)]
+    )  # fmt: skip
+    matrix = pd.concat([matrix_frame(), matrix_frame().head(2).assign(
+        label_pl=["Niska a", "Wysoka b"], label_en=["Low a", "High b"],
+        importance=[0.55, 0.8], imp_low=[0.5, 0.78], imp_high=[0.6, 0.82],
+        satisfaction=[0.45, 0.7], sat_low=[0.44, 0.68], sat_high=[0.46, 0.72])])  # fmt: skip
+    sample = POPULATION.rename(columns={"population": "n"}).assign(n=[30, 4, 40, 30, 90, 40])
+    return {
+        "likert": likert_bars(freq, ["1", "2", "3", "4"], AGREE, item_labels=ITEMS,
+                              dont_know="99", threshold=10, lang=lang),
+        "likert5": likert_bars(five, [1, 2, 3, 4, 5], scale, lang=lang),
+        "dots": dot_interval(groups, "label", group="g", threshold=10, lang=lang),
+        "matrix": priority_matrix(matrix, lang=lang),
+        "pyramid": pyramid(sample, POPULATION, threshold=10, lang=lang),
+        "needs": needs_ranking(needs_frame(), votes="votes", threshold=10, lang=lang),
+    }  # fmt: skip
+
+
+def over_white(rgba) -> tuple[float, float, float] | None:
+    """The colour a translucent mark shows on the white page; None if it shows nothing."""
+    r, g, b, a = mpl.colors.to_rgba(rgba)
+    shown = tuple(a * c + (1 - a) for c in (r, g, b))
+    return None if a == 0 or min(shown) > 0.999 else shown
+
+
+def mark_colours(fig: Figure) -> list[tuple[str, tuple[float, float, float]]]:
+    """(what, colour on white) of every bar, outline, dot, whisker and line drawn."""
+    found = []
+    for ax in fig.axes:
+        for patch in ax.patches:
+            found.append(("bar", patch.get_facecolor()))
+            if patch.get_linewidth() > 0:
+                found.append(("bar edge", patch.get_edgecolor()))
+        for coll in ax.collections:
+            found += [(f"{type(coll).__name__} face", c) for c in coll.get_facecolors()]
+            if np.any(coll.get_linewidths()):
+                found += [(f"{type(coll).__name__} edge", c) for c in coll.get_edgecolors()]
+        found += [("line", line.get_color()) for line in ax.get_lines()]
+    return [(what, shown) for what, rgba in found if (shown := over_white(rgba)) is not None]
+
+
+def text_on_background(fig: Figure) -> list[tuple[str, str, object]]:
+    """(text, its colour, what it sits on): a bar it is written inside, else the white page."""
+    found = []
+    for text in fig.findobj(mpl.text.Text):
+        if not (text.get_visible() and text.get_text()):
+            continue
+        background = "white"
+        ax = text.axes
+        if ax is not None and text in ax.texts and text.get_transform() == ax.transData:
+            x, y = text.get_position()
+            for patch in ax.patches:
+                if patch.get_fill() and patch.get_bbox().contains(x, y):
+                    background = over_white(patch.get_facecolor()) or "white"
+        found.append((text.get_text(), text.get_color(), background))
+    return found
+
+
+@pytest.mark.parametrize("lang", ["pl", "en"])
+def test_every_figure_draws_marks_at_3_to_1_and_text_at_4_5_to_1(lang):
+    for name, fig in accessible_figures(lang).items():
+        marks = mark_colours(fig)
+        assert marks, name
+        weak = {(what, mpl.colors.to_hex(c), round(style.contrast_ratio(c), 2))
+                for what, c in marks if style.contrast_ratio(c) < 3.0}  # fmt: skip
+        assert weak == set(), name
+        words = text_on_background(fig)
+        on_bars = [w for w in words if w[2] != "white"]
+        if name.startswith("likert"):
+            assert on_bars  # the percentages inside the segments are checked against them
+        unreadable = [(t, c, b) for t, c, b in words if style.contrast_ratio(c, b) < 4.5]
+        assert unreadable == [], name
+
+
+# ----------------------------------------------------------------- alt text
+def test_alt_text_of_dot_interval_states_values_and_only_says_hidden():
+    est = pd.DataFrame({"label": ["kobiety", "mężczyźni", "osoby 75+"],
+                        "estimate": [0.523, 0.441, 0.913], "ci_low": [0.47, 0.38, 0.82],
+                        "ci_high": [0.58, 0.50, 0.97], "n": [412, 388, 7],
+                        "suppressed": [False, False, True]})  # fmt: skip
+    fig = dot_interval(est, "label", threshold=10)
+    assert fig.alt_text == (
+        "Odsetek (w nawiasach przedział ufności): kobiety 52% (47–58%); mężczyźni 44% (38–50%); "
+        "ukryto 1 wynik (mniej niż 10 odpowiedzi): osoby 75+."
+    )
+    assert dot_interval(est, "label", threshold=10, lang="en", total=0.5).alt_text == (
+        "Share (confidence interval in brackets): kobiety 52% (47–58%); mężczyźni 44% (38–50%); "
+        "Total: 50%; 1 result hidden (fewer than 10 respondents): osoby 75+."
+    )
+    # the hidden row's numbers appear nowhere, not even rounded; left out, it is still counted
+    left_out = dot_interval(est, "label", show_suppressed=False, threshold=5)
+    for alt in (fig.alt_text, left_out.alt_text):
+        assert not any(value in alt for value in ("91", "82", "97", "n = 7"))
+    assert left_out.alt_text.endswith("ukryto 1 wynik (mniej niż 5 odpowiedzi): osoby 75+.")
+    # by group, in the order drawn (largest first), with the groups' names; means with decimals
+    grouped = dot_interval(dots_frame(), "label", group="sex", lang="pl")
+    assert grouped.alt_text.startswith(
+        "Odsetek według grup (w nawiasach przedział ufności): "
+        "Korzysta z internetu: Kobiety 81% (77–85%), Mężczyźni 76% (72–80%); Czyta książki: "
+    )
+    means = est.assign(
+        estimate=[3.44, 2.9, 4.0], ci_low=[3.31, 2.75, 3.5], ci_high=[3.57, 3.05, 4.5]
+    )
+    alt = dot_interval(means, "label", percent=False, xlabel="Średnia (1–5)").alt_text
+    assert alt.startswith("Średnia (1–5) (w nawiasach przedział ufności): kobiety 3,4 (3,3–3,6);")
+
+
+def test_alt_text_of_likert_bars_gives_each_answer_and_names_the_hidden():
+    freq = likert_frame()
+    freq.loc[(freq["variable"] == "coh_self") & (freq["level"] == "1"), "suppressed"] = True
+    freq.loc[(freq["variable"] == "coh_trust") & (freq["level"] == "99"), "suppressed"] = True
+    fig = likert_bars(freq, ["1", "2", "3", "4"], AGREE, item_labels=ITEMS, dont_know="99",
+                      threshold=10)  # fmt: skip
+    assert fig.alt_text == (
+        "Odsetek odpowiedzi: Czuję, że należę do swojej okolicy: Zdecydowanie się nie zgadzam "
+        "10%, Raczej się nie zgadzam 20%, Raczej się zgadzam 40%, Zdecydowanie się zgadzam 25%, "
+        "Trudno powiedzieć 5%; Sąsiadom w mojej okolicy można ufać: Zdecydowanie się nie zgadzam "
+        "5%, Raczej się nie zgadzam 15%, Raczej się zgadzam 50%, Zdecydowanie się zgadzam 22%; "
+        "ukryto 2 wyniki (mniej niż 10 odpowiedzi): Sąsiadom w mojej okolicy można ufać "
+        "(Trudno powiedzieć), W mojej okolicy każdy dba tylko o siebie."
+    )
+    assert "37%" not in fig.alt_text and "8%" not in fig.alt_text  # the hidden shares
+    english = likert_bars(freq, ["1", "2", "3", "4"], AGREE, item_labels=ITEMS, dont_know="99",
+                          lang="en")  # fmt: skip
+    assert english.alt_text.startswith("Share of answers: Czuję, że należę")
+    assert english.alt_text.endswith("2 results hidden (too few respondents): Sąsiadom w mojej "
+                                     "okolicy można ufać (Trudno powiedzieć), W mojej okolicy "
+                                     "każdy dba tylko o siebie.")  # fmt: skip
+
+
+def test_alt_text_of_priority_matrix_goes_quadrant_by_quadrant():
+    df = matrix_frame()
+    df.loc[df["service"] == "green", ["satisfaction", "sat_low", "sat_high"]] = np.nan
+    fig = priority_matrix(df, importance_line=0.8, satisfaction_line=0.5)
+    assert fig.alt_text == (
+        "Ważność i zadowolenie (w nawiasach przedziały ufności; linie podziału: ważność 80%, "
+        "zadowolenie 50%): Działaj tutaj — Drogi i chodniki: ważność 90% (86–94%), zadowolenie "
+        "30% (25–35%); Dostęp do opieki zdrowotnej: ważność 85% (80–90%), zadowolenie 40% "
+        "(30–50%), położenie niejasne; Niski priorytet — Oferta dla seniorów: ważność 72% "
+        "(60–84%), zadowolenie 35% (28–42%), położenie niejasne; Możliwy nadmiar — Oferta "
+        "kulturalna: ważność 50% (45–55%), zadowolenie 80% (75–85%); ukryto 1 wynik (za mało "
+        "odpowiedzi): Tereny zielone."
+    )
+    english = priority_matrix(df, importance_line=0.8, satisfaction_line=0.5, lang="en")
+    assert english.alt_text.startswith(
+        "Importance and satisfaction (confidence intervals in brackets; cut-offs: importance 80%, "
+        "satisfaction 50%): Act here — Roads: importance 90% (86–94%), satisfaction 30% (25–35%);"
+    )
+    assert "placement unclear" in english.alt_text
+    assert english.alt_text.endswith("1 result hidden (too few respondents): Green spaces.")
+
+
+def test_alt_text_of_pyramid_gives_sample_and_population_and_hides_small_cells():
+    sample = POPULATION.rename(columns={"population": "n"}).assign(n=[30, 4, 40, 30, 90, 40])
+    fig = pyramid(sample, POPULATION, threshold=10)
+    assert fig.alt_text == (
+        "Odsetek dorosłych w próbie (n = 234) i w populacji według wieku i płci: 18–29: "
+        "mężczyźni ukryte (populacja 10%), kobiety 13% (populacja 10%); 30–44: mężczyźni 13% "
+        "(populacja 15%), kobiety 17% (populacja 15%); 60+: mężczyźni 17% (populacja 20%), "
+        "kobiety 38% (populacja 30%); ukryto 1 wynik (mniej niż 10 odpowiedzi)."
+    )
+    assert "2%" not in fig.alt_text  # 4 of 234
+    english = pyramid(sample, POPULATION, threshold=10, lang="en")
+    assert english.alt_text.startswith(
+        "Share of adults in the sample (n = 234) and in the population by age and sex: 18–29: "
+        "men hidden (population 10%), women 13% (population 10%);"
+    )
+
+
+def test_alt_text_of_needs_ranking_counts_votes_in_polish():
+    fig = needs_ranking(needs_frame().assign(votes=[12, 3, 1, 22]), votes="votes", threshold=10)
+    assert fig.alt_text == (
+        "Odsetek mieszkańców wskazujących potrzebę (w nawiasach przedział ufności) i głosy na "
+        "warsztacie: Opieka nad dziećmi 41% (36–46%), 3 głosy; Drogi i chodniki 22% (18–26%), "
+        "12 głosów; Oferta kulturalna 18% (14–22%), 1 głos; ukryto 1 wynik (mniej niż 10 "
+        "odpowiedzi): Mieszkania (22 głosy)."
+    )
+    english = needs_ranking(needs_frame(), lang="en")
+    assert english.alt_text == (
+        "Share of residents choosing the need (confidence interval in brackets): Childcare 41% "
+        "(36–46%); Roads 22% (18–26%); Culture 18% (14–22%); 1 result hidden (too few "
+        "respondents): Housing."
+    )
+
+
+@pytest.mark.parametrize("lang", ["pl", "en"])
+def test_alt_text_is_short_and_counts_what_it_leaves_out(lang):
+    from diagnosis.plurals import polish_form
+
+    for n_rows in (23, 40, 60):
+        est = pd.DataFrame({"label": [f"Dzielnica numer {k}" for k in range(n_rows)],
+                            "estimate": np.linspace(0.9, 0.1, n_rows), "ci_low": 0.05,
+                            "ci_high": 0.95, "suppressed": False})  # fmt: skip
+        est.loc[5, "suppressed"] = True
+        alt = dot_interval(est, "label", lang=lang, threshold=10).alt_text
+        assert len(alt) <= figures.ALT_TEXT_LIMIT
+        listed = alt.count("Dzielnica numer") - 1  # one is named as hidden
+        more = re.search(r"(?:i|and) (\d+) (inne|innych|more)", alt)
+        assert more, alt
+        left = int(more.group(1))
+        assert listed + left == n_rows - 1 and left >= 2
+        if lang == "pl":
+            assert more.group(2) == ("inne" if polish_form(left) == "few" else "innych")
+        assert alt.endswith("Dzielnica numer 5.")
+    for name, fig in accessible_figures(lang).items():
+        assert isinstance(fig.alt_text, str) and 40 < len(fig.alt_text) <= 600, name
+        assert "nan" not in fig.alt_text.lower(), name
 
 
 def test_figures_refuse_unknown_language_and_missing_columns():

@@ -11,6 +11,18 @@ Suppressed values (a ``suppressed`` column that is true, or a missing
 estimate) are never drawn: a row shows "—" or is left out, and a note under the
 figure says why.
 
+Alt text. Every figure returned carries ``fig.alt_text``, a ``str`` in the
+report language (``lang``) that says what the figure shows, for the ``alt`` of
+the ``<img>`` it becomes (``getattr(fig, "alt_text", caption)``): not the
+caption (that is printed beside it) but the data, in the order drawn: what is
+measured, then each label with its share or mean and its confidence interval
+(``"kobiety 52% (47–58%)"``), and last how many results are hidden, why and
+which labels (``"ukryto 1 wynik (mniej niż 10 odpowiedzi): Osoby 75+"``); a
+hidden value is never given, not even rounded. Counts take the right Polish or
+English form (:func:`diagnosis.plurals.count`). It is at most
+:data:`ALT_TEXT_LIMIT` (600) characters: the labels that do not fit are
+counted, ``"i 5 innych"`` / ``"and 5 more"``.
+
 =====================  ==================================================
 :func:`likert_bars`    diverging stacked bars for a Likert battery
 :func:`dot_interval`   estimates with confidence intervals, by group
@@ -27,6 +39,8 @@ Examples
 >>> fig = dot_interval(est, "label", lang="pl")
 >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
 ['Kobiety', 'Mężczyźni']
+>>> fig.alt_text
+'Odsetek (w nawiasach przedział ufności): Kobiety 42% (37–47%); Mężczyźni 35% (30–40%).'
 """
 
 from __future__ import annotations
@@ -43,21 +57,25 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 from matplotlib.transforms import Bbox, blended_transform_factory
 
+from ..plurals import count
 from .checks import PresentError, check_lang, require_columns
 from .formatting import format_number, format_percent
 from .style import (
-    DONT_KNOW_COLOUR,
+    DONT_KNOW_GREYS,
     INK,
+    MARK_COLOURS,
     NEUTRAL_COLOUR,
-    OKABE_ITO,
     PALETTE,
     diverging_colours,
     house_style,
     new_figure,
     text_colour,
+    text_shade,
 )
 
 __all__ = [
+    "ALT_TEXT_LIMIT",
+    "ALT_WORDS",
     "QUADRANT_COLOURS",
     "QUADRANT_LABELS",
     "WORDS",
@@ -90,7 +108,7 @@ WORDS: dict[str, dict[str, str]] = {
         "hidden": "— ukryto: za mało odpowiedzi, by pokazać wynik",
         "hidden_k": "— ukryto: mniej niż {k} odpowiedzi albo ochrona takiego wyniku",
         "omitted": "Pominięto z powodu zbyt małej liczby odpowiedzi: {what}.",
-        "omitted_n": "Pominięto {n} wyników z powodu zbyt małej liczby odpowiedzi.",
+        "omitted_n": "Pominięto {results} z powodu zbyt małej liczby odpowiedzi.",
         "age": "Wiek",
     },
     "en": {
@@ -112,7 +130,7 @@ WORDS: dict[str, dict[str, str]] = {
         "hidden": "— hidden: too few respondents to show the result",
         "hidden_k": "— hidden: fewer than {k} respondents, or protecting such a result",
         "omitted": "Left out because of too few respondents: {what}.",
-        "omitted_n": "{n} results left out because of too few respondents.",
+        "omitted_n": "{results} left out because of too few respondents.",
         "age": "Age",
     },
 }
@@ -124,12 +142,12 @@ QUADRANT_LABELS: dict[str, tuple[str, str]] = {
     "low": ("Niski priorytet", "Low priority"),
     "overkill": ("Możliwy nadmiar", "Possible overkill"),
 }
-#: quadrant code -> colour (Okabe-Ito; grey for low priority)
+#: quadrant code -> colour (Okabe-Ito hues at 3:1 or more on white; grey for low priority)
 QUADRANT_COLOURS: dict[str, str] = {
-    "act": OKABE_ITO["vermillion"],
-    "keep": OKABE_ITO["bluish_green"],
+    "act": MARK_COLOURS["vermillion"],
+    "keep": MARK_COLOURS["bluish_green"],
     "low": "#7A7A7A",
-    "overkill": OKABE_ITO["blue"],
+    "overkill": MARK_COLOURS["blue"],
 }
 _NOTE_COLOUR = "#555555"
 # a light white box behind point labels, so whiskers under them do not hide letters
@@ -245,6 +263,142 @@ def age_band_label(code: object) -> str:
     ('30–44', '60+')
     """
     return str(code).replace("_plus", "+").replace("_", "–")
+
+
+# ----------------------------------------------------------------- alt text
+#: the longest alt text of a figure, in characters; what does not fit is counted
+ALT_TEXT_LIMIT = 600
+
+#: the fixed words of the alt texts, per report language
+ALT_WORDS: dict[str, dict[str, str]] = {
+    "pl": {
+        "ci": "w nawiasach przedział ufności",
+        "cis": "w nawiasach przedziały ufności",
+        "value": "Wartość",
+        "by_group": "według grup",
+        "hidden_lt": "mniej niż {k}",
+        "too_few": "za mało odpowiedzi",
+        "unclear": "położenie niejasne",
+        "cut_offs": "linie podziału",
+        "population": "populacja",
+        "pyramid": "Odsetek dorosłych w próbie{n} i w populacji według wieku i płci",
+        "hidden_cell": "ukryte",
+    },
+    "en": {
+        "ci": "confidence interval in brackets",
+        "cis": "confidence intervals in brackets",
+        "value": "Value",
+        "by_group": "by group",
+        "hidden_lt": "fewer than {k}",
+        "too_few": "too few respondents",
+        "unclear": "placement unclear",
+        "cut_offs": "cut-offs",
+        "population": "population",
+        "pyramid": "Share of adults in the sample{n} and in the population by age and sex",
+        "hidden_cell": "hidden",
+    },
+}
+
+
+def _value_text(
+    value: float, lang: str, percent: bool, low: float | None = None, high: float | None = None
+) -> str:
+    """``52% (47–58%)`` for a share, ``3,4 (3,1–3,7)`` for a mean; no brackets without a CI."""
+    if percent:
+        head = format_percent(value, lang, 0)
+        if low is None or high is None or pd.isna(low) or pd.isna(high):
+            return head
+        return f"{head} ({format_number(100 * low, lang, 0)}–{format_percent(high, lang, 0)})"
+    head = format_number(value, lang, 1)
+    if low is None or high is None or pd.isna(low) or pd.isna(high):
+        return head
+    return f"{head} ({format_number(low, lang, 1)}–{format_number(high, lang, 1)})"
+
+
+def _results(n: int, lang: str) -> str:
+    """``"1 wynik"``, ``"2 wyniki"``, ``"5 wyników"`` / ``"1 result"``, ``"2 results"``."""
+    return count(n, "wynik", "wyniki", "wyników") if lang == "pl" else count(n, "result", "results")
+
+
+def _more(n: int, lang: str) -> str:
+    """``"i 5 innych"``, ``"i 2 inne"`` / ``"and 5 more"``."""
+    if lang == "pl":
+        return "i " + count(n, "inny", "inne", "innych")
+    return f"and {n} more"
+
+
+def _listing(items: Sequence[str], budget: int, lang: str, sep: str = "; ") -> str:
+    """``items`` joined by ``sep`` in at most ``budget`` characters; the rest counted.
+
+    Never "and 1 more": when one item would be left over, two are.
+    """
+    items = [i for i in items if i]
+    if not items:
+        return ""
+    whole = sep.join(items)
+    if len(whole) <= budget:
+        return whole
+    reserve = len(sep) + len(_more(len(items), lang))
+    kept: list[str] = []
+    used = 0
+    for item in items:
+        extra = len(item) + (len(sep) if kept else 0)
+        if used + extra + reserve > budget:
+            break
+        kept.append(item)
+        used += extra
+    if len(items) - len(kept) == 1 and len(kept) > 1:
+        kept.pop()
+    if not kept:  # even one item is too long: cut it
+        first = items[0][: max(budget - reserve - 1, 10)].rstrip() + "…"
+        kept = [first]
+    return sep.join(kept) + sep + _more(len(items) - len(kept), lang)
+
+
+def _hidden_phrase(n: int, labels: Sequence[str], lang: str, threshold: int | None) -> str:
+    """``"ukryto 1 wynik (mniej niż 10 odpowiedzi): Osoby 75+"`` (labels only, never values)."""
+    if n <= 0:
+        return ""
+    words = ALT_WORDS[lang]
+    if lang == "pl":
+        why = (
+            words["hidden_lt"].format(k=count(threshold, "odpowiedź", "odpowiedzi", "odpowiedzi"))
+            if threshold
+            else words["too_few"]
+        )
+        head = f"ukryto {_results(n, lang)} ({why})"
+    else:
+        why = (
+            words["hidden_lt"].format(k=count(threshold, "respondent", "respondents"))
+            if threshold
+            else words["too_few"]
+        )
+        head = f"{_results(n, lang)} hidden ({why})"
+    listed = _listing(list(labels), 200, lang, sep=", ")
+    return f"{head}: {listed}" if listed else head
+
+
+def _alt_text(head: str, items: Sequence[str], lang: str, *, hidden: str = "",
+              tail: str = "") -> str:  # fmt: skip
+    """``"<head>: <items>; <tail>; <hidden>."`` in at most :data:`ALT_TEXT_LIMIT` characters."""
+    fixed = [p for p in (tail, hidden) if p]
+    budget = ALT_TEXT_LIMIT - len(head) - 3 - sum(len(p) + 2 for p in fixed)
+    body = "; ".join(p for p in [_listing(items, max(budget, 40), lang), *fixed] if p)
+    text = f"{head}: {body}" if body else head
+    text = text.rstrip(" .") + "."
+    if len(text) > ALT_TEXT_LIMIT:  # only a very long head or hidden list gets here
+        text = text[: ALT_TEXT_LIMIT - 1].rstrip() + "…"
+    return text
+
+
+def _lower_first(text: str) -> str:
+    """``"Głosy na warsztacie" -> "głosy na warsztacie"`` (inside a sentence)."""
+    return text[:1].lower() + text[1:]
+
+
+def _alt_label(text: object) -> str:
+    """A label as it reads inside a sentence: no line breaks, no final full stop."""
+    return " ".join(str(text).split()).rstrip(".")
 
 
 # ------------------------------------------------------------ likert_bars
@@ -430,12 +584,11 @@ def likert_bars(
         ax.set_xlabel(words["share_answers"])
         handles, legend_labels = ax.get_legend_handles_labels()
         if ax_dk is not None:
-            greys = [DONT_KNOW_COLOUR, "#C8C8C8", "#707070"]
             start = np.zeros(len(shown_items))
             for k, code in enumerate(apart):
                 values = shares[code].to_numpy()
                 ok = ~hidden_cell[code].to_numpy()
-                colour = greys[k % len(greys)]
+                colour = DONT_KNOW_GREYS[k % len(DONT_KNOW_GREYS)]
                 ax_dk.barh(y[ok], values[ok], left=start[ok], height=0.68, color=colour,
                            edgecolor="white", linewidth=0.6,
                            label=names[code])  # fmt: skip
@@ -458,6 +611,22 @@ def likert_bars(
         if bar_hidden.any() or (apart and hidden_cell[apart].to_numpy().any()):
             notes.append(_hidden_note(lang, threshold))
         _note(fig, notes)
+    alt_items, alt_hidden = [], []
+    for i, it in enumerate(shown_items):
+        name = _alt_label((item_labels or {}).get(it, it))
+        if bar_hidden[i]:
+            alt_hidden.append(name)
+            continue
+        row, gone = shares.iloc[i], hidden_cell.iloc[i]
+        parts = [f"{names[c]} {format_percent(row[c], lang, 0)}" for c in scale + apart
+                 if not gone[c]]  # fmt: skip
+        if any(gone[c] for c in apart):
+            alt_hidden.append(f"{name} ({', '.join(names[c] for c in apart if gone[c])})")
+        alt_items.append(f"{name}: {', '.join(parts)}")
+    fig.alt_text = _alt_text(  # type: ignore[attr-defined]
+        words["share_answers"], alt_items, lang,
+        hidden=_hidden_phrase(len(alt_hidden), alt_hidden, lang, threshold),
+    )  # fmt: skip
     return fig
 
 
@@ -549,6 +718,7 @@ def dot_interval(
         data["_group"] = data[group]
         groups = list(group_order) if group_order is not None else list(dict.fromkeys(data[group]))
     n_hidden = int(data["_hidden"].sum())
+    all_rows = data
     if not show_suppressed:
         data = data[~data["_hidden"]]
     rows = list(dict.fromkeys(data[label_col]))
@@ -582,7 +752,8 @@ def dot_interval(
             gone = data[data["_hidden"] & ((data["_group"] == g) if group is not None else True)]
             for r in gone[label_col]:
                 ax.text(0.5, position[r] + offsets[k], "—", transform=dash_x, ha="center",
-                        va="center", color=colour if group is not None else INK)  # fmt: skip
+                        va="center",
+                        color=text_shade(colour) if group is not None else INK)  # fmt: skip
         lows, highs = shown[low].to_numpy(dtype=float), shown[high].to_numpy(dtype=float)
         values = np.concatenate([lows, highs, [] if total is None else [total]])
         values = values[~np.isnan(values)]
@@ -608,9 +779,67 @@ def dot_interval(
         ax.set_xlabel(xlabel if xlabel is not None else (words["share"] if percent else ""))
         _header(fig, title, ax.get_legend_handles_labels()[0] if group is not None else ())
         if n_hidden:
-            _note(fig, [_hidden_note(lang, threshold) if show_suppressed
-                        else words["omitted_n"].format(n=n_hidden)])  # fmt: skip
+            omitted = words["omitted_n"].format(results=_results(n_hidden, lang))
+            _note(fig, [_hidden_note(lang, threshold) if show_suppressed else omitted])
+    fig.alt_text = _dot_alt_text(  # type: ignore[attr-defined]
+        all_rows, rows, groups, label_col, estimate, low, high, group is not None,
+        group_labels, percent, total, xlabel, threshold, lang,
+    )  # fmt: skip
     return fig
+
+
+def _dot_alt_text(
+    data: pd.DataFrame,
+    rows: Sequence[object],
+    groups: Sequence[object],
+    label_col: str,
+    estimate: str,
+    low: str,
+    high: str,
+    grouped: bool,
+    group_labels: Mapping[object, str] | None,
+    percent: bool,
+    total: float | None,
+    xlabel: str | None,
+    threshold: int | None,
+    lang: str,
+) -> str:
+    """The alt text of :func:`dot_interval`: every shown value with its interval."""
+    words, alt = WORDS[lang], ALT_WORDS[lang]
+    measure = _alt_label(xlabel) if xlabel else (words["share"] if percent else alt["value"])
+    shown = data[~data["_hidden"]]
+    head = measure + (f" {alt['by_group']}" if grouped else "")
+    if shown[[low, high]].notna().all(axis=1).any():
+        head += f" ({alt['ci']})"
+    group_name = {g: _alt_label((group_labels or {}).get(g, g)) for g in groups}
+    order = {r: i for i, r in enumerate(rows)}
+    items = []
+    for r in rows:
+        part = shown[shown[label_col] == r]
+        part = part.assign(_k=part["_group"].map({g: k for k, g in enumerate(groups)}))
+        values = [
+            (group_name.get(g, _alt_label(g)) + " " if grouped else "")
+            + _value_text(v, lang, percent, lo, hi)
+            for g, v, lo, hi in part.sort_values("_k", kind="stable")[
+                ["_group", estimate, low, high]
+            ].itertuples(index=False)
+        ]
+        if values:
+            items.append(f"{_alt_label(r)}: {', '.join(values)}" if grouped
+                         else f"{_alt_label(r)} {values[0]}")  # fmt: skip
+    gone = data[data["_hidden"]]
+    gone = gone.assign(_o=gone[label_col].map(order).fillna(len(order)))
+    hidden_labels = [
+        _alt_label(r) + (f" ({group_name.get(g, _alt_label(g))})" if grouped else "")
+        for r, g in gone.sort_values("_o", kind="stable")[[label_col, "_group"]].itertuples(
+            index=False
+        )
+    ]
+    tail = ""
+    if total is not None:
+        tail = f"{words['total']}: {_value_text(total, lang, percent)}"
+    hidden = _hidden_phrase(len(hidden_labels), hidden_labels, lang, threshold)
+    return _alt_text(head, items, lang, tail=tail, hidden=hidden)
 
 
 # --------------------------------------------------------- priority_matrix
@@ -781,8 +1010,9 @@ def priority_matrix(
     colours = [QUADRANT_COLOURS[q] for q in quadrant]
     with house_style():
         fig, ax = new_figure(12.5 + (0.5 if title else 0) + (0.4 if left_out else 0))
-        ax.hlines(imp, sat_lo, sat_hi, colors=colours, linewidth=0.9, alpha=0.8, zorder=2)
-        ax.vlines(sat, imp_lo, imp_hi, colors=colours, linewidth=0.9, alpha=0.8, zorder=2)
+        # opaque: at alpha 0.8 the green and the grey fall below 3:1 on white
+        ax.hlines(imp, sat_lo, sat_hi, colors=colours, linewidth=0.9, zorder=2)
+        ax.vlines(sat, imp_lo, imp_hi, colors=colours, linewidth=0.9, zorder=2)
         filled = [c for c, k in zip(colours, clear, strict=True) if k]
         ax.scatter(sat[clear], imp[clear], s=34, c=filled, edgecolors="white", linewidths=0.6,
                    zorder=3, gid="clear")  # fmt: skip
@@ -810,7 +1040,8 @@ def priority_matrix(
         index = 0 if lang == "pl" else 1
         for code, (x, y, ha, va) in corners.items():
             ax.text(x, y, QUADRANT_LABELS[code][index], transform=ax.transAxes, ha=ha, va=va,
-                    fontsize=8, fontweight="bold", color=QUADRANT_COLOURS[code])  # fmt: skip
+                    fontsize=8, fontweight="bold",
+                    color=text_shade(QUADRANT_COLOURS[code]))  # fmt: skip
         for axis in (ax.xaxis, ax.yaxis):
             axis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]))
             _axis_format(axis, lang, percent)
@@ -830,6 +1061,29 @@ def priority_matrix(
         if left_out:
             _note(fig, [words["omitted"].format(what=", ".join(left_out))])
         _place_labels(fig, ax, sat, imp, [_wrap(t, wrap) for t in data[label]])
+    alt, index = ALT_WORDS[lang], 0 if lang == "pl" else 1
+    y_name = _alt_label(ylabel) if ylabel else words["importance"]
+    x_name = _alt_label(xlabel) if xlabel else words["satisfaction"]
+    y_low, x_low = _lower_first(y_name), _lower_first(x_name)
+    lines = (f"{alt['cut_offs']}: {y_low} {_value_text(importance_line, lang, percent)}, "
+             f"{x_low} {_value_text(satisfaction_line, lang, percent)}")  # fmt: skip
+    head = f"{y_name} {'i' if lang == 'pl' else 'and'} {x_low} ({alt['cis']}; {lines})"
+    items, seen = [], set()
+    rank = {q: k for k, q in enumerate(("act", "keep", "low", "overkill"))}
+    for i in sorted(range(len(data)), key=lambda i: (rank[quadrant[i]], -imp[i])):
+        q = quadrant[i]
+        text = (f"{_alt_label(data[label].iloc[i])}: "
+                f"{y_low} {_value_text(imp[i], lang, percent, imp_lo[i], imp_hi[i])}, "
+                f"{x_low} {_value_text(sat[i], lang, percent, sat_lo[i], sat_hi[i])}")  # fmt: skip
+        if not clear[i]:
+            text += f", {alt['unclear']}"
+        if q not in seen:
+            text = f"{QUADRANT_LABELS[q][index]} — {text}"
+            seen.add(q)
+        items.append(text)
+    fig.alt_text = _alt_text(  # type: ignore[attr-defined]
+        head, items, lang, hidden=_hidden_phrase(len(left_out), left_out, lang, None)
+    )
     return fig
 
 
@@ -918,7 +1172,7 @@ def pyramid(
     gone_cells = set(zip(sample.loc[gone, age], sample.loc[gone, sex], strict=True))
     integer_counts = bool(np.allclose(counts.dropna(), counts.dropna().round()))
     sample_n = int(total) if integer_counts and total > 1 else None
-    colours = {male: OKABE_ITO["blue"], female: OKABE_ITO["orange"]}
+    colours = {male: MARK_COLOURS["blue"], female: MARK_COLOURS["orange"]}
     y = np.arange(len(bands), dtype=float)
     with house_style():
         fig, ax = new_figure(1.2 + 0.95 * len(bands) + 1.3 + (0.5 if title else 0))
@@ -949,18 +1203,35 @@ def pyramid(
         ax.set_xlabel(words["share"])
         for x, text, code in ((0.25, words["men"], male), (0.75, words["women"], female)):
             ax.text(x, 1.01, text, transform=ax.transAxes, ha="center", va="bottom",
-                    fontweight="bold", color=colours[code])  # fmt: skip
+                    fontweight="bold", color=text_shade(colours[code]))  # fmt: skip
         sample_label = words["sample"] + (
             f" (n = {format_number(sample_n, lang, 0)})" if sample_n else ""
         )
         handles = [
-            Patch(facecolor=OKABE_ITO["blue"], label=f"{sample_label}: {words['men'].lower()}"),
-            Patch(facecolor=OKABE_ITO["orange"], label=f"{sample_label}: {words['women'].lower()}"),
+            Patch(facecolor=colours[male], label=f"{sample_label}: {words['men'].lower()}"),
+            Patch(facecolor=colours[female], label=f"{sample_label}: {words['women'].lower()}"),
             Patch(fill=False, edgecolor=INK, linewidth=0.9, label=words["population"]),
         ]
         _header(fig, title, handles)
         if gone_cells:
             _note(fig, [_hidden_note(lang, threshold)])
+    alt = ALT_WORDS[lang]
+    items, n_gone = [], 0
+    for b in bands:
+        parts = []
+        for code, word in ((male, words["men"]), (female, words["women"])):
+            pop = f"({alt['population']} {format_percent(pop_share.get((b, code), 0.0), lang, 0)})"
+            smp = sample_share.get((b, code), np.nan)
+            if (b, code) in gone_cells or pd.isna(smp):
+                n_gone += 1
+                parts.append(f"{word.lower()} {alt['hidden_cell']} {pop}")
+            else:
+                parts.append(f"{word.lower()} {format_percent(smp, lang, 0)} {pop}")
+        items.append(f"{_alt_label(names[b])}: {', '.join(parts)}")
+    head = alt["pyramid"].format(n=f" (n = {format_number(sample_n, lang, 0)})" if sample_n else "")
+    fig.alt_text = _alt_text(  # type: ignore[attr-defined]
+        head, items, lang, hidden=_hidden_phrase(n_gone, [], lang, threshold)
+    )
     return fig
 
 
@@ -1050,7 +1321,7 @@ def needs_ranking(
         else:
             fig, ax = new_figure(height)
             ax_v = None
-        colour = OKABE_ITO["blue"]
+        colour = MARK_COLOURS["blue"]
         ax.barh(y[~hidden], values[~hidden], height=0.62, color=colour, zorder=2)
         ax.hlines(y[~hidden], lo[~hidden], hi[~hidden], color=INK, linewidth=1.0, zorder=3)
         right = float(np.nanmax(np.concatenate([hi[~hidden], values[~hidden], [0.05]])))
@@ -1071,7 +1342,7 @@ def needs_ranking(
         ax.set_xlabel(xlabel if xlabel is not None else words["share_choosing"])
         if ax_v is not None:
             counts = pd.to_numeric(data[votes], errors="coerce").fillna(0).to_numpy(float)
-            ax_v.barh(y, counts, height=0.62, color=OKABE_ITO["orange"], zorder=2)
+            ax_v.barh(y, counts, height=0.62, color=MARK_COLOURS["orange"], zorder=2)
             peak = max(float(counts.max()) if len(counts) else 0.0, 1.0)
             for yy, c in zip(y, counts, strict=True):
                 ax_v.annotate(format_number(c, lang, 0), (c, yy), xytext=(3, 0),
@@ -1087,4 +1358,25 @@ def needs_ranking(
         _header(fig, title)
         if hidden.any():
             _note(fig, [_hidden_note(lang, threshold)])
+    alt = ALT_WORDS[lang]
+    head = (_alt_label(xlabel) if xlabel else words["share_choosing"]) + f" ({alt['ci']})"
+    if votes is not None:
+        head += (" i " if lang == "pl" else " and ") + _lower_first(words["votes"])
+        tallies = pd.to_numeric(data[votes], errors="coerce").fillna(0).round().astype(int)
+        said = [count(int(v), "głos", "głosy", "głosów") if lang == "pl"
+                else count(int(v), "vote", "votes") for v in tallies]  # fmt: skip
+    else:
+        said = [""] * len(data)
+    items, gone = [], []
+    for name, v, lo_, hi_, is_gone, tally in zip(data[label], values, lo, hi, hidden, said,
+                                                 strict=True):  # fmt: skip
+        name = _alt_label(name)
+        if is_gone:
+            gone.append(f"{name} ({tally})" if tally else name)
+        else:
+            items.append(f"{name} {_value_text(v, lang, True, lo_, hi_)}"
+                         + (f", {tally}" if tally else ""))  # fmt: skip
+    fig.alt_text = _alt_text(  # type: ignore[attr-defined]
+        head, items, lang, hidden=_hidden_phrase(len(gone), gone, lang, threshold)
+    )
     return fig
