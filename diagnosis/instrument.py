@@ -12,8 +12,16 @@ language is kept. Analysis metadata lives in extra columns that ODK ignores
     ``yes`` when the item is reverse-keyed within its construct;
 ``role``
     what the analysis uses the question for: ``weighting`` (margins for
-    raking), ``domain``, ``covariate``, ``id``, ``open_text``,
-    ``started_at``/``ended_at`` (interview duration);
+    raking), ``domain``, ``covariate``, ``id``, ``open_text``, ``needs`` (the
+    multiple choice of the town's needs), ``started_at``/``ended_at``
+    (interview duration);
+``margin``
+    on a weighting question, the population margin it gives (``sex``,
+    ``age_band``); on the choices sheet, the margin code of an answer
+    (``female``, ``18_29``; blank: outside the adult population);
+``aspect``
+    what an importance or satisfaction item rates: items of the two
+    constructs with the same aspect are one point of the priority matrix;
 ``theme``
     the report section a question belongs to;
 ``missing`` (choices sheet)
