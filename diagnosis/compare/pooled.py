@@ -307,7 +307,9 @@ def _stratum_margins(pooled: Pooled, data: pd.DataFrame) -> pd.DataFrame:
         design = pooled.designs[(slug, int(wave))]
         d = design.data
         w = pd.Series(np.asarray(design.weights), index=d.index)
-        # a calibrated town's weights add up to its margins in every cell
+        # a calibrated town's weights add up to its margins; by age x sex they are its own
+        # weighted cells (age-only GUS margins leave the sex mix as sampled), so raking the
+        # pooled design to them gives back each town's weights
         cells = w.groupby([d["age_band"], d["sex"]]).sum().rename("population").reset_index()
         cells.insert(0, "stratum", stratum)
         frames.append(cells)
