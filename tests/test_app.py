@@ -362,7 +362,7 @@ def test_a_bad_bdl_file_is_one_located_message_in_the_librarians_language(app):
     message = step.message.value
     assert "ludnosc.csv, wiersz 3, kolumna &#x27;ogółem&#x27;:" in message
     assert "Kwidzyn (2207032)" in message and "dg-error" in message
-    assert 'role="alert"' in message and "Traceback" not in message
+    assert "dg-live" in step.message._dom_classes and "Traceback" not in message
     assert step.gus is None
     app.lang.value = "en"
     assert "ludnosc.csv, row 3, column &#x27;ogółem&#x27;:" in step.message.value
@@ -385,7 +385,28 @@ def test_new_controls_have_labels_and_messages_a_live_region(app):
     assert step.bdl_upload.description == "Load a newer BDL export (P2137, CSV)"
     step.gmina_search.value = "kwidzyn"
     step.gmina.value = "2207011"
-    assert step.message.value.startswith('<div class="dg-live" role="status" aria-live="polite">')
+    # the message widget is the live region (the page's script gives it role="status"), so the
+    # message itself is only the notice
+    assert "dg-live" in step.message._dom_classes
+    assert step.message.value.startswith('<div class="dg-notice dg-ok">')
+    assert "dg-live" in app.data.status._dom_classes and "dg-live" in app.report.stage._dom_classes
+
+
+def test_every_box_of_the_margins_table_has_a_name_for_screen_readers(app):
+    cells = app.town.cells
+    names = {box.description for box in cells.values()}
+    assert len(names) == len(cells) == 8
+    assert {"Kobiety, wiek 18-29 lat", "Mężczyźni, wiek 60 lat i więcej"} <= names, names
+    assert all("dg-sr-label" in box._dom_classes for box in cells.values())
+    app.lang.value = "en"
+    assert {box.description for box in cells.values()} >= {"Women, age 18-29 years"}
+
+
+def test_the_page_language_follows_the_switch(app):
+    assert "dg-lang-pl" in app.widget._dom_classes
+    app.lang.value = "en"
+    assert "dg-lang-en" in app.widget._dom_classes and "dg-lang-pl" not in app.widget._dom_classes
+    assert app.header.value.startswith("<h1>Community needs diagnosis</h1>")  # the page's title
 
 
 # ------------------------------------------------------------------ step 1: the questionnaire
@@ -561,6 +582,8 @@ def test_renamed_header_needs_the_mapping_step(app):
     [(row, drop, missing)] = data.choices
     assert (row.file, row.header, drop.value) == ("eksport.csv", RENAMED, "")
     assert drop.options[1] == ("age_band: Wiek — brak w pliku", "age_band")
+    assert drop.description == f"Kolumna {RENAMED} to pytanie"  # its name for a screen reader
+    assert "dg-sr-label" in drop._dom_classes
     assert missing == ["age_band"]
     drop.value = "age_band"
     data.save_mapping_button.click()
@@ -735,7 +758,10 @@ def test_report_step_shows_progress_and_offers_downloads(app, monkeypatch, tmp_p
         out.mkdir(parents=True)
         for stage in range(1, 5):
             progress(f"[{town.name}] {stage}/4")
-            seen.append((app.report.progress.value, app.report.stage.value))
+            bar = app.report.progress.value
+            assert 'role="progressbar"' in bar and 'aria-valuemax="4"' in bar, bar
+            done = int(re.search(r'aria-valuenow="(\d+)"', bar)[1])
+            seen.append((done, app.report.stage.value, bar))
         (out / "diagnosis.pdf").write_bytes(b"%PDF-1.7 raport")
         (out / "indicators.xlsx").write_bytes(b"PK\x03\x04 wskazniki")
         return ReportFiles(out, out / "d.ipynb", out / "d.html", out / "diagnosis.pdf",
@@ -744,8 +770,11 @@ def test_report_step_shows_progress_and_offers_downloads(app, monkeypatch, tmp_p
     monkeypatch.setattr("diagnosis.app.report_step.render_town", fake_render)
     app.report.report_lang.value = "en"
     app.report.button.click()
-    assert [v for v, _ in seen] == [1, 2, 3, 4]
+    assert [v for v, _, _ in seen] == [1, 2, 3, 4]
     assert "Krok 2 z 4: obliczenia (notatnik)…" in seen[1][1]
+    assert 'aria-label="Postęp tworzenia raportu"' in seen[1][2]
+    assert 'aria-valuetext="Krok 2 z 4: obliczenia (notatnik)…"' in seen[1][2]
+    assert 'aria-valuenow="4"' in app.report.progress.value  # full once done
     links = app.report.downloads.value
     assert (
         'download="diagnosis.pdf" href="data:application/pdf;base64,JVBERi0xLjcgcmFwb3J0"' in links

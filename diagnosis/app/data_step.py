@@ -90,6 +90,7 @@ class DataStep(Step):
 
         self.status = widgets.HTML()
         self.status.add_class("dg-status")
+        self.status.add_class("dg-live")  # a screen reader reads out the new state of the data
         self.report = widgets.HTML()
         self.report.add_class("dg-validation")
         self.recheck_button = widgets.Button(
@@ -314,6 +315,7 @@ class DataStep(Step):
                 for row in offered:
                     drop = widgets.Dropdown(layout=widgets.Layout(width="560px"))
                     drop.add_class("dg-map-choice")
+                    drop.add_class("dg-sr-label")  # the header beside it, for screen readers
                     self.choices.append((row, drop, missing))
                     label = widgets.HTML(
                         f"<code>{escape(row.header)}</code>",
@@ -332,6 +334,7 @@ class DataStep(Step):
         for heading, file in self._headings:
             heading.value = f"<b>{escape(self.t('mapping_file', file=file))}</b>"
         for row, drop, missing in self.choices:
+            drop.description = self.t("mapping_choice", header=row.header)
             value = row.target if initial else drop.value
             options = target_options(v.instrument, self.lang, missing)
             drop.options = options

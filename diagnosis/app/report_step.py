@@ -2,8 +2,11 @@
 
 :func:`diagnosis.report.render_town` runs the report template for the town and
 calls back at each of its stages; the progress bar and the line under it follow
-those calls. The files are written to ``<reports_dir>/<town>/`` and offered as
-download links that carry the file (see :func:`diagnosis.app.markup.download_link`).
+those calls. The bar is ``role="progressbar"`` with its values and a name
+(:func:`diagnosis.app.markup.progress_html`), and the line is a live region, so
+a screen reader can follow the report being made. The files are written to
+``<reports_dir>/<town>/`` and offered as download links that carry the file (see
+:func:`diagnosis.app.markup.download_link`).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from pathlib import Path
 import ipywidgets as widgets
 
 from ..report import ReportFiles, render_town
-from .markup import download_link, escape
+from .markup import download_link, escape, progress_html
 from .session import Event, Session
 from .steps import Step, guarded
 from .texts import say, stages
@@ -29,6 +32,8 @@ class ReportStep(Step):
     ----------
     files : ReportFiles or None
         The last report made for the chosen town.
+    progress : ipywidgets.HTML
+        The progress bar (:func:`diagnosis.app.markup.progress_html`).
     """
 
     title_key = "s4_title"
@@ -46,11 +51,12 @@ class ReportStep(Step):
         self.button.layout.width = "fit-content"
         self.button.add_class("dg-make-report")
         self.button.on_click(lambda _: self.make_report())
-        self.progress = widgets.IntProgress(value=0, min=0, max=len(stages("pl")))
+        self.progress = widgets.HTML()
         self.progress.add_class("dg-progress")
         self.progress.layout.display = "none"
         self.stage = widgets.HTML()
         self.stage.add_class("dg-stage")
+        self.stage.add_class("dg-live")
         self.downloads = widgets.HTML()
         self.downloads.add_class("dg-downloads")
         self.files: ReportFiles | None = None
@@ -93,16 +99,16 @@ class ReportStep(Step):
     def _progress(self, message: str) -> None:
         """render_town's callback: one call per stage."""
         self._done += 1
-        self.progress.value = min(self._done, self.progress.max)
         self._show_stage()
 
     def _show_stage(self) -> None:
         names = stages(self.lang)
-        if self.files is not None or not 0 < self._done <= len(names):
-            self.stage.value = ""
-            return
-        text = self.t("stage", i=self._done, n=len(names), stage=names[self._done - 1])
-        self.stage.value = f"<b>{escape(text)}</b>"
+        done = min(self._done, len(names))
+        text = ""
+        if done > 0 and self.files is None:
+            text = self.t("stage", i=done, n=len(names), stage=names[done - 1])
+        self.progress.value = progress_html(done, len(names), self.t("progress_label"), text)
+        self.stage.value = f"<b>{escape(text)}</b>" if text else ""
 
     def _show_downloads(self) -> None:
         files = self.files
@@ -124,7 +130,7 @@ class ReportStep(Step):
         self._show_downloads()
         self.clear()
         self._done = 0
-        self.progress.value = 0
+        self._show_stage()
         self.progress.layout.display = None
         self.button.disabled = True
         started = time.monotonic()
@@ -137,7 +143,7 @@ class ReportStep(Step):
             )
         finally:
             self.button.disabled = False
-        self.progress.value = self.progress.max
+        self._done = len(stages(self.lang))
         self.files = files
         seconds = round(time.monotonic() - started)
         self.show(

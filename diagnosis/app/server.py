@@ -12,6 +12,13 @@ messages tornado caps at 10 MB by default; the cap is raised (in a
 times the upload limit, so that a too large file reaches the app and gets a
 clear message instead of a dropped connection.
 
+The page is Voilà's ``lab`` template extended by a template of this app
+(:func:`voila_template`, written beside ``voila.json`` and found through
+``JUPYTER_PATH``), for what ipywidgets cannot say itself (WCAG 2.1 AA): the
+page's ``lang`` attribute and its title follow the app's language, the step
+messages are live regions that stay in the page, and the content is the main
+landmark.
+
 Only this computer may use the app, also through the browser: a web page of
 ``evil.example`` whose name is made to resolve to ``127.0.0.1`` (DNS
 rebinding) sends ``Host: evil.example``, and a page of another site that
@@ -57,6 +64,7 @@ __all__ = [
     "APP_NOTEBOOK",
     "HOST",
     "LOCAL_HOSTS",
+    "TEMPLATE",
     "free_port",
     "is_local_request",
     "local_only",
@@ -65,6 +73,7 @@ __all__ = [
     "stop_on_signals",
     "voila_command",
     "voila_config",
+    "voila_template",
     "wait_for_port",
 ]
 
@@ -210,12 +219,94 @@ def run_voila(argv: Sequence[str]) -> None:
     Voila.launch_instance(list(argv))
 
 
-def voila_config(folder: str | Path, max_upload_bytes: int) -> Path:
+#: the name of the app's Voilà template (:func:`voila_template`)
+TEMPLATE = "diagnosis"
+
+# Run once in the page, before the widgets exist; it watches the page for them.
+_PAGE_SCRIPT = """<script>
+/* diagnosis app (WCAG 2.1 AA): what ipywidgets cannot set on its elements.
+   - <html lang> and the title follow the app's language (class dg-lang-pl/en, its h1);
+   - a widget with class dg-live gets its own content element as a live region that stays
+     in the page while its HTML changes: role=status, aria-live polite, assertive while it
+     shows an error (.dg-error);
+   - Voila's rendered cells are the main landmark. */
+(function () {
+  "use strict";
+  function sync() {
+    var app = document.querySelector(".dg-app");
+    if (app) {
+      var lang = app.classList.contains("dg-lang-en") ? "en" : "pl";
+      if (document.documentElement.lang !== lang) { document.documentElement.lang = lang; }
+      var h1 = app.querySelector("h1");
+      var title = h1 ? h1.textContent.trim() : "";
+      if (title && document.title !== title) { document.title = title; }
+    }
+    var cells = document.getElementById("rendered_cells");
+    if (cells && !cells.hasAttribute("role")) { cells.setAttribute("role", "main"); }
+    document.querySelectorAll(".dg-live > .widget-html-content").forEach(function (region) {
+      if (!region.hasAttribute("role")) {
+        region.setAttribute("role", "status");
+        region.setAttribute("aria-atomic", "true");
+      }
+      var live = region.querySelector(".dg-error") ? "assertive" : "polite";
+      if (region.getAttribute("aria-live") !== live) { region.setAttribute("aria-live", live); }
+    });
+  }
+  new MutationObserver(sync).observe(document.documentElement, {
+    childList: true, subtree: true, characterData: true,
+    attributes: true, attributeFilter: ["class"]
+  });
+  sync();
+})();
+</script>"""
+
+
+def voila_template(folder: str | Path, lang: str = "pl") -> Path:
+    """Write the app's Voilà template under ``folder`` (put ``folder`` on ``JUPYTER_PATH``).
+
+    It extends Voilà's ``lab`` template: the page starts with ``lang`` and the
+    title of the app's language (``lang``) and runs a small script that keeps
+    them in step with the language switch, makes every widget of CSS class
+    ``dg-live`` a lasting live region, and the content the main landmark.
+
+    Returns
+    -------
+    Path
+        The template's folder, ``folder/voila/templates/diagnosis``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> where = voila_template(tempfile.mkdtemp(), "en")
+    >>> page = (where / "index.html.j2").read_text(encoding="utf-8")
+    >>> '"language_code": "en"' in page and "Community needs diagnosis" in page
+    True
+    """
+    where = Path(folder) / "voila" / "templates" / TEMPLATE
+    where.mkdir(parents=True, exist_ok=True)
+    (where / "conf.json").write_text(json.dumps({"base_template": "lab"}), encoding="utf-8")
+    # json.dumps gives string literals that Jinja reads back as they were (\u escapes too)
+    values = json.dumps({"language_code": lang}), json.dumps({"title": say(lang, "title")})
+    page = (
+        "{%- extends 'lab/index.html.j2' -%}\n"
+        f"{{%- do resources.update({values[0]}) -%}}\n"
+        f"{{%- do nb.metadata.update({values[1]}) -%}}\n"
+        "{%- block html_head_js -%}\n{{ super() }}\n"
+        f"{_PAGE_SCRIPT}\n"
+        "{%- endblock html_head_js -%}\n"
+    )
+    (where / "index.html.j2").write_text(page, encoding="utf-8")
+    return where
+
+
+def voila_config(folder: str | Path, max_upload_bytes: int, lang: str = "pl") -> Path:
     """Write ``voila.json`` in ``folder``: the websocket message cap for uploads, Host check on.
 
     ``allow_remote_access`` false and ``local_hostnames`` switch Jupyter's
     own Host check back on for the handlers that have it (Voilà turns it
-    off); :func:`local_only` covers every request.
+    off); :func:`local_only` covers every request. The page uses the app's
+    template, written in ``folder`` too (:func:`voila_template`): Voilà finds
+    it when ``folder`` is on ``JUPYTER_PATH``.
 
     Examples
     --------
@@ -224,6 +315,8 @@ def voila_config(folder: str | Path, max_upload_bytes: int) -> Path:
     >>> settings = json.loads(path.read_text())["Voila"]["tornado_settings"]
     >>> settings["websocket_max_message_size"], settings["allow_remote_access"]
     (1052672, False)
+    >>> json.loads(path.read_text())["VoilaConfiguration"]
+    {'template': 'diagnosis'}
     """
     cap = int(4 * max_upload_bytes + 1024 * 1024)
     path = Path(folder) / "voila.json"
@@ -232,7 +325,9 @@ def voila_config(folder: str | Path, max_upload_bytes: int) -> Path:
         "allow_remote_access": False,
         "local_hostnames": ["localhost"],
     }
-    path.write_text(json.dumps({"Voila": {"tornado_settings": settings}}), encoding="utf-8")
+    voila_template(folder, lang)
+    config = {"Voila": {"tornado_settings": settings}, "VoilaConfiguration": {"template": TEMPLATE}}
+    path.write_text(json.dumps(config), encoding="utf-8")
     return path
 
 
@@ -320,7 +415,9 @@ def serve(
     env = {**os.environ, **settings.environment()}
     say_line(say(lang, "starting"))
     config_dir = tempfile.mkdtemp(prefix="diagnosis-app-")
-    voila_config(config_dir, settings.max_upload_bytes)
+    voila_config(config_dir, settings.max_upload_bytes, lang)
+    # Voilà looks for templates on JUPYTER_PATH (the app's own, voila_template)
+    env["JUPYTER_PATH"] = os.pathsep.join(p for p in (config_dir, env.get("JUPYTER_PATH")) if p)
     process = subprocess.Popen(
         voila_command(port, config_dir=config_dir),
         env=env,

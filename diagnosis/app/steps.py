@@ -8,9 +8,13 @@ that started the app (the process's real standard error), and the page says
 only that it was not the user's fault.
 
 The message is kept as a function of the language, so switching the language
-rewrites it too. It is written inside a live region (``role="status"``,
-``aria-live="polite"``; ``role="alert"`` for errors), so a screen reader reads
-out what a button or an upload did.
+rewrites it too. The message widget carries the CSS class ``dg-live``: on the
+app's page (``diagnosis app``, :func:`diagnosis.app.server.voila_template`)
+that makes the widget's own element a live region (``role="status"``,
+``aria-live="polite"``, ``"assertive"`` while it shows an error) which stays
+in the page while its content changes, so a screen reader reads out what a
+button or an upload did. A region written anew with each message would not be
+announced reliably.
 """
 
 from __future__ import annotations
@@ -52,12 +56,12 @@ class Step:
         self.title = widgets.HTML()
         self.message = widgets.HTML()
         self.message.add_class("dg-message")
+        self.message.add_class("dg-live")
         self.body = widgets.VBox()
         self.widget = widgets.VBox([self.title, self.body, self.message])
         self.widget.add_class("dg-step")
         self.widget.add_class(f"dg-step-{self.name}")
         self._message: Callable[[Language], str] | None = None
-        self._urgent = False
         session.listen(self._on_event)
 
     @property
@@ -91,13 +95,11 @@ class Step:
     def show(self, kind: Kind, text: Callable[[Language], str]) -> None:
         """Show ``text(lang)`` (HTML) as the step's message."""
         self._message = lambda lang: notice(kind, text(lang))
-        self._urgent = kind == "error"
         self._render_message()
 
     def show_error(self, exc: BaseException) -> None:
         """Show an error as one readable message."""
         self._message = lambda lang: notice("error", escape(error_text(exc, lang)))
-        self._urgent = True
         self._render_message()
 
     def clear(self) -> None:
@@ -106,15 +108,7 @@ class Step:
         self._render_message()
 
     def _render_message(self) -> None:
-        if self._message is None:
-            self.message.value = ""
-            return
-        role = (
-            'role="alert" aria-live="assertive"'
-            if self._urgent
-            else 'role="status" aria-live="polite"'
-        )
-        self.message.value = f'<div class="dg-live" {role}>{self._message(self.lang)}</div>'
+        self.message.value = "" if self._message is None else self._message(self.lang)
 
 
 def guarded(method: F) -> F:

@@ -69,6 +69,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "age": ("Wiek", "Age"),
     "sex_female": ("Kobiety", "Women"),
     "sex_male": ("Mężczyźni", "Men"),
+    # the name a screen reader gives one box of the table (its column and row)
+    "cell_label": ("{sex}, wiek {age}", "{sex}, age {age}"),
     "total": ("Razem: {total} mieszkańców w wieku 18+", "In all: {total} residents aged 18+"),
     "margins_upload": ("Wczytaj z pliku", "Load from a file"),
     "margins_loaded": (
@@ -303,6 +305,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "in the town's settings (town.yaml); the data file is not changed.",
     ),
     "mapping_file": ("Plik {file}", "File {file}"),
+    # the name a screen reader gives the list next to a header
+    "mapping_choice": ("Kolumna {header} to pytanie", "Column {header} is the question"),
     "mapping_save": ("Zapisz przypisanie kolumn", "Save the column mapping"),
     "mapping_saved": (
         "Zapisano przypisanie kolumn ({n}) i ponownie sprawdzono dane.",
@@ -346,6 +350,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "report_lang": ("Język raportu:", "Report language:"),
     "make_report": ("Utwórz raport (PDF)", "Make the report (PDF)"),
     "stage": ("Krok {i} z {n}: {stage}…", "Step {i} of {n}: {stage}…"),
+    "progress_label": ("Postęp tworzenia raportu", "Progress of the report"),
     "report_done": (
         "Raport gotowy ({seconds} s). Pliki zapisano w folderze {folder}.",
         "The report is ready ({seconds} s). The files were saved in {folder}.",

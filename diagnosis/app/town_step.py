@@ -97,7 +97,8 @@ class TownStep(Step):
     towns : ipywidgets.Dropdown
         The towns under the towns folder (value: the folder as a string).
     cells : dict (age band, sex) -> ipywidgets.BoundedIntText
-        The margins table of a new town.
+        The margins table of a new town; each box's label ("Kobiety, wiek
+        18-24") is for screen readers only (CSS class ``dg-sr-label``).
     gmina_search : ipywidgets.Text
         The gmina's name; it follows the new town's name until edited.
     gmina : ipywidgets.Dropdown
@@ -214,6 +215,7 @@ class TownStep(Step):
                     value=0, min=0, max=10_000_000, layout=widgets.Layout(width="130px")
                 )
                 box.add_class(f"dg-cell-{age.name}-{sex.name}")
+                box.add_class("dg-sr-label")  # named by its column and row, for screen readers
                 box.observe(lambda _: self._show_total(), names="value")
                 self.cells[(age.name, sex.name)] = box
                 grid.append(box)
@@ -290,12 +292,16 @@ class TownStep(Step):
         self.name.placeholder = self.t("name_placeholder")
         self.margins_intro.value = f'<div class="dg-muted">{escape(self.t("margins_intro"))}</div>'
         self.age_header.value = f"<b>{escape(self.t('age'))}</b>"
+        sex_names = {}
         for label, sex in zip(self._sex_labels, self._sexes, strict=True):
             name = f"sex_{sex.name}"
-            text = self.t(name) if name in TEXTS else sex.label(self.lang)
-            label.value = f"<b>{escape(text)}</b>"
+            sex_names[sex.name] = self.t(name) if name in TEXTS else sex.label(self.lang)
+            label.value = f"<b>{escape(sex_names[sex.name])}</b>"
         for label, age in zip(self._age_labels, self._ages, strict=True):
             label.value = escape(age.label(self.lang))
+        ages = {age.name: age.label(self.lang) for age in self._ages}
+        for (age, sex), box in self.cells.items():
+            box.description = self.t("cell_label", sex=sex_names[sex], age=ages[age])
         self.margins_upload.description = self.t("margins_upload")
         self.source.description = self.t("source_label")
         self.source.placeholder = self.t("source_placeholder")

@@ -41,7 +41,9 @@ class LibrarianApp:
     Attributes
     ----------
     widget : ipywidgets.VBox
-        What to display.
+        What to display (CSS classes ``dg-app`` and ``dg-lang-pl`` or
+        ``dg-lang-en``: on the app's page the ``lang`` attribute and the
+        title follow the language, see :func:`diagnosis.app.server.voila_template`).
     lang : ipywidgets.ToggleButtons
         The pl/en switch; it relabels every step.
     town, data, preview, report : Step
@@ -91,6 +93,9 @@ class LibrarianApp:
 
     def _relabel(self) -> None:
         lang, settings = self.session.lang, self.session.settings
+        for other in ("pl", "en"):  # the page's lang attribute and title follow this class
+            self.widget.remove_class(f"dg-lang-{other}")
+        self.widget.add_class(f"dg-lang-{lang}")
         self.header.value = (
             f"<h1>{escape(say(lang, 'title'))}</h1>"
             f'<div class="dg-muted">{escape(say(lang, "subtitle"))}</div>'
