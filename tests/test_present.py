@@ -909,6 +909,31 @@ def test_table_without_suppressed_column_has_no_footnote_and_rejects_bad_input()
         format_table(table_frame(), ["label"], {}, "xx")
 
 
+def test_table_headers_have_scopes_and_the_label_names_its_row():
+    html = format_table(table_frame(), ["label", "estimate", "n"], {"label": "Grupa"}, "pl",
+                        threshold=10, caption="Odsetek według grup & wieku")  # fmt: skip
+    root = ET.fromstring(html)
+    assert [child.tag for child in root] == ["caption", "thead", "tbody", "tfoot"]
+    assert root.find("caption").text == "Odsetek według grup & wieku"  # escaped in the markup
+    head = root.find("thead").findall("tr/*")
+    assert [(c.tag, c.get("scope"), c.get("class")) for c in head] == [
+        ("th", "col", None), ("th", "col", "num"), ("th", "col", "num")
+    ]  # fmt: skip
+    for tr in root.find("tbody"):
+        first, *rest = list(tr)
+        assert (first.tag, first.get("scope")) == ("th", "row")
+        assert [c.tag for c in rest] == ["td", "td"] and all(c.get("scope") is None for c in rest)
+    assert "".join(root.find("tbody")[2][0].itertext()) == "Osoby 75+"  # hidden row keeps its label
+    assert [len(tr) for tr in root.find("tfoot")] == [1]  # the footnote stays one <td>
+    # a number in the first column does not name the row; row_header decides either way
+    numbers = ET.fromstring(format_table(table_frame(), ["n", "label"], {}, "pl"))
+    assert {c.tag for tr in numbers.find("tbody") for c in tr} == {"td"}
+    plain = ET.fromstring(format_table(table_frame(), ["label", "n"], {}, "pl", row_header=False))
+    assert {c.tag for tr in plain.find("tbody") for c in tr} == {"td"}
+    forced = format_table(table_frame(), ["n", "label"], {}, "en", row_header=True)
+    assert '<th class="num" scope="row">1,234</th>' in forced
+
+
 def test_public_columns_are_shown_in_a_hidden_row():
     from diagnosis.present import format_table
 

@@ -6,11 +6,13 @@ tables, all in the report language. Nothing is drawn from a cell that
 disclosure control hid.
 
 =============  ============================================================
-``style``      house style, colour-blind-safe palettes, SVG/PNG output
+``style``      house style, colour-blind-safe palettes at WCAG 2.1 AA
+               contrast (``contrast_ratio``), SVG/PNG output
 ``figures``    Likert bars, dot-and-interval, priority matrix, pyramid,
-               needs ranking
+               needs ranking; each says its data in ``fig.alt_text``
 ``disclosure`` primary and secondary suppression, the small-cell check
-``tables``     HTML tables with Polish or English number formatting
+``tables``     HTML tables with Polish or English number formatting and
+               scoped row and column headers
 ``formatting`` numbers, percentages and intervals as text
 ``cells``      cells written to CSV/XLSX: no text may start a formula
 =============  ============================================================
@@ -30,17 +32,27 @@ from ..evidence.disclosure import PUBLISHED_COLUMNS, DisclosureError, check_no_s
 from .checks import PresentError
 from .figures import dot_interval, likert_bars, needs_ranking, priority_matrix, pyramid
 from .formatting import format_interval, format_number, format_percent
-from .style import OKABE_ITO, PALETTE, figure_png, figure_svg, house_style
+from .style import (
+    MARK_COLOURS,
+    OKABE_ITO,
+    PALETTE,
+    contrast_ratio,
+    figure_png,
+    figure_svg,
+    house_style,
+)
 from .tables import format_table
 
 __all__ = [
     "CSV_QUOTING",
+    "MARK_COLOURS",
     "OKABE_ITO",
     "PALETTE",
     "PUBLISHED_COLUMNS",
     "DisclosureError",
     "PresentError",
     "check_no_small_cells",
+    "contrast_ratio",
     "dot_interval",
     "figure_png",
     "figure_svg",

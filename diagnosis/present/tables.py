@@ -7,6 +7,11 @@ data is escaped. Suppressed rows show "–" with a footnote marker in every
 number cell, never the value; missing values that were not suppressed show "."
 (the GUS convention for "no data").
 
+For screen readers (WCAG 2.1 1.3.1, "info and relationships"): column headers
+are ``<th scope="col">``, the cell that names a row (the first column, when it
+holds text) is ``<th scope="row">``, so each number is read out with its row
+and column, and a ``caption`` becomes the table's ``<caption>``.
+
 Examples
 --------
 >>> import pandas as pd
@@ -16,6 +21,8 @@ Examples
 >>> html = format_table(t, ["level", "estimate", "n"], {"level": "Odpowiedź"}, "pl")
 >>> "12,3% (10,1–14,6)" in html, "1\\u202f234" in html, html.count("–<sup>*</sup>")
 (True, True, 2)
+>>> '<th scope="row">Tak</th>' in html, '<th scope="col">Odpowiedź</th>' in html
+(True, True)
 """
 
 from __future__ import annotations
@@ -74,6 +81,7 @@ def format_table(
     threshold: int | None = None,
     caption: str | None = None,
     public: Sequence[str] = (),
+    row_header: bool | None = None,
 ) -> str:
     """An HTML table of ``df[columns]`` with headers from ``labels``.
 
@@ -105,6 +113,10 @@ def format_table(
     public : sequence of str
         Columns shown even in suppressed rows: public figures that rest on no
         respondent, e.g. GUS population shares beside a hidden sample cell.
+    row_header : bool, optional
+        Write the first cell of each body row as ``<th scope="row">``: it names
+        the row. Default: when the first column holds text (a label), not
+        numbers. ``False``: every body cell is ``<td>``.
 
     Returns
     -------
@@ -114,13 +126,16 @@ def format_table(
     Examples
     --------
     >>> t = pd.DataFrame({"group": ["<b>A</b>"], "estimate": [2.5], "n": [12000]})
-    >>> print(format_table(t, ["group", "estimate", "n"], {"n": "n"}, "en", 2, percent=False))
+    >>> print(format_table(t, ["group", "n"], {"n": "n"}, "en", caption="Groups"))
     <table class="data">
-    <thead><tr><th>group</th><th class="num">estimate</th><th class="num">n</th></tr></thead>
+    <caption>Groups</caption>
+    <thead><tr><th scope="col">group</th><th class="num" scope="col">n</th></tr></thead>
     <tbody>
-    <tr><td>&lt;b&gt;A&lt;/b&gt;</td><td class="num">2.50</td><td class="num">12,000</td></tr>
+    <tr><th scope="row">&lt;b&gt;A&lt;/b&gt;</th><td class="num">12,000</td></tr>
     </tbody>
     </table>
+    >>> print(format_table(t, ["estimate"], {}, "en", 2, percent=False).splitlines()[3])
+    <tr><td class="num">2.50</td></tr>
     """
     check_lang(lang)
     require_columns(df, columns, "format_table")
@@ -166,18 +181,25 @@ def format_table(
         return html_lib.escape(str(value)), False
 
     num_attr = ' class="num"'
+    if row_header is None:
+        row_header = bool(columns) and not numeric[columns[0]]
     head = "".join(
-        f"<th{num_attr if numeric[c] else ''}>{html_lib.escape(str(labels.get(c, c)))}</th>"
+        f'<th{num_attr if numeric[c] else ""} scope="col">'
+        f"{html_lib.escape(str(labels.get(c, c)))}</th>"
         for c in columns
     )
     body, any_hidden, any_missing = [], False, False
     for (_, row), is_hidden in zip(df.iterrows(), hidden, strict=True):
         cells = []
-        for column in columns:
+        for k, column in enumerate(columns):
             text, missing = cell(row, column, bool(is_hidden))
             any_missing |= missing
             any_hidden |= bool(is_hidden) and numeric[column]
-            cells.append(f"<td{num_attr if numeric[column] else ''}>{text}</td>")
+            attr = num_attr if numeric[column] else ""
+            if k == 0 and row_header:
+                cells.append(f'<th{attr} scope="row">{text}</th>')
+            else:
+                cells.append(f"<td{attr}>{text}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     notes = []
     if any_hidden:
