@@ -6,6 +6,13 @@ age header was renamed (so the column-mapping step is needed), map it, see the
 key results, make the report and download the PDF and the indicators. The PDF
 is read back with pdftotext.
 
+Accessibility (WCAG 2.1 AA, issue #14): axe-core runs in the page at every step
+of that walk, in both languages, and on a report's HTML as ``diagnosis report``
+writes it. No critical or serious violation may be left; the others are
+printed. axe-core's ``axe.min.js`` comes from the PyPI package
+``axe-playwright-python`` (the ``test`` extra; make test installs it), injected with
+``page.add_script_tag`` and run with ``await axe.run()``.
+
 A screenshot per step is kept in ``reports/test-artifacts/browser/`` (git
 ignores ``reports/``); the path is printed. Debian's Chromium is used
 (``/usr/bin/chromium``; ``make test`` installs it): without it this test fails,
@@ -28,6 +35,7 @@ import yaml
 from openpyxl import load_workbook
 
 from diagnosis.app.server import free_port
+from diagnosis.app.texts import say
 from diagnosis.town import TOWNS_DIR
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -37,6 +45,10 @@ DEMO = TOWNS_DIR / "kwidzyn"
 DEMO_FILE = DEMO / "kobo_diagnoza_mieszkancow.csv"
 TOWN_NAME = "Gródek Łąkowy"
 RENAMED = "Grupa wiekowa respondenta"
+#: what axe checks: WCAG 2.0 and 2.1, levels A and AA, and its best practices (printed only)
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+#: the violations that fail the test
+BLOCKING = ("critical", "serious")
 
 
 @pytest.fixture(scope="module")
@@ -91,6 +103,53 @@ def _shot(page, name: str, step: str | None = None) -> None:
         page.locator(f".dg-step-{step}").screenshot(path=path)
 
 
+def _axe_script() -> Path:
+    """axe-core's ``axe.min.js`` as the PyPI package ``axe-playwright-python`` ships it."""
+    try:
+        import axe_playwright_python
+    except ImportError:
+        pytest.fail(
+            "axe-playwright-python is missing (it brings axe-core): pip install -e '.[test]' "
+            "(make test does this).",
+            pytrace=False,
+        )
+    return Path(axe_playwright_python.__file__).parent / "axe.min.js"
+
+
+def _axe(page, name: str) -> list[dict]:
+    """Run axe-core on the page as it is now; print every violation, return the blocking ones."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.add_script_tag(path=str(_axe_script()))
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, "
+        "{runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+        AXE_TAGS,
+    )
+    violations = result["violations"]
+    print(f"axe {result['testEngine']['version']}, {name}: {len(violations)} rule(s) violated")
+    for v in violations:
+        targets = ", ".join(str(node["target"][-1]) for node in v["nodes"][:3])
+        more = f" (+{len(v['nodes']) - 3})" if len(v["nodes"]) > 3 else ""
+        print(f"  {v['impact']}: {v['id']} - {v['help']} - {targets}{more}")
+    return [v for v in violations if v["impact"] in BLOCKING]
+
+
+def _blocking_text(found: dict[str, list[dict]]) -> str:
+    lines = []
+    for name, violations in found.items():
+        for v in violations:
+            nodes = "; ".join(node["html"][:120] for node in v["nodes"][:4])
+            lines.append(f"{name}: {v['impact']} {v['id']} ({v['help']}): {nodes}")
+    return "\n".join(lines)
+
+
+def _check_page(page, found: dict[str, list[dict]], name: str, lang: str) -> None:
+    """The page says its language and its real title, and axe finds nothing blocking."""
+    assert page.evaluate("() => document.documentElement.lang") == lang, name
+    assert page.title() == say(lang, "title"), name
+    found[name] = _axe(page, name)
+
+
 def _pdf_text(path: Path) -> str:
     return subprocess.run(
         ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
@@ -122,12 +181,24 @@ def test_librarian_makes_a_report_in_the_browser(chromium, app_server, tmp_path)
         page.set_default_timeout(30_000)
         page.goto(app_server["url"])
         expect(page.locator(".dg-create")).to_be_visible(timeout=60_000)
+        found: dict[str, list[dict]] = {}
+        _check_page(page, found, "start", "pl")
+        # a step's message is a live region that is there before any message and stays
+        region = page.locator(".dg-step-data .dg-message > .widget-html-content")
+        expect(region).to_have_attribute("role", "status")
+        expect(region).to_have_attribute("aria-live", "polite")
+        region.evaluate("element => { element.dataset.kept = 'yes'; }")
+        # every box of the margins table is named by its column and row
+        first = margins["cells"][0]
+        cell = page.locator(f".dg-cell-{first['age_band']}-{first['sex']} input")
+        expect(cell).to_have_accessible_name(re.compile(r"^(Kobiety|Mężczyźni), wiek \d"))
 
         # the language switch relabels the whole app, and back
         page.locator(".dg-lang").get_by_role("button", name="English").click()
         expect(page.locator(".dg-step-data h2")).to_have_text("2. Survey responses")
         expect(page.locator(".dg-create")).to_have_text(re.compile("Create the town"))
         _shot(page, "00-english")
+        _check_page(page, found, "start, English", "en")
         page.locator(".dg-lang").get_by_role("button", name="Polski").click()
         expect(page.locator(".dg-step-data h2")).to_have_text("2. Odpowiedzi z ankiet")
 
@@ -144,6 +215,7 @@ def test_librarian_makes_a_report_in_the_browser(chromium, app_server, tmp_path)
         page.locator(".dg-create").click()
         expect(page.locator(".dg-current")).to_contain_text(TOWN_NAME)
         _shot(page, "01-town-created", "town")
+        _check_page(page, found, "1 town created", "pl")
 
         # step 2: upload; the renamed header is not recognised
         with page.expect_file_chooser() as chooser:
@@ -152,15 +224,24 @@ def test_librarian_makes_a_report_in_the_browser(chromium, app_server, tmp_path)
         expect(page.locator(".dg-step-data .dg-message")).to_contain_text(
             "Zapisano eksport_kobo.csv"
         )
+        expect(region).to_contain_text("Zapisano eksport_kobo.csv")
+        expect(region).to_have_attribute("data-kept", "yes")  # the same element, announced
         expect(page.locator(".dg-status")).to_contain_text("błędy")
+        status = page.locator(".dg-status > .widget-html-content")
+        expect(status).to_have_attribute("aria-live", "assertive")  # errors are urgent
+        expect(page.locator(".dg-map-choice select")).to_have_accessible_name(
+            f"Kolumna {RENAMED} to pytanie"
+        )
         expect(page.locator(".dg-validation")).to_contain_text("age_band")
         expect(page.locator(".dg-mapping")).to_be_visible()
         expect(page.locator(".dg-map-header")).to_have_text(RENAMED)
         _shot(page, "02-uploaded-needs-mapping", "data")
+        _check_page(page, found, "2 uploaded, needs mapping", "pl")
         page.locator(".dg-lang").get_by_role("button", name="English").click()
         expect(page.locator(".dg-status")).to_contain_text("The data have errors")
         expect(page.locator(".dg-validation")).to_contain_text("Questions with no column")
         _shot(page, "02-uploaded-needs-mapping-english", "data")
+        _check_page(page, found, "2 uploaded, needs mapping, English", "en")
         page.locator(".dg-lang").get_by_role("button", name="Polski").click()
         expect(page.locator(".dg-status")).to_contain_text("Dane mają błędy")
 
@@ -168,20 +249,28 @@ def test_librarian_makes_a_report_in_the_browser(chromium, app_server, tmp_path)
         page.locator(".dg-map-choice select").select_option(label="age_band: Wiek — brak w pliku")
         page.locator(".dg-map-save").click()
         expect(page.locator(".dg-status")).to_contain_text("gotowe do analizy")
+        expect(status).to_have_attribute("aria-live", "polite")
         _shot(page, "03-mapped", "data")
+        _check_page(page, found, "2 mapped", "pl")
 
         # step 3: key results with two charts
         page.locator(".dg-preview").click()
         expect(page.locator(".dg-results img")).to_have_count(2, timeout=60_000)
         expect(page.locator(".dg-results")).to_contain_text("Ankiet w analizie: 308")
         _shot(page, "04-preview", "preview")
+        _check_page(page, found, "3 preview", "pl")
 
         # step 4: the report, with visible progress, then downloads
         page.locator(".dg-make-report").click()
         expect(page.locator(".dg-stage")).to_contain_text("z 4", timeout=60_000)
+        bar = page.get_by_role("progressbar", name="Postęp tworzenia raportu")
+        expect(bar).to_have_attribute("aria-valuemax", "4")
+        expect(bar).to_have_attribute("aria-valuetext", re.compile(r"^Krok \d z 4: "))
         _shot(page, "05-report-progress", "report")
+        _check_page(page, found, "4 report in progress", "pl")
         expect(page.locator(".dg-download-pdf")).to_be_visible(timeout=150_000)
         _shot(page, "06-report-ready", "report")
+        _check_page(page, found, "4 report ready", "pl")
         with page.expect_download() as download:
             page.locator(".dg-download-pdf").click()
         pdf = tmp_path / download.value.suggested_filename
@@ -192,6 +281,7 @@ def test_librarian_makes_a_report_in_the_browser(chromium, app_server, tmp_path)
         download.value.save_as(xlsx)
         browser.close()
 
+    assert not any(found.values()), "axe, critical or serious:\n" + _blocking_text(found)
     assert pdf.name == "diagnosis.pdf" and pdf.read_bytes().startswith(b"%PDF")
     text = _pdf_text(pdf)
     assert TOWN_NAME in text
@@ -246,12 +336,15 @@ def test_gus_figures_for_a_new_town_in_the_browser(chromium, app_server, tmp_pat
         expect(status).to_contain_text("Wybrano gminę Kwidzyn (gmina miejska, pomorskie)")
         expect(page.locator(".dg-margins")).to_be_hidden()
         _shot(page, "10-gmina-chosen", "town")
+        found: dict[str, list[dict]] = {}
+        _check_page(page, found, "1 gmina chosen", "pl")
         with page.expect_file_chooser() as chooser:
             page.get_by_role("button", name="Wczytaj nowszy eksport z BDL (P2137, CSV)").click()
         chooser.value.set_files(str(bdl))
         expect(status).to_contain_text("Wczytano eksport BDL LUDN_2137_CTAB.csv")
         expect(figures).to_contain_text("983")
         _shot(page, "11-bdl-loaded", "town")
+        _check_page(page, found, "1 BDL export loaded", "pl")
         page.locator(".dg-start input").fill("2026-03-27")
         page.locator(".dg-end input").fill("2026-04-26")
         page.locator(".dg-create").click()
@@ -259,10 +352,35 @@ def test_gus_figures_for_a_new_town_in_the_browser(chromium, app_server, tmp_pat
         expect(page.locator(".dg-instrument")).to_contain_text("resident_survey.xlsx")
         expect(page.locator(".dg-create")).to_be_visible()  # ready for the next new town
         browser.close()
+    assert not any(found.values()), "axe, critical or serious:\n" + _blocking_text(found)
     folder = app_server["towns"] / "kwidzyn"
     config = yaml.safe_load((folder / "town.yaml").read_text(encoding="utf-8"))
     assert config["margins"] == {"bdl": "LUDN_2137_CTAB.csv"} and config["population"] == 983
     assert (folder / "LUDN_2137_CTAB.csv").read_bytes() == bdl.read_bytes()
+
+
+def test_a_report_page_passes_axe(chromium, tmp_path):
+    """A report's HTML as ``diagnosis report <town> --out DIR`` writes it: <town>/diagnosis.html."""
+    from playwright.sync_api import sync_playwright
+
+    out = tmp_path / "reports"
+    done = subprocess.run(
+        [sys.executable, "-m", "diagnosis.cli", "report", str(DEMO), "--out", str(out)],
+        capture_output=True, text=True, cwd=ROOT, timeout=600,
+    )  # fmt: skip
+    page_file = out / DEMO.name / "diagnosis.html"
+    assert done.returncode == 0 and page_file.exists(), done.stdout + done.stderr
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(chromium), headless=True, args=["--no-sandbox", "--disable-gpu"]
+        )
+        page = browser.new_page(viewport={"width": 1200, "height": 1400}, locale="pl-PL")
+        page.goto(page_file.as_uri())
+        lang, title = page.evaluate("() => document.documentElement.lang"), page.title()
+        found = {"report": _axe(page, "report diagnosis.html")}
+        browser.close()
+    assert lang == "pl" and title.startswith("Diagnoza potrzeb mieszkańców"), (lang, title)
+    assert not any(found.values()), "axe, critical or serious:\n" + _blocking_text(found)
 
 
 def test_ctrl_c_stops_the_app(app_server):
