@@ -387,3 +387,34 @@ def test_a_town_without_a_workshop_is_ranked_by_the_survey_alone(tmp_path):
     assert "ranking opiera się tylko na ankiecie" in html
     sheets = unescape(report.section("sheets"))
     assert "Warsztatu nie było" in sheets and "żaden pomysł nie dotyczył" not in sheets
+
+
+def test_the_pdf_is_tagged_and_figures_carry_their_data_as_alt_text(tmp_path):
+    from diagnosis.present import dot_interval
+    from diagnosis.present.style import house_style
+    from diagnosis.report.document import figure_html, standalone_html, write_pdf
+
+    est = pd.DataFrame({"label": ["Kobiety", "Mężczyźni"], "estimate": [0.52, 0.44],
+                        "ci_low": [0.47, 0.38], "ci_high": [0.58, 0.50]})  # fmt: skip
+    with house_style():
+        fig = dot_interval(est, "label", lang="pl")
+    alt = fig.alt_text
+    html = figure_html(fig, "Podpis")
+    assert f'alt="{alt}"' in html and "52%" in alt and "Podpis" not in alt
+    page = standalone_html(f"<section><h2 id='x'>Łódź</h2>{html}</section>", title="T")
+    assert '<header class="cover">' in page and "<main>" in page
+    pdf = write_pdf(page, tmp_path / "r.pdf")
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    assert re.search(r"^Tagged:\s+yes", info.stdout, re.M)
+    struct = subprocess.run(["pdfinfo", "-struct", str(pdf)], capture_output=True, text=True)
+    assert "Figure" in struct.stdout and "H2" in struct.stdout
+    import zlib
+
+    raw = pdf.read_bytes()
+    inflated = b"".join(
+        zlib.decompress(m.group(1))
+        for m in re.finditer(rb"stream\r?\n(.*?)endstream", raw, re.S)
+        if m.group(1)[:1] == b"x"
+    )
+    # the figure's /Alt is its alt text, in UTF-16 as PDF strings are
+    assert "/Alt <feff" + alt.encode("utf-16-be").hex()[:40] in inflated.decode("latin-1")

@@ -65,8 +65,10 @@ nav.toc ol { list-style: none; padding: 0; }
 nav.toc li { margin: 2mm 0; }
 nav.toc a { color: inherit; text-decoration: none; }
 nav.toc a::after { content: leader('.') target-counter(attr(href), page); }
-h2 { font-size: 15pt; border-bottom: 1px solid #ccc; padding-bottom: 1mm; margin-top: 0;
-     page-break-before: always; page-break-after: avoid; }
+nav.toc { page-break-after: always; }
+h2 { font-size: 15pt; border-bottom: 1px solid #ccc; padding-bottom: 1mm; margin-top: 9mm;
+     page-break-after: avoid; }
+section:first-of-type > h2 { margin-top: 0; }
 h3 { font-size: 11.5pt; margin: 5mm 0 2mm 0; page-break-after: avoid; }
 p, li { orphans: 3; widows: 3; }
 table { border-collapse: collapse; width: 100%; margin: 2mm 0 4mm 0; font-size: 8.5pt;
@@ -77,7 +79,8 @@ th, td { border-bottom: 1px solid #ddd; padding: 1.2mm 1.5mm; text-align: left;
 td.num, th.num { text-align: right; white-space: nowrap; }
 tr { page-break-inside: avoid; }
 table.bygroup { table-layout: fixed; }
-table.bygroup th.num { white-space: normal; hyphens: auto; hyphenate-limit-chars: 9 5 4; }
+table.bygroup th.num { white-space: normal; hyphens: manual; }
+tbody th { font-weight: normal; }
 table.bygroup td.num { white-space: pre-line; }
 figure { margin: 3mm 0; page-break-inside: avoid; }
 figure svg, figure img, .jp-RenderedSVG svg, .jp-RenderedImage img { max-width: 100%;
@@ -132,10 +135,12 @@ def figure_html(fig: Figure, caption: str) -> str:
     >>> figure_html(fig, "Łódź & okolice")[-50:]
     'igcaption>Łódź &amp; okolice</figcaption></figure>'
     """
+    # the figure's own description of its data (present.figures sets alt_text), else the caption
+    alt = html_lib.escape(getattr(fig, "alt_text", None) or caption)
     svg = base64.b64encode(figure_svg_drawn_once(fig).encode("utf-8")).decode("ascii")
     caption = html_lib.escape(caption)
     return (
-        f'<figure><img src="data:image/svg+xml;base64,{svg}" alt="{caption}">'
+        f'<figure><img src="data:image/svg+xml;base64,{svg}" alt="{alt}">'
         f"<figcaption>{caption}</figcaption></figure>"
     )
 
@@ -338,9 +343,9 @@ def standalone_html(
     esc = html_lib.escape
     badge = f'<div class="badge">{_TEXT[lang]["synthetic"]}</div>' if synthetic else ""
     cover = (
-        f'<section class="cover"><h1>{esc(title)}</h1>'
+        f'<header class="cover"><h1>{esc(title)}</h1>'
         f'<div class="subtitle">{esc(subtitle)}</div>{badge}'
-        f'<div class="meta">{esc(meta)}</div></section>'
+        f'<div class="meta">{esc(meta)}</div></header>'
     )
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
@@ -398,7 +403,11 @@ def collect_new_objects_only() -> Iterator[None]:
 
 
 def write_pdf(html: str, path: str | Path, base_url: str | Path | None = None) -> Path:
-    """Lay out ``html`` on A4 with WeasyPrint and write the PDF to ``path``.
+    """Lay out ``html`` on A4 with WeasyPrint and write a tagged PDF/UA-1 to ``path``.
+
+    Tagged as PDF/UA (ISO 14289), which Poland's 2019 digital accessibility act
+    asks of libraries' documents: screen readers get the headings, tables with
+    their header cells, the figures' alt text and the language.
 
     The garbage collector looks only at the layout's own objects meanwhile
     (see ``collect_new_objects_only``): in a warm batch worker that saves
@@ -421,7 +430,10 @@ def write_pdf(html: str, path: str | Path, base_url: str | Path | None = None) -
     lay_out_svg_text_in_runs()
     path = Path(path)
     with collect_new_objects_only():
-        HTML(string=html, base_url=str(base_url) if base_url else None).write_pdf(path)
+        # PDF/UA-1: a tagged PDF (headings, tables, figures with their alt text, language)
+        HTML(string=html, base_url=str(base_url) if base_url else None).write_pdf(
+            path, pdf_variant="pdf/ua-1"
+        )
     return path
 
 

@@ -767,8 +767,11 @@ class TownReport:
             return self._ranking()
         pri = a.priorities.assign(label=a.priorities[f"label_{self.lang}"])
         given = a.priorities.attrs.get("lines") == "town"  # else the figure draws the means
+        plotted = pri.copy()
+        if not given:  # the figure reads lines in attrs as the team's own cut-offs
+            plotted.attrs = {}
         fig = priority_matrix(
-            pri,
+            plotted,
             label="label",
             importance_line=pri.attrs.get("importance_line") if given else None,
             satisfaction_line=pri.attrs.get("satisfaction_line") if given else None,
