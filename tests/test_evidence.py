@@ -379,3 +379,23 @@ def test_group_sizes_come_from_the_margins_and_groups_are_named_as_people():
     by_men = [s.target_group for s in sheets if "mężczyźni" in s.target_group]
     assert by_men and f"{men:,}".replace(",", " ") in by_men[0] and "dane GUS" in by_men[0]
     assert not any("płeć „" in s.target_group or "wskazują ją" in s.target_group for s in sheets)
+
+
+def test_a_service_whose_satisfaction_is_hidden_stays_in_the_matrix_at_its_bound(kwidzyn):
+    pri = kwidzyn.priorities.set_index("service")
+    table = kwidzyn.indicators
+    row = table[(table["indicator"] == "sat_youth") & (table["group"] == "total")].iloc[0]
+    assert row["suppressed"] and row["bound"] == "below"
+    youth = pri.loc["youth"]
+    edge = row["bound_k"] / row["bound_n"]
+    assert youth["bounded"] and youth["quadrant"] == "act"
+    assert (youth["satisfaction"], youth["sat_low"], youth["sat_high"]) == (edge, 0.0, edge)
+    assert youth["label_pl"].endswith(f"(zadowolenie poniżej {np.ceil(100 * edge):.0f}%)")
+    # the lines are the means over the services with published values only
+    shown = pri[~pri["bounded"] & pri["satisfaction"].notna()]
+    assert kwidzyn.priorities.attrs["satisfaction_line"] == pytest.approx(
+        shown["satisfaction"].mean()
+    )
+    # every top need the survey ranks is a point of the matrix
+    top = kwidzyn.needs.head(3)["need"]
+    assert all(pri.loc[n, "quadrant"] != "hidden" for n in top if n in pri.index)

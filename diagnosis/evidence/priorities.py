@@ -129,7 +129,29 @@ def importance_satisfaction(
             "sat_high": m["ci_high_sat"],
         }
     )
-    both = out["importance"].notna() & out["satisfaction"].notna()
+    out["bounded"] = False
+    if "bound_sat" in m:  # a hidden share said as a bound stays in the matrix at the bound
+        for side, column, low, high, words in (
+            ("sat", "satisfaction", "sat_low", "sat_high", ("zadowolenie", "satisfaction")),
+            ("imp", "importance", "imp_low", "imp_high", ("ważność", "importance")),
+        ):
+            bound = m[f"bound_{side}"].fillna("").astype(str)
+            n = pd.to_numeric(m[f"bound_n_{side}"], errors="coerce")
+            k = pd.to_numeric(m[f"bound_k_{side}"], errors="coerce")
+            edge = k / n
+            below, above = (bound == "below").to_numpy(), (bound == "above").to_numpy()
+            out.loc[below, [column, low, high]] = np.c_[edge, 0 * edge, edge][below]
+            out.loc[above, [column, low, high]] = np.c_[1 - edge, 1 - edge, 1 + 0 * edge][above]
+            for flag, sign_pl, sign_en in ((below, "poniżej", "under"), (above, "ponad", "over")):
+                if not flag.any():
+                    continue
+                pct = np.where(below, np.ceil(100 * edge), np.floor(100 * (1 - edge)))
+                said_pl = [f" ({words[0]} {sign_pl} {p:.0f}%)" for p in pct]
+                said_en = [f" ({words[1]} {sign_en} {p:.0f}%)" for p in pct]
+                out.loc[flag, "label_pl"] += pd.Series(said_pl, index=out.index)[flag]
+                out.loc[flag, "label_en"] += pd.Series(said_en, index=out.index)[flag]
+            out.loc[below | above, "bounded"] = True
+    both = out["importance"].notna() & out["satisfaction"].notna() & ~out["bounded"]
     if lines is None:
         imp_line = out.loc[both, "importance"].mean()
         sat_line = out.loc[both, "satisfaction"].mean()
