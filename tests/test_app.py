@@ -632,12 +632,81 @@ def test_a_second_file_is_added_or_replaces_the_list_only_when_asked(app):
     assert not (folder / "drugi.csv").exists()
     app.data.add_button.click()
     assert [e["file"] for e in read_config(folder)["responses"]] == ["pierwszy.csv", "drugi.csv"]
+    # the same export twice: 616 rows read, but each response is counted once (issue #14)
     assert app.data.validation.n_respondents == 2 * 308
+    assert app.data.validation.n_distinct == 308
     _upload(app, "trzeci.csv", KOBO.read_bytes())
     app.data.only_new_button.click()
     assert read_config(folder)["responses"] == [{"file": "trzeci.csv"}]
     assert (folder / "pierwszy.csv").exists() and (folder / "drugi.csv").exists()
-    assert app.data.validation.n_respondents == 308
+    assert app.data.validation.n_respondents == app.data.validation.n_distinct == 308
+
+
+def test_the_same_export_twice_is_counted_once_and_the_copy_can_be_removed(app):
+    folder = _create(app)
+    _upload(app, "eksport.csv", KOBO.read_bytes())
+    assert "Razem w analizie: 308 ankiet." in app.data.status.value
+    _upload(app, "eksport (1).csv", KOBO.read_bytes())
+    app.data.add_button.click()
+    data = app.data
+    status = data.status.value
+    # the count is each response once, and the data are not "ready"
+    assert "Dane są gotowe do analizy" not in status and "590" not in status
+    assert "Razem w analizie: 308 ankiet (powtórzone wiersze, których analiza nie liczy: 308)" in (
+        status
+    )
+    assert "Ten sam eksport wczytano więcej niż raz" in status
+    assert "616" not in status
+    # the finding in the librarian's words, and what the app can do about it
+    repeats = data.repeats.value
+    assert "Powtórzone ankiety" in repeats and "dg-error" in repeats
+    assert "Pliki, które powtarzają inny plik z odpowiedziami" in repeats
+    assert "duplicate_file" not in repeats
+    assert "nie mają listy wykluczeń" in repeats
+    lines = {file: (label.value, button) for file, label, button in data.file_rows}
+    assert list(lines) == ["eksport.csv", "eksport (1).csv"]
+    assert "powtarza plik eksport.csv" in lines["eksport (1).csv"][0]
+    assert "powtarza" not in lines["eksport.csv"][0]
+    button = lines["eksport (1).csv"][1]
+    assert button.description == "Usuń plik eksport (1).csv z miejscowości"  # named apart
+    app.lang.value = "en"
+    assert "In the analysis: 308 responses (repeated rows" in data.status.value
+    assert "Files that repeat another response file" in data.repeats.value
+    assert button.description == "Remove the file eksport (1).csv from the town"
+    app.lang.value = "pl"
+    # removing the copy: off town.yaml, moved aside into usuniete/, never deleted
+    button.click()
+    assert read_config(folder)["responses"] == [{"file": "eksport.csv"}]
+    assert not (folder / "eksport (1).csv").exists()
+    assert (folder / "usuniete" / "eksport (1).csv").read_bytes() == KOBO.read_bytes()
+    assert "przeniesiono go do usuniete/eksport (1).csv" in data.message.value
+    assert "Dane są gotowe do analizy" in data.status.value
+    assert "Razem w analizie: 308 ankiet." in data.status.value
+    assert data.repeats.value == "" and [f for f, _, _ in data.file_rows] == ["eksport.csv"]
+    # uploading it again and removing it again keeps both copies aside
+    _upload(app, "eksport (1).csv", KOBO.read_bytes())
+    app.data.add_button.click()
+    data.file_rows[1][2].click()
+    assert sorted(p.name for p in (folder / "usuniete").iterdir()) == [
+        "eksport (1)-2.csv", "eksport (1).csv",
+    ]  # fmt: skip
+    # the last file too: the town has no responses then, and says so
+    data.file_rows[0][2].click()
+    assert read_config(folder)["responses"] == []
+    assert data.files_box.layout.display == "none" and data.validation is None
+    assert (folder / "usuniete" / "eksport.csv").exists()
+
+
+def test_repeated_rows_in_one_file_are_listed_with_their_rows(app):
+    _create(app)
+    text = KOBO.read_bytes().decode("utf-8")
+    header, first, *rest = text.splitlines(keepends=True)
+    _upload(app, "ankiety.csv", (header + first + first + "".join(rest)).encode("utf-8"))
+    data = app.data
+    assert data.validation.n_respondents == 309 and data.validation.n_distinct == 308
+    assert "powtórzone wiersze, których analiza nie liczy: 1" in data.status.value
+    assert "Powtórzone ankiety (ta sama ankieta więcej niż raz)" in data.repeats.value
+    assert "Wiersze: 3 = wiersz 2" in data.repeats.value
 
 
 def test_too_large_file_is_refused(tmp_path):
@@ -764,6 +833,8 @@ def test_report_step_shows_progress_and_offers_downloads(app, monkeypatch, tmp_p
             seen.append((done, app.report.stage.value, bar))
         (out / "diagnosis.pdf").write_bytes(b"%PDF-1.7 raport")
         (out / "indicators.xlsx").write_bytes(b"PK\x03\x04 wskazniki")
+        (out / "e.json").write_text('{"created": "2025-11-30"}', encoding="utf-8")
+        (out / "karty_dowodow_Gródek_Łąkowy_2025.docx").write_bytes(b"PK\x03\x04 karty")
         return ReportFiles(out, out / "d.ipynb", out / "d.html", out / "diagnosis.pdf",
                            out / "e.json", out / "i.csv", out / "indicators.xlsx")  # fmt: skip
 
@@ -776,15 +847,56 @@ def test_report_step_shows_progress_and_offers_downloads(app, monkeypatch, tmp_p
     assert 'aria-valuetext="Krok 2 z 4: obliczenia (notatnik)…"' in seen[1][2]
     assert 'aria-valuenow="4"' in app.report.progress.value  # full once done
     links = app.report.downloads.value
+    # named for the town and the report's year (download_name), the Word sheets too
     assert (
-        'download="diagnosis.pdf" href="data:application/pdf;base64,JVBERi0xLjcgcmFwb3J0"' in links
+        'download="diagnoza_Gródek_Łąkowy_2025.pdf" '
+        'href="data:application/pdf;base64,JVBERi0xLjcgcmFwb3J0"' in links
     )
-    assert 'download="indicators.xlsx"' in links and "Pobierz wskaźniki (Excel)" in links
+    assert 'download="wskazniki_Gródek_Łąkowy_2025.xlsx"' in links
+    assert "Pobierz wskaźniki (Excel)" in links
+    assert 'download="karty_dowodow_Gródek_Łąkowy_2025.docx"' in links
+    assert "Pobierz karty dowodów (Word)" in links
+    assert "wordprocessingml" in links
     assert "Raport gotowy" in app.report.message.value
     assert str(tmp_path / "reports" / "grodek-lakowy") in app.report.message.value
     app.lang.value = "en"
     assert "Download the report (PDF)" in app.report.downloads.value
     assert folder.name == "grodek-lakowy"
+
+
+def test_the_commentary_is_saved_as_komentarz_txt_for_the_report(app):
+    step = app.report
+    assert step.commentary_box.layout.display == "none"  # no town yet
+    folder = _create(app)
+    _upload(app, "ankiety.csv", KOBO.read_bytes())
+    assert step.commentary_box.layout.display is None and step.commentary.value == ""
+    assert step.commentary.description == "Komentarz do raportu:"  # its label
+    assert "dg-live" in step.commentary_status._dom_classes
+    text = "Ankiety zbierała Anna Kowalska (tel. 601 234 567).\r\nDziękujemy mieszkańcom!"
+    step.commentary.value = text
+    step.commentary_button.click()
+    assert (folder / "komentarz.txt").read_bytes() == text.replace("\r\n", "\n").encode("utf-8")
+    assert read_config(folder)["commentary"] == "komentarz.txt"
+    assert load_town(folder).commentary == text.replace("\r\n", "\n")
+    status = step.commentary_status.value
+    assert "Zapisano komentarz (" in status and "komentarz.txt" in status
+    app.lang.value = "en"
+    assert "The commentary (" in step.commentary_status.value
+    assert step.commentary.description == "Commentary for the report:"
+    app.lang.value = "pl"
+    # another town and back: the box shows each town's own commentary
+    app.town.open_town()
+    assert step.commentary.value == text.replace("\r\n", "\n")
+    assert step.commentary_status.value == ""
+    # too long for the report: refused, nothing written
+    step.commentary.value = "x" * 10_001
+    step.commentary_button.click()
+    assert "raport przyjmuje najwyżej 10000" in step.message.value
+    assert load_town(folder).commentary == text.replace("\r\n", "\n")
+    step.commentary.value = "  "
+    step.commentary_button.click()
+    assert "Zapisano pusty komentarz" in step.commentary_status.value
+    assert load_town(folder).commentary is None
 
 
 def test_report_errors_are_one_readable_message(app, monkeypatch):

@@ -7,6 +7,16 @@ and saves nothing until a button is pressed. After every change the whole town
 is validated (:func:`diagnosis.validate.validate_town`) and the headers that
 matched no question are offered for mapping; the mapping is saved in
 ``town.yaml`` (``columns:``).
+
+The town's response files are listed with their rows, and each can be taken
+off the town (:func:`diagnosis.app.town_files.remove_response_file`: out of
+``town.yaml``, the file moved into ``usuniete/``, never deleted); a file that
+repeats an earlier one (``duplicate_file``) is marked. The counts shown are
+those the analysis uses, each repeated response once
+(:attr:`diagnosis.validate.TownValidation.n_distinct`), and repeated
+responses are listed in the librarian's words. Single flagged rows cannot be
+excluded here: neither ``town.yaml`` nor the cleaning has an exclusion list
+(the cleaning leaves repeated responses out by itself).
 """
 
 from __future__ import annotations
@@ -15,9 +25,11 @@ from pathlib import Path
 
 import ipywidgets as widgets
 
+from ..errors import Language
 from ..instrument import Instrument, load_instrument
+from ..plurals import count
 from ..town import instrument_path
-from ..validate import TownValidation, validate_town
+from ..validate import Finding, TownValidation, finding_title, validate_town
 from .mapping import MappingRow, mapping_rows, missing_questions, target_options
 from .markup import escape, notice, validation_html
 from .session import Event, Session
@@ -26,6 +38,7 @@ from .texts import say
 from .town_files import (
     column_mapping,
     read_config,
+    remove_response_file,
     response_names,
     safe_file_name,
     save_response_file,
@@ -33,7 +46,23 @@ from .town_files import (
 )
 from .uploads import SUFFIXES, Upload, check_upload, file_size, read_upload, uploads_from_widget
 
-__all__ = ["DataStep"]
+__all__ = ["DataStep", "responses_count"]
+
+#: the findings about responses counted more than once
+REPEATS = ("duplicate_file", "duplicate_response")
+
+
+def responses_count(n: int, lang: Language) -> str:
+    """``"308 ankiet"`` / ``"308 responses"``.
+
+    Examples
+    --------
+    >>> responses_count(22, "pl"), responses_count(1, "en")
+    ('22 ankiety', '1 response')
+    """
+    if lang == "pl":
+        return count(n, "ankieta", "ankiety", "ankiet")
+    return count(n, "response", "responses")
 
 
 class DataStep(Step):
@@ -113,6 +142,16 @@ class DataStep(Step):
         self.mapping_box.add_class("dg-mapping")
         self.mapping_box.layout.display = "none"
 
+        self.files_title = widgets.HTML()
+        self.files_intro = widgets.HTML()
+        self.files_rows = widgets.VBox()
+        self.files_box = widgets.VBox([self.files_title, self.files_intro, self.files_rows])
+        self.files_box.add_class("dg-files")
+        self.files_box.layout.display = "none"
+        self.file_rows: list[tuple[str, widgets.HTML, widgets.Button]] = []
+        self.repeats = widgets.HTML()
+        self.repeats.add_class("dg-repeats")
+
         self.validation: TownValidation | None = None
         self.choices: list[tuple[MappingRow, widgets.Dropdown, list[str]]] = []
         self._headings: list[tuple[widgets.HTML, str]] = []
@@ -123,6 +162,8 @@ class DataStep(Step):
             self.confirm_box,
             self.message,
             self.status,
+            self.files_box,
+            self.repeats,
             self.mapping_box,
             self.report,
             self.recheck_button,
@@ -152,6 +193,8 @@ class DataStep(Step):
         self.mapping_title.value = f"<h3>{escape(self.t('mapping_title'))}</h3>"
         self.mapping_intro.value = f'<div class="dg-muted">{escape(self.t("mapping_intro"))}</div>'
         self.save_mapping_button.description = self.t("mapping_save")
+        self.files_title.value = f"<h3>{escape(self.t('files_title'))}</h3>"
+        self.files_intro.value = f'<div class="dg-muted">{escape(self.t("files_intro"))}</div>'
         self._ask()
         self._show_validation()
 
@@ -275,6 +318,7 @@ class DataStep(Step):
             if folder is not None and response_names(read_config(folder)):
                 self.validation = validate_town(folder)
         finally:
+            self._build_files()
             self._build_mapping()
             self._show_validation()
 
@@ -282,14 +326,107 @@ class DataStep(Step):
         v = self.validation
         if v is None:
             self.status.value = ""
+            self.repeats.value = ""
             self.report.value = ""
+            self._relabel_files()
             return
         text = self.t("valid_ok" if v.ok else "valid_bad")
+        counted = responses_count(v.n_distinct, self.lang)
+        if v.n_duplicates:
+            text += " " + self.t("counted_repeats", n=counted, k=v.n_duplicates)
+        else:
+            text += " " + self.t("counted", n=counted)
+        if any(f.code == "duplicate_file" for f in v.findings()):
+            text += " " + self.t("duplicate_file_hint")
         if not v.ok and self.choices:
             text += " " + self.t("mapping_hint")
         self.status.value = notice("ok" if v.ok else "error", escape(text))
+        self.repeats.value = self._repeats_html(v)
         self.report.value = validation_html(v, self.lang)
         self._relabel_mapping()
+        self._relabel_files()
+
+    def _repeats_html(self, v: TownValidation) -> str:
+        """The findings about repeated responses, in the librarian's words, with what to do."""
+        found = [f for f in v.findings() if f.code in REPEATS]
+        if not found:
+            return ""
+        items = "".join(
+            f"<li><b>{escape(finding_title(f.code, self.lang))}</b>: "
+            f"{escape(f.message(self.lang))}</li>"
+            for f in found
+        )
+        kind = "error" if any(f.severity == "error" for f in found) else "warning"
+        body = (
+            f"<b>{escape(self.t('repeats_title'))}</b><ul>{items}</ul>"
+            f"{escape(self.t('repeats_note'))}"
+        )
+        return notice(kind, body)
+
+    # ------------------------------------------------------------------ the town's files
+
+    def _build_files(self) -> None:
+        """One line per response file of the town, each with a button that removes it."""
+        for _, label, button in self.file_rows:
+            label.close()
+            button.close()
+        for row in self.files_rows.children:
+            row.close()
+        self.file_rows = []
+        folder = self.session.town
+        names = response_names(read_config(folder)) if folder is not None else []
+        rows = []
+        for file in names:
+            label = widgets.HTML()
+            label.add_class("dg-file-line")
+            button = widgets.Button(icon="trash", layout=widgets.Layout(width="fit-content"))
+            button.add_class("dg-remove-file")
+            button.on_click(lambda _, file=file: self.remove_file(file))
+            self.file_rows.append((file, label, button))
+            rows.append(widgets.HBox([label, button]))
+        self.files_rows.children = rows
+        self.files_box.layout.display = None if rows else "none"
+        self._relabel_files()
+
+    def _relabel_files(self) -> None:
+        v, folder = self.validation, self.session.town
+        checks = {}
+        repeats: dict[str, Finding] = {}
+        if v is not None and folder is not None:
+            checks = {_yaml_name(folder, c.path): c for c in v.files}
+            for f in v.findings():
+                if f.code == "duplicate_file" and f.file:
+                    repeats[str(f.file)] = f
+        for file, label, button in self.file_rows:
+            check = checks.get(file)
+            if check is None:
+                rows = ""
+            elif check.responses is None:
+                rows = self.t("file_unread")
+            else:
+                rows = self.t("rows", n=check.responses.n)
+            text = f"<code>{escape(file)}</code>" + (f": {escape(rows)}" if rows else "")
+            if file in repeats:
+                mark = escape(self.t("file_repeats", other=repeats[file].value))
+                text += f' — <b class="dg-repeat-mark">{mark}</b>'
+            label.value = text
+            button.description = self.t("remove_file_label", file=file)
+
+    @guarded
+    def remove_file(self, file: str) -> None:
+        """Take a response file off the town; the file is moved to ``usuniete/``."""
+        folder = self.session.town
+        if folder is None:
+            return
+        moved = remove_response_file(folder, file)
+        self._pending = None
+        self._ask()
+        self.session.data_changed()
+        if moved is None:
+            self.say("ok", "removed_missing", file=file)
+        else:
+            where = moved.relative_to(folder).as_posix()
+            self.say("ok", "removed", file=file, moved=where)
 
     def _build_mapping(self) -> None:
         for old in self.mapping_rows.children:  # the previous rows' widgets are not shown again

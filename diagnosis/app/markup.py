@@ -206,8 +206,13 @@ def figure_html(svg: str, caption: str) -> str:
     )
 
 
-def download_link(path: str | Path, label: str, css_class: str = "") -> str:
+def download_link(
+    path: str | Path, label: str, css_class: str = "", name: str | None = None
+) -> str:
     """An ``<a download>`` carrying the file itself (a ``data:`` URI).
+
+    ``name`` is the file name the browser saves it under (default: the file's
+    own name), e.g. ``diagnoza_Kwidzyn_2026.pdf`` for ``diagnosis.pdf``.
 
     Examples
     --------
@@ -222,6 +227,6 @@ def download_link(path: str | Path, label: str, css_class: str = "") -> str:
     mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     data = base64.b64encode(path.read_bytes()).decode("ascii")
     return (
-        f'<a class="dg-download {escape(css_class)}" download="{escape(path.name)}" '
+        f'<a class="dg-download {escape(css_class)}" download="{escape(name or path.name)}" '
         f'href="data:{mime};base64,{data}">{escape(label)}</a>'
     )

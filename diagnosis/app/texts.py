@@ -293,6 +293,54 @@ TEXTS: dict[str, tuple[str, str]] = {
         "If a missing question is in the file under another name, point to it below in "
         "'Column mapping'.",
     ),
+    # the count the analysis uses: each response once ({n} is already a counted phrase)
+    "counted": ("Razem w analizie: {n}.", "In the analysis: {n}."),
+    "counted_repeats": (
+        "Razem w analizie: {n} (powtórzone wiersze, których analiza nie liczy: {k}).",
+        "In the analysis: {n} (repeated rows the analysis does not count: {k}).",
+    ),
+    "duplicate_file_hint": (
+        "Ten sam eksport wczytano więcej niż raz: usuń powtórzony plik z miejscowości niżej "
+        "(„Pliki z odpowiedziami”).",
+        "The same export was uploaded more than once: remove the repeated file from the town "
+        "below ('Response files').",
+    ),
+    "files_title": ("Pliki z odpowiedziami", "Response files"),
+    "files_intro": (
+        "Pliki, z których analiza bierze odpowiedzi. Plik usunięty z miejscowości nie jest "
+        "kasowany: trafia do podfolderu usuniete w folderze miejscowości.",
+        "The files the analysis takes the answers from. A file removed from the town is not "
+        "deleted: it is moved to the subfolder usuniete of the town folder.",
+    ),
+    "file_line": ("{file}: {rows}", "{file}: {rows}"),
+    "file_repeats": ("powtarza plik {other}", "repeats {other}"),
+    "file_unread": ("nie udało się go wczytać", "it could not be read"),
+    # the name a screen reader gives a remove button (several are shown, one per file)
+    "remove_file_label": (
+        "Usuń plik {file} z miejscowości",
+        "Remove the file {file} from the town",
+    ),
+    "removed": (
+        "Usunięto plik {file} z miejscowości; przeniesiono go do {moved} (nie został "
+        "skasowany; aby go przywrócić, wczytaj go ponownie).",
+        "The file {file} was removed from the town and moved to {moved} (it was not "
+        "deleted; to bring it back, upload it again).",
+    ),
+    "removed_missing": (
+        "Usunięto plik {file} z listy plików miejscowości (w folderze go nie było).",
+        "The file {file} was taken off the town's list (it was not in the folder).",
+    ),
+    "repeats_title": ("Powtórzone ankiety", "Repeated responses"),
+    "repeats_note": (
+        "Analiza liczy każdą ankietę raz: zostaje pierwsze wystąpienie, powtórzenia są "
+        "pomijane. Wskazanych wierszy nie można wykluczyć w aplikacji (ustawienia "
+        "miejscowości nie mają listy wykluczeń); cały powtórzony plik usuniesz przyciskiem "
+        "przy nim, a pojedyncze wiersze w samym pliku.",
+        "The analysis counts each response once: the first occurrence stays, repeats are "
+        "left out. The rows shown cannot be excluded in the app (the town's settings have no "
+        "exclusion list); remove a whole repeated file with the button beside it, single rows "
+        "in the file itself.",
+    ),
     "check": ("Sprawdź dane ponownie", "Check the data again"),
     "mapping_title": ("Przypisanie kolumn", "Column mapping"),
     "mapping_intro": (
@@ -357,6 +405,32 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "download_pdf": ("Pobierz raport (PDF)", "Download the report (PDF)"),
     "download_xlsx": ("Pobierz wskaźniki (Excel)", "Download the indicators (Excel)"),
+    "download_docx": (
+        "Pobierz karty dowodów (Word)",
+        "Download the evidence sheets (Word)",
+    ),
+    "commentary_title": ("Komentarz zespołu", "The team's commentary"),
+    "commentary_intro": (
+        "Komentarz pojawi się w podsumowaniu raportu (dane osobowe zostaną w nim zastąpione "
+        "oznaczeniami). Zapisuje się w folderze miejscowości jako komentarz.txt.",
+        "The commentary appears in the report's summary (personal data in it are replaced by "
+        "labels). It is saved in the town folder as komentarz.txt.",
+    ),
+    "commentary_label": ("Komentarz do raportu:", "Commentary for the report:"),
+    "commentary_placeholder": (
+        "np. jak zbieraliśmy ankiety, co nas zaskoczyło, co planujemy",
+        "e.g. how we collected the surveys, what surprised us, what we plan",
+    ),
+    "commentary_save": ("Zapisz komentarz", "Save the commentary"),
+    "commentary_saved": (
+        "Zapisano komentarz ({n} znaków) w pliku {file}. Pojawi się w raporcie, gdy go utworzysz.",
+        "The commentary ({n} characters) was saved in {file}. It appears in the report when you "
+        "make it.",
+    ),
+    "commentary_cleared": (
+        "Zapisano pusty komentarz: raport nie będzie go miał.",
+        "An empty commentary was saved: the report will have none.",
+    ),
     # the command that starts the app
     "starting": ("Uruchamiam aplikację…", "Starting the app…"),
     "serving": (

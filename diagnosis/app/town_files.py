@@ -9,8 +9,14 @@ and the files it names). The app only ever
 * copies an uploaded file into the town folder (an existing file is replaced
   only with ``overwrite=True``, which the app passes after asking; a
   questionnaire never replaces a file, it gets a free name instead), and
-* edits ``town.yaml``'s ``responses`` list and its ``columns`` mappings, and
-  its ``instrument``, keeping the comment lines at the top of the file.
+* edits ``town.yaml``'s ``responses`` list and its ``columns`` mappings, its
+  ``instrument`` and its ``commentary``, keeping the comment lines at the top
+  of the file,
+* takes a response file off the town (:func:`remove_response_file`): its entry
+  leaves ``town.yaml`` and the copied file is moved aside into the town's
+  ``usuniete/`` subfolder, never deleted, and
+* writes the team's commentary for the report as ``komentarz.txt`` (UTF-8,
+  :func:`set_commentary`).
 
 Uploaded files are written as received, byte for byte; nothing is edited in
 place. Writes go to a temporary file first and are then renamed, so a town is
@@ -40,7 +46,7 @@ import pandas as pd
 import yaml
 
 from ..errors import TownConfigError
-from ..town import find_towns, read_yaml
+from ..town import MAX_COMMENTARY, find_towns, read_yaml
 from .errors import AppError, UploadConflict
 from .margins import GusMargins
 from .uploads import file_size
@@ -52,11 +58,14 @@ __all__ = [
     "create_town",
     "free_name",
     "list_towns",
+    "read_commentary",
     "read_config",
+    "remove_response_file",
     "response_names",
     "safe_file_name",
     "save_response_file",
     "set_column_mapping",
+    "set_commentary",
     "set_instrument",
     "town_slug",
     "write_config",
@@ -64,6 +73,10 @@ __all__ = [
 
 _FOLD = str.maketrans("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ", "acelnoszzACELNOSZZ")
 _CONFIG = "town.yaml"
+#: the subfolder of a town where removed response files are moved (never deleted)
+REMOVED_DIR = "usuniete"
+#: the file the app writes the team's commentary to (``commentary:`` in town.yaml)
+COMMENTARY_FILE = "komentarz.txt"
 
 
 def town_slug(name: str) -> str:
@@ -620,3 +633,122 @@ def clear_instrument(folder: str | Path) -> Path:
     raw = read_config(folder)
     raw.pop("instrument", None)
     return write_config(folder, raw)
+
+
+def remove_response_file(folder: str | Path, file_name: str) -> Path | None:
+    """Take a response file off the town: out of ``town.yaml``, the file moved to ``usuniete/``.
+
+    The file is never deleted: it goes to ``<town>/usuniete/`` under its own
+    name (``stem-2.ext`` when another file of that name is already there,
+    :func:`free_name`), so it can be looked at or uploaded again. Its
+    ``columns`` mapping goes with its entry.
+
+    Parameters
+    ----------
+    folder : str or Path
+        The town folder.
+    file_name : str
+        A response file as ``town.yaml`` names it.
+
+    Returns
+    -------
+    Path or None
+        Where the file is now; None when it was listed but not in the folder.
+
+    Raises
+    ------
+    AppError
+        The file is not one of the town's response files.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "town.yaml").write_text("name: X\\nresponses: [a.csv, b.csv]\\n",
+    ...                                       encoding="utf-8")
+    >>> _ = (folder / "b.csv").write_bytes(b"sex\\nfemale\\n")
+    >>> remove_response_file(folder, "b.csv").relative_to(folder).as_posix()
+    'usuniete/b.csv'
+    >>> response_names(read_config(folder)), (folder / "b.csv").exists()
+    (['a.csv'], False)
+    """
+    folder = Path(folder)
+    raw = read_config(folder)
+    entries = _entries(raw)
+    kept = [e for e in entries if e.get("file") != file_name]
+    if len(kept) == len(entries):
+        raise AppError(
+            pl="Tego pliku nie ma na liście plików z odpowiedziami tej miejscowości.",
+            en="This file is not on the town's list of response files.",
+            file=file_name,
+        )
+    source = folder / file_name
+    moved = None
+    inside = source.resolve().is_relative_to(folder.resolve())
+    if inside and source.is_file() and not source.is_symlink():
+        aside = folder / REMOVED_DIR
+        aside.mkdir(exist_ok=True)
+        moved = aside / free_name(aside, source.name)
+        os.replace(source, moved)
+    raw["responses"] = kept
+    write_config(folder, raw)
+    return moved
+
+
+def read_commentary(folder: str | Path) -> str:
+    """The team's commentary the town has now (``commentary:`` in town.yaml), or ``""``."""
+    folder = Path(folder)
+    name = read_config(folder).get("commentary")
+    if not isinstance(name, str) or not name.strip():
+        return ""
+    path = folder / name
+    if not path.resolve().is_relative_to(folder.resolve()) or not path.is_file():
+        return ""
+    try:
+        return path.read_bytes()[: 4 * MAX_COMMENTARY].decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return ""
+
+
+def set_commentary(folder: str | Path, text: str) -> Path:
+    """Save the team's commentary as ``komentarz.txt`` (UTF-8) and name it in town.yaml.
+
+    The report puts it on its summary page, redacted like every text of
+    ``town.yaml``. Line ends are written as ``\\n``; an empty text is saved
+    too (the report then shows no commentary).
+
+    Returns
+    -------
+    Path
+        ``komentarz.txt`` in the town folder.
+
+    Raises
+    ------
+    AppError
+        The text is longer than the report takes (:data:`diagnosis.town.MAX_COMMENTARY`).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "town.yaml").write_text("name: X\\nresponses: []\\n", encoding="utf-8")
+    >>> set_commentary(folder, "Zespół: ważna uwaga.").name, read_config(folder)["commentary"]
+    ('komentarz.txt', 'komentarz.txt')
+    >>> read_commentary(folder)
+    'Zespół: ważna uwaga.'
+    """
+    folder = Path(folder)
+    text = str(text or "").replace("\r\n", "\n").replace("\r", "\n")
+    if len(text) > MAX_COMMENTARY:
+        raise AppError(
+            pl=f"Komentarz ma {len(text)} znaków, a raport przyjmuje najwyżej "
+            f"{MAX_COMMENTARY}. Skróć go.",
+            en=f"The commentary has {len(text)} characters; the report takes at most "
+            f"{MAX_COMMENTARY}. Shorten it.",
+        )
+    raw = read_config(folder)
+    target = folder / COMMENTARY_FILE
+    _atomic_write(target, text.encode("utf-8"))
+    raw["commentary"] = COMMENTARY_FILE
+    write_config(folder, raw)
+    return target
