@@ -277,7 +277,7 @@ def test_the_report_command_runs_in_the_warm_engine_and_gives_the_same_report(re
     assert done.returncode == 0, done.stderr
     assert "✓ nowy-tomysl" in done.stdout and "Traceback" not in done.stderr
     assert [line.split("] ")[1] for line in done.stderr.splitlines() if "] " in line] == [
-        "1/4 sprawdzanie danych", "2/4 analiza (notatnik)", "3/4 HTML", "4/4 PDF"]  # fmt: skip
+        "1/4 sprawdzanie danych", "2/4 analiza", "3/4 HTML", "4/4 PDF"]  # fmt: skip
     executed = nbformat.read(out / TOWN / "diagnosis.ipynb", as_version=4)
     injected = [c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert len(injected) == 1 and f'town = "{TOWNS_DIR / TOWN}"' in injected[0].source

@@ -31,7 +31,7 @@ from ..evidence.cells import CSV_QUOTING, neutralise, neutralise_formulas
 from ..evidence.disclosure import PUBLISHED_COLUMNS, DisclosureError, check_no_small_cells, suppress
 from .checks import PresentError
 from .figures import dot_interval, likert_bars, needs_ranking, priority_matrix, pyramid
-from .formatting import format_interval, format_number, format_percent
+from .formatting import format_date, format_interval, format_number, format_percent
 from .style import (
     MARK_COLOURS,
     OKABE_ITO,
@@ -56,6 +56,7 @@ __all__ = [
     "dot_interval",
     "figure_png",
     "figure_svg",
+    "format_date",
     "format_interval",
     "format_number",
     "format_percent",

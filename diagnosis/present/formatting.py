@@ -21,7 +21,14 @@ import math
 
 from .checks import check_lang
 
-__all__ = ["THOUSANDS", "format_interval", "format_number", "format_percent", "is_missing"]
+__all__ = [
+    "THOUSANDS",
+    "format_date",
+    "format_interval",
+    "format_number",
+    "format_percent",
+    "is_missing",
+]
 
 #: thousands separator in Polish: narrow no-break space (thin, never breaks the number)
 THOUSANDS = {"pl": "\u202f", "en": ","}
@@ -165,3 +172,28 @@ def format_interval(
     lo = format_number(scale * float(low), lang, decimals)  # type: ignore[arg-type]
     hi = format_number(scale * float(high), lang, decimals)  # type: ignore[arg-type]
     return f"{head} ({lo}–{hi})"
+
+
+#: month names in the genitive ("27 marca 2026") and in English
+_MONTHS = {
+    "pl": ("stycznia", "lutego", "marca", "kwietnia", "maja", "czerwca", "lipca", "sierpnia",
+           "września", "października", "listopada", "grudnia"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"),
+}  # fmt: skip
+
+
+def format_date(value: object, lang: str = "pl") -> str:
+    """A date as people write it: ``27 marca 2026`` (pl), ``27 March 2026`` (en); ``–`` if none.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> format_date(dt.date(2026, 3, 2)), format_date(dt.date(2026, 10, 31), "en")
+    ('2 marca 2026', '31 October 2026')
+    >>> format_date(None)
+    '–'
+    """
+    if value is None or is_missing(value):
+        return "–"
+    return f"{value.day} {_MONTHS['pl' if lang == 'pl' else 'en'][value.month - 1]} {value.year}"

@@ -64,8 +64,8 @@ _QUIET_KERNEL = ("--IPKernelApp.log_level=ERROR",)
 
 _TITLE = {"pl": "Diagnoza potrzeb mieszkańców", "en": "Community needs diagnosis"}
 _STAGES = {
-    "pl": ["sprawdzanie danych", "analiza (notatnik)", "HTML", "PDF"],
-    "en": ["checking the data", "analysis (notebook)", "HTML", "PDF"],
+    "pl": ["sprawdzanie danych", "analiza", "HTML", "PDF"],
+    "en": ["checking the data", "analysis", "HTML", "PDF"],
 }
 
 
@@ -333,10 +333,13 @@ def _prepare_pdf() -> None:
 
 
 def _cover_meta(town, lang: Language) -> str:
-    today = dt.date.today().isoformat()
+    from ..present import format_date
+
+    today = format_date(dt.date.today(), lang)
+    start, end = format_date(town.fieldwork_start, lang), format_date(town.fieldwork_end, lang)
     if lang == "pl":
-        return f"Badanie: {town.fieldwork_start} – {town.fieldwork_end}. Raport z dnia {today}."
-    return f"Fieldwork: {town.fieldwork_start} – {town.fieldwork_end}. Report of {today}."
+        return f"Badanie: {start} – {end}. Raport z dnia {today}."
+    return f"Fieldwork: {start} – {end}. Report of {today}."
 
 
 def print_progress(message: str) -> None:

@@ -44,6 +44,7 @@ from ..evidence import (
 from ..plurals import count
 from ..present import (
     dot_interval,
+    format_date,
     format_number,
     format_table,
     likert_bars,
@@ -345,14 +346,15 @@ class TownReport:
             "summary_method_age" if w.variables == ("age_band",) else "summary_method",
             n=a.n,
             town=_esc(a.town.name),
-            start=a.town.fieldwork_start,
-            end=a.town.fieldwork_end,
+            start=format_date(a.town.fieldwork_start, self.lang),
+            end=format_date(a.town.fieldwork_end, self.lang),
             moe=self._num(w.margin_of_error, 1),
         )
         if w.method == "none":
             key = "summary_unweighted" if w.requested not in ("", "none") else "summary_none"
             method = t(key, n=a.n, town=_esc(a.town.name),
-                       start=a.town.fieldwork_start, end=a.town.fieldwork_end,
+                       start=format_date(a.town.fieldwork_start, self.lang),
+                       end=format_date(a.town.fieldwork_end, self.lang),
                        moe=self._num(w.margin_of_error, 1))  # fmt: skip
         parts = [f"<p>{method}</p>", self._limitations()]
         if a.town.commentary:  # the team's own words, redacted like every text of town.yaml
