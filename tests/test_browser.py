@@ -3,8 +3,15 @@
 One walk through the four steps, as a librarian would do it: switch the
 language and back, create a town (typed-in margins), upload a demo export whose
 age header was renamed (so the column-mapping step is needed), map it, see the
-key results, make the report and download the PDF and the indicators. The PDF
-is read back with pdftotext.
+key results, make the report and download the PDF and the indicators (named
+for the town and year, ``diagnoza_Gródek_Łąkowy_2026.pdf``). The PDF is read
+back with pdftotext.
+
+A second walk with the librarian's own questionnaire (issue #13): a town with
+its gmina's GUS figures, a questionnaire made from a small Polish Google Forms
+export (tests/fixtures/annotate/ankieta_google_forms.csv), that export uploaded
+as the data, once more by mistake and the copy removed again, a commentary
+saved, the report made; its PDF has the questions' results.
 
 Accessibility (WCAG 2.1 AA, issue #14): axe-core runs in the page at every step
 of that walk, in both languages, and on a report's HTML as ``diagnosis report``
@@ -21,6 +28,7 @@ it does not skip. See ../shared/BROWSER.md for what works here.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import re
@@ -45,6 +53,10 @@ DEMO = TOWNS_DIR / "kwidzyn"
 DEMO_FILE = DEMO / "kobo_diagnoza_mieszkancow.csv"
 TOWN_NAME = "Gródek Łąkowy"
 RENAMED = "Grupa wiekowa respondenta"
+#: a small Polish Google Forms export (invented answers; make_fixture.py writes it)
+OWN_EXPORT = ROOT / "tests" / "fixtures" / "annotate" / "ankieta_google_forms.csv"
+#: one of its questions, as the report's "Wyniki pytań" shows it
+OWN_QUESTION = "Ile osób liczy Pana/Pani gospodarstwo domowe?"
 #: what axe checks: WCAG 2.0 and 2.1, levels A and AA, and its best practices (printed only)
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 #: the violations that fail the test
@@ -282,12 +294,14 @@ def test_librarian_makes_a_report_in_the_browser(chromium, app_server, tmp_path)
         browser.close()
 
     assert not any(found.values()), "axe, critical or serious:\n" + _blocking_text(found)
-    assert pdf.name == "diagnosis.pdf" and pdf.read_bytes().startswith(b"%PDF")
+    year = dt.date.today().year  # the report's date names the downloads (download_name)
+    assert pdf.name == f"diagnoza_Gródek_Łąkowy_{year}.pdf", pdf.name
+    assert pdf.read_bytes().startswith(b"%PDF")
     text = _pdf_text(pdf)
     assert TOWN_NAME in text
     for heading in ("Diagnoza potrzeb mieszkańców", "Podsumowanie", "Jakość danych", "Priorytety"):
         assert heading in text, heading
-    assert xlsx.name == "indicators.xlsx"
+    assert xlsx.name == f"wskazniki_Gródek_Łąkowy_{year}.xlsx", xlsx.name
     sheet = load_workbook(io.BytesIO(xlsx.read_bytes()), read_only=True).worksheets[0]
     assert sheet.max_row > 100
     # what the app wrote: the upload byte for byte, the mapping in town.yaml; the input untouched
@@ -357,6 +371,134 @@ def test_gus_figures_for_a_new_town_in_the_browser(chromium, app_server, tmp_pat
     config = yaml.safe_load((folder / "town.yaml").read_text(encoding="utf-8"))
     assert config["margins"] == {"bdl": "LUDN_2137_CTAB.csv"} and config["population"] == 983
     assert (folder / "LUDN_2137_CTAB.csv").read_bytes() == bdl.read_bytes()
+
+
+def test_own_questionnaire_from_an_export_to_the_report(chromium, app_server, tmp_path):
+    """Issue #13 as a librarian does it: gmina, questionnaire from the export, data, report."""
+    from playwright.sync_api import expect, sync_playwright
+
+    export = tmp_path / OWN_EXPORT.name
+    export.write_bytes(OWN_EXPORT.read_bytes())
+    again = tmp_path / "ankieta_google_forms (1).csv"  # the same export, downloaded twice
+    again.write_bytes(OWN_EXPORT.read_bytes())
+    comment = "Ankiety rozdawaliśmy w bibliotece i na festynie; dziękujemy mieszkańcom!"
+    found: dict[str, list[dict]] = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(chromium),
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )  # fmt: skip
+        page = browser.new_page(
+            viewport={"width": 1200, "height": 1400}, locale="pl-PL", accept_downloads=True
+        )
+        page.set_default_timeout(30_000)
+        page.goto(app_server["url"])
+        expect(page.locator(".dg-create")).to_be_visible(timeout=60_000)
+        town_message = page.locator(".dg-step-town .dg-message [role=status]")
+
+        # step 1: a new town with its gmina's GUS figures
+        page.get_by_label("Nazwa:").fill("Ustka")
+        page.get_by_label("Gmina (dane GUS):").select_option(
+            label="Ustka (gmina miejska, pomorskie)"
+        )
+        expect(page.locator(".dg-gus-margins")).to_contain_text("stan na 31.12.2020")
+        page.locator(".dg-start input").fill("2026-03-02")
+        page.locator(".dg-end input").fill("2026-03-31")
+        page.locator(".dg-create").click()
+        expect(page.locator(".dg-current")).to_contain_text("Ustka")
+        expect(page.locator(".dg-instrument")).to_contain_text("resident_survey.xlsx")
+        _check_page(page, found, "13: town with its gmina", "pl")
+
+        # its own questionnaire, made from the answers export
+        with page.expect_file_chooser() as chooser:
+            page.get_by_role("button", name="Utwórz kwestionariusz z pliku z odpowiedziami").click()
+        chooser.value.set_files(str(export))
+        expect(town_message).to_contain_text(
+            "Utworzono kwestionariusz kwestionariusz_ankieta_google_forms.xlsx", timeout=60_000
+        )
+        expect(page.locator(".dg-instrument")).to_contain_text(
+            "kwestionariusz_ankieta_google_forms.xlsx"
+        )
+        expect(page.locator(".dg-download-xlsform")).to_be_visible()
+        _shot(page, "20-own-questionnaire", "town")
+        _check_page(page, found, "13: questionnaire made from the export", "pl")
+
+        # step 2: the same export as the data
+        status = page.locator(".dg-status")
+        with page.expect_file_chooser() as chooser:
+            page.locator(".dg-upload").click()
+        chooser.value.set_files(str(export))
+        expect(page.locator(".dg-step-data .dg-message")).to_contain_text(
+            "Zapisano ankieta_google_forms.csv"
+        )
+        expect(status).to_contain_text("Dane są gotowe do analizy")
+        expect(status).to_contain_text("Razem w analizie: 16 ankiet.")
+        expect(page.locator(".dg-files")).to_contain_text("ankieta_google_forms.csv")
+        _check_page(page, found, "13: own data uploaded", "pl")
+
+        # the same export once more by mistake: counted once, shown, and removed again
+        with page.expect_file_chooser() as chooser:
+            page.locator(".dg-upload").click()
+        chooser.value.set_files(str(again))
+        page.locator(".dg-add").click()
+        expect(status).to_contain_text("Dane mają błędy")
+        expect(status).to_contain_text("powtórzone wiersze, których analiza nie liczy: 16")
+        expect(page.locator(".dg-repeats")).to_contain_text(
+            "Pliki, które powtarzają inny plik z odpowiedziami"
+        )
+        expect(page.locator(".dg-files")).to_contain_text("powtarza plik ankieta_google_forms.csv")
+        _shot(page, "21-same-export-twice", "data")
+        _check_page(page, found, "13: the same export twice", "pl")
+        page.get_by_role(
+            "button", name="Usuń plik ankieta_google_forms (1).csv z miejscowości"
+        ).click()
+        expect(page.locator(".dg-step-data .dg-message")).to_contain_text(
+            "przeniesiono go do usuniete/ankieta_google_forms (1).csv"
+        )
+        expect(status).to_contain_text("Dane są gotowe do analizy")
+        expect(page.locator(".dg-repeats")).to_have_text("")
+        _check_page(page, found, "13: the copy removed", "pl")
+
+        # step 4: the team's commentary, then the report
+        page.get_by_label("Komentarz do raportu:").fill(comment)
+        page.get_by_role("button", name="Zapisz komentarz").click()
+        saved = page.locator(".dg-commentary-status > .widget-html-content")
+        expect(saved).to_have_attribute("role", "status")
+        expect(saved).to_contain_text("Zapisano komentarz")
+        _shot(page, "22-commentary", "report")
+        _check_page(page, found, "13: commentary saved", "pl")
+        page.locator(".dg-make-report").click()
+        ready = page.locator(".dg-download-pdf")
+        failed = page.locator(".dg-step-report .dg-message .dg-error")
+        expect(ready.or_(failed)).to_be_visible(timeout=180_000)
+        _shot(page, "23-own-report", "report")
+        _check_page(page, found, "13: report made", "pl")
+        assert not any(found.values()), "axe, critical or serious:\n" + _blocking_text(found)
+        assert not failed.is_visible(), failed.inner_text()  # the report's own message
+        with page.expect_download() as download:
+            ready.click()
+        pdf = tmp_path / download.value.suggested_filename
+        download.value.save_as(pdf)
+        with page.expect_download() as download:
+            page.locator(".dg-download-xlsx").click()
+        xlsx_name = download.value.suggested_filename
+        browser.close()
+
+    year = dt.date.today().year
+    assert pdf.name == f"diagnoza_Ustka_{year}.pdf" and xlsx_name == f"wskazniki_Ustka_{year}.xlsx"
+    text = " ".join(_pdf_text(pdf).split())
+    assert "Wyniki pytań" in text
+    assert OWN_QUESTION in text
+    assert "dziękujemy mieszkańcom" in text  # the commentary, on the summary page
+    folder = app_server["towns"] / "ustka"
+    config = yaml.safe_load((folder / "town.yaml").read_text(encoding="utf-8"))
+    assert config["instrument"] == "kwestionariusz_ankieta_google_forms.xlsx"
+    assert config["responses"] == [{"file": "ankieta_google_forms.csv"}]
+    assert config["commentary"] == "komentarz.txt"
+    assert (folder / "komentarz.txt").read_text(encoding="utf-8") == comment
+    assert (folder / "usuniete" / "ankieta_google_forms (1).csv").exists()
 
 
 def test_a_report_page_passes_axe(chromium, tmp_path):

@@ -3,15 +3,18 @@
 The app (``diagnosis app``, served by Voilà from ``notebooks/app.ipynb``) goes
 through four steps, in Polish or English: choose or create a town with its
 population margins, upload response files and see their validation (with a
-column-mapping step for headers that match no question), preview the key
-results, and make the report with downloads of the PDF and the indicators.
+column-mapping step for headers that match no question; each response counted
+once, and a file removed from the town moved aside into ``usuniete/``),
+preview the key results, and make the report, with the team's commentary
+(``komentarz.txt``), and download the PDF, the indicators and the evidence
+sheets, named for the town and year (``diagnoza_Kwidzyn_2026.pdf``).
 
 =================  ==========================================================
 ``wizard``         :class:`LibrarianApp`: the header, language switch, steps
 ``town_step``      step 1, choose or create a town; its questionnaire
-``data_step``      step 2, upload, validation, column mapping
+``data_step``      step 2, upload, validation, column mapping, removing a file
 ``preview_step``   step 3, sample against population, top needs
-``report_step``    step 4, report with progress, downloads
+``report_step``    step 4, commentary, report with progress, downloads
 ``town_files``     what the app writes into a towns folder
 ``margins``        margins typed in, from a file, or GUS's (gmina, BDL)
 ``uploads``        accepted files, size limit, a first read
