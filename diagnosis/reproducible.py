@@ -51,10 +51,11 @@ def xlsx_bytes(wb: Workbook) -> bytes:
         for info in src.infolist():
             data = src.read(info.filename)
             if info.filename == "docProps/core.xml":
+                # only the time: the element keeps its attributes and namespace declarations
+                # (openpyxl writes them on the element itself when lxml is installed)
                 data = re.sub(
-                    rb"<dcterms:modified[^>]*>[^<]*</dcterms:modified>",
-                    b'<dcterms:modified xsi:type="dcterms:W3CDTF">'
-                    b"2026-01-01T00:00:00Z</dcterms:modified>",
+                    rb"(<dcterms:modified\b[^>]*>)[^<]*(</dcterms:modified>)",
+                    rb"\g<1>2026-01-01T00:00:00Z\g<2>",
                     data,
                 )
             fixed = zipfile.ZipInfo(info.filename, date_time=stamp)

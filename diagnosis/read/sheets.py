@@ -233,7 +233,14 @@ def _pick(
     scores = {id(s): (_matches(s, questions), _answers(s)) for s in candidates}
     chosen = max(candidates, key=lambda s: scores[id(s)])  # the first of equals
     others = [s for s in sheets if s is not chosen]
-    if not others:
+    best = scores[id(chosen)][0]
+    rivals = [  # another sheet that could be the answers: about as many matching headers
+        s for s in candidates if s is not chosen and scores[id(s)][0] > 0
+        and scores[id(s)][0] >= best / 2
+    ]  # fmt: skip
+    if not others or (chosen is sheets[0] and not rivals):
+        # the first sheet and the only one that looks like answers: what anyone would read
+        # (our own data-entry workbook: 'Odpowiedzi', then 'Pytania' and 'Listy')
         return chosen, None
     rows = len(_table(chosen)) - 1
     skipped = ", ".join(f"'{s.name}'" for s in others)
