@@ -23,7 +23,15 @@ from .redact import (
     redact_series,
     redact_text,
 )
-from .scores import SKILLS_LEVELS, keyed_scores, numeric_codes, scale_score, scored, skills_level
+from .scores import (
+    SKILLS_LEVELS,
+    is_numeric_scale,
+    keyed_scores,
+    numeric_codes,
+    scale_score,
+    scored,
+    skills_level,
+)
 from .steps import STEPS, Cleaned, CleaningError, clean_responses, clean_town
 from .themes import THEMES, code_themes, theme_labels
 
@@ -41,6 +49,7 @@ __all__ = [
     "code_themes",
     "find_personal_data",
     "is_confidently_clean",
+    "is_numeric_scale",
     "keyed_scores",
     "numeric_codes",
     "redact_nested",

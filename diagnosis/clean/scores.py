@@ -152,6 +152,26 @@ def scored(data: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
     return pd.DataFrame(columns, index=data.index)
 
 
+def is_numeric_scale(instrument: Instrument, construct: str) -> bool:
+    """Whether every item of ``construct`` has numeric answer codes (a scale can be scored).
+
+    A questionnaire made from an export may code a battery's answers by
+    their text (``raczej_tak``); then its mean score cannot be computed and
+    the report leaves the scale out (and says so) instead of stopping.
+
+    Examples
+    --------
+    >>> from diagnosis import load_instrument
+    >>> ins = load_instrument("surveys/instruments/resident_survey.xlsx")
+    >>> is_numeric_scale(ins, "cohesion"), is_numeric_scale(ins, "no_such_scale")
+    (True, False)
+    """
+    questions = instrument.by_construct(construct)
+    return bool(questions) and all(
+        numeric_codes(q) is not None or q.type in ("integer", "decimal", "range") for q in questions
+    )
+
+
 def _scale_items(instrument: Instrument, construct: str) -> list[Question]:
     questions = instrument.by_construct(construct)
     if not questions:

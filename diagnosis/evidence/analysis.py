@@ -39,6 +39,7 @@ from ..clean import (
     clean_town,
     code_themes,
     is_confidently_clean,
+    is_numeric_scale,
     redact_series,
     redact_text,
 )
@@ -513,7 +514,11 @@ def reliability_scales(instrument: Instrument) -> list[str]:
             q for q in instrument.by_construct(construct)
             if q.type in ("select_one", "integer", "decimal")
         ]  # fmt: skip
-        if construct not in not_scales and len(items) >= 3:
+        if (
+            construct not in not_scales
+            and len(items) >= 3
+            and is_numeric_scale(instrument, construct)
+        ):
             out.append(construct)
     return out
 

@@ -36,7 +36,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from ..clean import scale_score, scored
+from ..clean import is_numeric_scale, scale_score, scored
 from ..estimate import Design
 from ..instrument import Instrument, Question
 
@@ -215,7 +215,7 @@ def define_indicators(instrument: Instrument) -> tuple[Indicator, ...]:
         add("trust_mean", "trust", "mean", "trust", "trust",
             {"pl": "Zaufanie do ludzi, średnia 0-10", "en": "Generalised trust, mean 0-10"},
             "mean010", (0.0, 10.0))  # fmt: skip
-    if instrument.by_construct("cohesion"):
+    if is_numeric_scale(instrument, "cohesion"):
         add("cohesion", "cohesion", "mean", "score_cohesion", "trust",
             {"pl": "Spójność sąsiedzka (skala 1-4)", "en": "Neighbourhood cohesion (scale 1-4)"},
             "cohesion", (1.0, 4.0))  # fmt: skip
@@ -276,7 +276,7 @@ def indicator_data(data: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
     if "trust" in num:
         out["trust"] = num["trust"]
         out["ind_trust_high"] = _top(num["trust"], 6.0)
-    if instrument.by_construct("cohesion"):
+    if is_numeric_scale(instrument, "cohesion"):
         # only the scale's columns: scale_score scores every numeric question it is given
         out["score_cohesion"] = scale_score(
             construct_columns(data, instrument, ["cohesion"]), instrument, "cohesion", min_items=3

@@ -189,6 +189,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "rzetelności skal: potrzebne są co najmniej 3 pytania z tą samą wartością construct.",
         "scale reliability: it needs at least 3 items with the same construct.",
     ),
+    "cannot_score": (
+        "wyniku skali „{scale}”: jej odpowiedzi nie mają kodów liczbowych; w arkuszu choices "
+        "nadaj im nazwy 1, 2, 3 … w kolejności skali (bez „trudno powiedzieć”).",
+        "the score of scale '{scale}': its answers have no numeric codes; in the choices sheet "
+        'name them 1, 2, 3 … in the scale\'s order (without "hard to say").',
+    ),
     "questions_intro": (
         "Wynik każdego pytania, którego nie pokazują inne części raportu: odsetki odpowiedzi z "
         "95-procentowym przedziałem ufności (w nawiasie), liczone wśród osób, które udzieliły "

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..clean import Cleaned, clean_town
+from ..clean import Cleaned, clean_town, is_numeric_scale
 from ..errors import Language
 from ..evidence import (
     QUADRANTS,
@@ -605,11 +605,16 @@ class TownReport:
             missing.append("cannot_needs")
         if not ins.by_role("open_text"):
             missing.append("cannot_themes")
-        if a.reliability.empty:
+        unscored = [
+            c for c in ins.constructs
+            if len(ins.by_construct(c)) >= 3 and not is_numeric_scale(ins, c)
+        ]  # fmt: skip
+        if a.reliability.empty and not unscored:
             missing.append("cannot_scales")
-        if not missing:
-            return ""
         items = "".join(f"<li>{t(key)}</li>" for key in missing)
+        items += "".join(f"<li>{t('cannot_score', scale=_esc(c))}</li>" for c in unscored)
+        if not items:
+            return ""
         return f"<h3>{t('not_done')}</h3><p>{t('not_done_intro')}</p><ul>{items}</ul>"
 
     def _bar(self, share: float) -> str:
