@@ -418,3 +418,26 @@ def test_the_pdf_is_tagged_and_figures_carry_their_data_as_alt_text(tmp_path):
     )
     # the figure's /Alt is its alt text, in UTF-16 as PDF strings are
     assert "/Alt <feff" + alt.encode("utf-16-be").hex()[:40] in inflated.decode("latin-1")
+
+
+def test_a_form_made_from_a_google_forms_export_gives_a_full_report(tmp_path):
+    """The Cieszyn demo's Google Forms export, its form proposed by 'diagnosis instrument'."""
+    town = tmp_path / "cieszyn"
+    town.mkdir()
+    shutil.copyfile(TOWNS_DIR / "cieszyn" / "formularz_google_odpowiedzi.csv", town / "odp.csv")
+    assert main(["instrument", str(town / "odp.csv"), "--out", str(town / "form.xlsx")]) == 0
+    (town / "town.yaml").write_text(
+        'name: Cieszyn\nmargins: {gmina: "2403011"}\ninstrument: form.xlsx\n'
+        "fieldwork: {start: 2026-03-01, end: 2026-05-30}\nresponses:\n  - file: odp.csv\n",
+        encoding="utf-8",
+    )
+    report = TownReport.build(town)
+    a = report.analysis
+    assert a.weighting.variables == ("age_band",) and not a.priorities.empty
+    assert len(report.sheets) == 3
+    html = unescape(report.html())
+    for title in ("Wyniki pytań", "Priorytety", "Karty dowodów"):
+        assert title in html
+    # a scale is scored, or the summary says why not (its answers must have numeric codes)
+    assert "cohesion" in a.instrument.constructs
+    assert "cohesion" in set(a.reliability.get("scale", [])) or "wyniku skali „cohesion”" in html
