@@ -1,4 +1,4 @@
-"""The weighting questions in any coding give the margins' groups (diagnosis/validate/margins.py)."""
+"""Weighting questions in any coding give the margins' groups (diagnosis/validate/margins.py)."""
 
 from pathlib import Path
 
@@ -78,7 +78,10 @@ def test_an_age_or_a_year_of_birth_is_banded(tmp_path):
     ins = load_instrument(
         _form(
             tmp_path,
-            [["type", "name", "label", "margin"], ["integer", "wiek", "Ile ma Pan(i) lat?", "age_band"]],
+            [
+                ["type", "name", "label", "margin"],
+                ["integer", "wiek", "Ile ma Pan(i) lat?", "age_band"],
+            ],
             [["list_name", "name", "label"]],
         )
     )

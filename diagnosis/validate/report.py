@@ -47,6 +47,7 @@ _CODE_ORDER = (
 )
 _CODE_RANK = {code: i for i, code in enumerate(_CODE_ORDER)}
 
+
 def finding_title(code: str, lang: Language = "pl") -> str:
     """What a kind of finding is called in the librarian's language (never its code).
 
