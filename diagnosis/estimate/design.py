@@ -47,7 +47,14 @@ from .intervals import (
     t_interval,
 )
 from .models import FAMILIES, Family, GlmFit, irls
-from .quantile import QRULES, QRule, SortedDomains, quantile_rule, r_uniroot, rule_one
+from .quantile import (
+    QRule,
+    SortedDomains,
+    check_quantile_arguments,
+    quantile_rule,
+    r_uniroot,
+    rule_one,
+)
 from .replicate import ReplicateDesign, ReplicateType, replicate_weights
 from .tables import Crosstab, association_tests
 from .taylor import (
@@ -1374,28 +1381,8 @@ class Design:
         [4.5]
         >>> # R: svyquantile(~y, des, 0.5, qrule = "hf7")
         """
-        if qrule not in QRULES:
-            raise EstimationError(
-                pl=f"Nieznana reguła qrule={qrule!r}; dozwolone: {', '.join(QRULES)}.",
-                en=f"Unknown qrule={qrule!r}; choose one of {', '.join(QRULES)}.",
-                value=qrule,
-            )
-        if interval_type not in _QUANTILE_INTERVALS:
-            raise EstimationError(
-                pl=f"Nieznany interval_type={interval_type!r}; dozwolone: "
-                f"{', '.join(_QUANTILE_INTERVALS)}.",
-                en=f"Unknown interval_type={interval_type!r}; choose one of "
-                f"{', '.join(_QUANTILE_INTERVALS)}.",
-                value=interval_type,
-            )
+        p = check_quantile_arguments(qrule, interval_type, _QUANTILE_INTERVALS, probs)
         names = _as_list(variables)
-        p = np.atleast_1d(np.asarray(probs, dtype=float))
-        if ((p < 0) | (p > 1) | np.isnan(p)).any():
-            raise EstimationError(
-                pl=f"Prawdopodobieństwa kwantyli muszą leżeć w [0, 1], podano {p.tolist()}.",
-                en=f"Quantile probabilities must lie in [0, 1]; got {p.tolist()}.",
-                value=p.tolist(),
-            )
         if na_rm not in (True, False, "each"):
             return self.mean(names, na_rm=na_rm)  # raises the na_rm error
         codes, keys = self._domains(by)

@@ -22,11 +22,49 @@ __all__ = [
     "QRULES",
     "QRule",
     "SortedDomains",
+    "check_quantile_arguments",
     "math_rule",
     "quantile_rule",
     "r_uniroot",
     "rule_one",
 ]
+
+
+def check_quantile_arguments(
+    qrule: str, interval_type: str, intervals: tuple[str, ...], probs: object
+) -> np.ndarray:
+    """Check a quantile call's rule, interval type and probabilities; return the probabilities.
+
+    Raises the package's located ``EstimationError`` (pl/en) for a rule or an
+    interval type the design does not know, or a probability outside [0, 1].
+
+    Examples
+    --------
+    >>> check_quantile_arguments("hf7", "mean", ("mean",), [0.25, 0.5]).tolist()
+    [0.25, 0.5]
+    """
+    from .taylor import EstimationError
+
+    if qrule not in QRULES:
+        raise EstimationError(
+            pl=f"Nieznana reguła qrule={qrule!r}; dozwolone: {', '.join(QRULES)}.",
+            en=f"Unknown qrule={qrule!r}; choose one of {', '.join(QRULES)}.",
+            value=qrule,
+        )
+    if interval_type not in intervals:
+        raise EstimationError(
+            pl=f"Nieznany interval_type={interval_type!r}; dozwolone: {', '.join(intervals)}.",
+            en=f"Unknown interval_type={interval_type!r}; choose one of {', '.join(intervals)}.",
+            value=interval_type,
+        )
+    p = np.atleast_1d(np.asarray(probs, dtype=float))
+    if ((p < 0) | (p > 1) | np.isnan(p)).any():
+        raise EstimationError(
+            pl=f"Prawdopodobieństwa kwantyli muszą leżeć w [0, 1], podano {p.tolist()}.",
+            en=f"Quantile probabilities must lie in [0, 1]; got {p.tolist()}.",
+            value=p.tolist(),
+        )
+    return p
 
 
 @dataclass(frozen=True)

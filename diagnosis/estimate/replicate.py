@@ -36,7 +36,13 @@ from scipy.special import expit
 
 from .intervals import normal_interval, proportion_interval, t_interval
 from .models import FAMILIES, Family, GlmFit
-from .quantile import QRULES, QRule, SortedDomains, quantile_rule, rule_one
+from .quantile import (
+    QRule,
+    SortedDomains,
+    check_quantile_arguments,
+    quantile_rule,
+    rule_one,
+)
 from .taylor import EstimationError
 
 if TYPE_CHECKING:
@@ -685,12 +691,6 @@ class ReplicateDesign:
         [2.0]
         >>> # R: svyquantile(~y, svrepdesign(data = df, repweights = reps, type = "JK1"), 0.5)
         """
-        if qrule not in QRULES:
-            raise EstimationError(
-                pl=f"Nieznana reguła qrule={qrule!r}; dozwolone: {', '.join(QRULES)}.",
-                en=f"Unknown qrule={qrule!r}; choose one of {', '.join(QRULES)}.",
-                value=qrule,
-            )
         if interval_type in ("beta", "xlogit", "asin"):
             raise EstimationError(
                 pl=f"interval_type={interval_type!r} nie działa dla wag replikacyjnych: R (survey "
@@ -701,22 +701,8 @@ class ReplicateDesign:
                 "or 'quantile'.",
                 value=interval_type,
             )
-        if interval_type not in _QUANTILE_INTERVALS:
-            raise EstimationError(
-                pl=f"Nieznany interval_type={interval_type!r}; dozwolone: "
-                f"{', '.join(_QUANTILE_INTERVALS)}.",
-                en=f"Unknown interval_type={interval_type!r}; choose one of "
-                f"{', '.join(_QUANTILE_INTERVALS)}.",
-                value=interval_type,
-            )
+        p = check_quantile_arguments(qrule, interval_type, _QUANTILE_INTERVALS, probs)
         names = _as_list(variables)
-        p = np.atleast_1d(np.asarray(probs, dtype=float))
-        if ((p < 0) | (p > 1) | np.isnan(p)).any():
-            raise EstimationError(
-                pl=f"Prawdopodobieństwa kwantyli muszą leżeć w [0, 1], podano {p.tolist()}.",
-                en=f"Quantile probabilities must lie in [0, 1]; got {p.tolist()}.",
-                value=p.tolist(),
-            )
         codes, keys = self._base._domains(by)
         n_domains = len(keys)
         x_all = self._base._numeric(names)

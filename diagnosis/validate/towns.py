@@ -8,6 +8,7 @@ all raises (:class:`~diagnosis.errors.TownConfigError`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -177,6 +178,21 @@ _FLAVOURS = {
 }  # fmt: skip
 
 
+def _unknown_code(
+    yaml_name: str, column: str, code: str, allowed: Sequence[str], pl: str, en: str
+) -> Finding:
+    """A margin code the other side does not know: the questionnaire or the population."""
+    return Finding(
+        code="margin_code_unknown",
+        severity="error",
+        file=yaml_name,
+        column=f"margins.{column}",
+        value=code,
+        pl=f"{pl} Użyj jednego z: {', '.join(allowed)}.",
+        en=f"{en} Use one of: {', '.join(allowed)}.",
+    )
+
+
 def _config_findings(town: Town, instrument: Instrument) -> list[Finding]:
     found: list[Finding] = []
     yaml_name = town.config_path.name
@@ -207,18 +223,12 @@ def _config_findings(town: Town, instrument: Instrument) -> list[Finding]:
         unknown = sorted(set(town.margins[column]) - codes)
         for code in unknown:
             found.append(
-                Finding(
-                    code="margin_code_unknown",
-                    severity="error",
-                    file=yaml_name,
-                    column=f"margins.{column}",
-                    value=code,
-                    pl=f"Kodu '{code}' nie ma w pytaniu '{column}' kwestionariusza. "
-                    f"Użyj jednego z: {', '.join(q.choice_names())}.",
-                    en=f"Code '{code}' is not a choice of question '{column}'. "
-                    f"Use one of: {', '.join(q.choice_names())}.",
+                _unknown_code(
+                    yaml_name, column, code, q.choice_names(),
+                    f"Kodu '{code}' nie ma w pytaniu '{column}' kwestionariusza.",
+                    f"Code '{code}' is not a choice of question '{column}'.",
                 )
-            )
+            )  # fmt: skip
     bands = [str(b) for b in pd.unique(town.margins["age_band"])]
     for m in margin_questions(instrument):
         column = m.variable
@@ -254,18 +264,12 @@ def _config_findings(town: Town, instrument: Instrument) -> list[Finding]:
             continue
         for code in [c for c in codes if c not in have]:
             found.append(
-                Finding(
-                    code="margin_code_unknown",
-                    severity="error",
-                    file=yaml_name,
-                    column=f"margins.{column}",
-                    value=code,
-                    pl=f"Kodu '{code}' z pytania '{q.name}' nie ma w strukturze ludności. "
-                    f"Użyj jednego z: {', '.join(sorted(have))}.",
-                    en=f"Code '{code}' of question '{q.name}' is not in the population "
-                    f"figures. Use one of: {', '.join(sorted(have))}.",
+                _unknown_code(
+                    yaml_name, column, code, sorted(have),
+                    f"Kodu '{code}' z pytania '{q.name}' nie ma w strukturze ludności.",
+                    f"Code '{code}' of question '{q.name}' is not in the population figures.",
                 )
-            )
+            )  # fmt: skip
     age, sex = instrument.get("age_band"), instrument.get("sex")
     if age is not None and sex is not None and "sex" in town.margins:
         have = set(zip(town.margins["age_band"], town.margins["sex"], strict=True))
