@@ -16,7 +16,7 @@ from diagnosis.report import SECTIONS, TEMPLATE, TownReport, render_town, standa
 from diagnosis.report.document import collect_new_objects_only
 from diagnosis.report.texts import SECTION_TITLES
 from diagnosis.report.town_report import _columns
-from diagnosis.town import TOWNS_DIR
+from diagnosis.town import TOWNS_DIR, load_town
 
 TOWN = "nowy-tomysl"  # an XLSX town with seven pieces of planted personal data
 
@@ -441,3 +441,28 @@ def test_a_form_made_from_a_google_forms_export_gives_a_full_report(tmp_path):
     # a scale is scored, or the summary says why not (its answers must have numeric codes)
     assert "cohesion" in a.instrument.constructs
     assert "cohesion" in set(a.reliability.get("scale", [])) or "wyniku skali „cohesion”" in html
+
+
+def test_the_report_reads_as_council_ready_polish(rendered):
+    """Issue #14: no internal codes, Polish dates, the sections DOMAIN.md asks for."""
+    _, _, pdf = rendered
+    own_files = {r.path.name for r in load_town(TOWNS_DIR / TOWN).responses}
+    codes = set(re.findall(r"\b[a-z]+(?:_[a-z0-9]+)+\b", pdf)) - {
+        name.rsplit(".", 1)[0] for name in own_files
+    }
+    assert codes == set(), codes  # too_fast, imp_transport, select_one ... never appear
+    assert not re.search(r"\b20\d\d-\d\d-\d\d\b", pdf)  # dates as people write them
+    assert re.search(r"\b\d{1,2} (marca|kwietnia|maja|czerwca|grudnia) 20\d\d\b", pdf)
+    for heading in ("Ograniczenia", "Rekomendacje", "Ochrona danych osobowych",
+                    "Zasoby miejscowości", "Kluczowe liczby"):  # fmt: skip
+        assert heading in pdf, heading
+    assert "dobór wygodny" in pdf or "doborze losowym" in pdf
+    assert "Nie wybrano pozostałych potrzeb" in pdf
+    assert "wskazują ją" not in pdf and "płeć „" not in pdf
+    # numbers with the right word forms, e.g. never "2 ankiet" or "22 ankiet"
+    for n, word in re.findall(
+        r"\b(\d+) (ankiet|ankiety|głosów|głosy|ostrzeżeń|ostrzeżenia)\b", pdf
+    ):
+        many = word in ("ankiet", "głosów", "ostrzeżeń")
+        few = int(n) % 10 in (2, 3, 4) and int(n) % 100 not in (12, 13, 14)
+        assert many != few, f"{n} {word}"

@@ -10,6 +10,7 @@ from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
 from diagnosis.evidence import describe_item
+from diagnosis.present import format_date
 from diagnosis.report import TownReport
 from diagnosis.report.sheets_docx import write_sheets_docx
 from diagnosis.report.texts import text
@@ -46,7 +47,8 @@ def _expected(sheet, lang):
         ", ".join(sheet.assets) or "–",
         sheet.logic,
         sheet.indicator.label,
-        describe_item(sheet.indicator, lang) + f"\n{sheet.baseline_date}; {sheet.baseline_source}",
+        describe_item(sheet.indicator, lang)
+        + f"\n{format_date(sheet.baseline_date, lang)}; {sheet.baseline_source}",
         sheet.target,
         sheet.measurement,
         sheet.evidence_level,

@@ -186,14 +186,24 @@ _MONTHS = {
 def format_date(value: object, lang: str = "pl") -> str:
     """A date as people write it: ``27 marca 2026`` (pl), ``27 March 2026`` (en); ``–`` if none.
 
+    ``value`` is a date or an ISO date string (as the evidence files keep
+    dates); any other string is returned as it is.
+
     Examples
     --------
     >>> import datetime as dt
     >>> format_date(dt.date(2026, 3, 2)), format_date(dt.date(2026, 10, 31), "en")
     ('2 marca 2026', '31 October 2026')
-    >>> format_date(None)
-    '–'
+    >>> format_date(None), format_date("2026-04-26")
+    ('–', '26 kwietnia 2026')
     """
     if value is None or is_missing(value):
         return "–"
+    if isinstance(value, str):
+        import datetime as dt
+
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            return value
     return f"{value.day} {_MONTHS['pl' if lang == 'pl' else 'en'][value.month - 1]} {value.year}"

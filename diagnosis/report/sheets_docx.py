@@ -35,6 +35,7 @@ from docx.table import Table
 
 from ..errors import Language
 from ..evidence import EvidenceSheet, describe_item
+from ..present.formatting import format_date
 from ..town import Town
 from .texts import SECTION_TITLES, text
 
@@ -102,7 +103,7 @@ def sheet_rows(sheet: EvidenceSheet, lang: Language = "pl") -> list[tuple[str, l
     evidence = [describe_item(item, lang) for item in sheet.evidence]
     baseline = [
         describe_item(sheet.indicator, lang),
-        f"{sheet.baseline_date}; {sheet.baseline_source}",
+        f"{format_date(sheet.baseline_date, lang)}; {sheet.baseline_source}",
     ]
     return [
         (text(lang, "sheet_need"), [sheet.need_label]),

@@ -1011,7 +1011,8 @@ class TownReport:
                 (t("sheet_logic"), _esc(s.logic)),
                 (t("sheet_indicator"), _esc(s.indicator.label)),
                 (t("sheet_baseline"), _esc(describe_item(s.indicator, self.lang))
-                 + f"<br>{_esc(s.baseline_date)}; {_esc(s.baseline_source)}"),
+                 + f"<br>{_esc(format_date(s.baseline_date, self.lang))}; "
+                 f"{_esc(s.baseline_source)}"),
                 (t("sheet_goal"), _esc(s.target)),
                 (t("sheet_measurement"), _esc(s.measurement)),
                 (t("sheet_level"), _esc(s.evidence_level)),
