@@ -186,3 +186,28 @@ def test_a_real_google_forms_export_with_the_questionnaire_diagnosis_instrument_
     mean = results[(results["question"] == name) & (results["statistic"] == "mean")].iloc[0]
     assert mean["estimate"] == pytest.approx(pd.to_numeric(raw[header]).mean(), abs=1e-12)
     assert mean["n"] == pd.to_numeric(raw[header]).notna().sum()
+
+
+def test_own_questionnaire_with_a_real_bdl_export(tmp_path):
+    """The issue's 'done when': a form made from an export, margins from GUS BDL's own file."""
+    from diagnosis.cli import main
+    from diagnosis.population import adult_margins, read_bdl
+
+    bdl = CORPUS.parent / "data" / "LUDN_2137_CTAB_20210625164329_gminy_2020.csv"
+    town = tmp_path / "cieszyn"
+    town.mkdir()
+    demo = Path(__file__).resolve().parent.parent / "surveys" / "towns" / "cieszyn"
+    shutil.copyfile(demo / "formularz_google_odpowiedzi.csv", town / "odp.csv")
+    shutil.copyfile(bdl, town / "ludnosc.csv")
+    assert main(["instrument", str(town / "odp.csv"), "--out", str(town / "form.xlsx")]) == 0
+    (town / "town.yaml").write_text(
+        'name: Cieszyn\nmargins: {bdl: ludnosc.csv, gmina: "2403011"}\ninstrument: form.xlsx\n'
+        "fieldwork: {start: 2026-03-01, end: 2026-05-30}\nresponses:\n  - file: odp.csv\n",
+        encoding="utf-8",
+    )
+    out = _report(town, tmp_path / "out")
+    text = _pdf_text(out)
+    assert "Wyniki pytań" in text and "Karty dowodów" in text and "P2137" in text
+    analysis = analyse_town(town)
+    expected = adult_margins(read_bdl(bdl), "2403011")["population"].sum()
+    assert analysis.design.weights.sum() == pytest.approx(float(expected))
