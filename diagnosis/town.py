@@ -19,6 +19,9 @@ This is the one place that resolves a town's paths. The schema::
         columns:                      # optional: headers to read as another name
           "Wiek respondenta": age_band
     districts: {centrum: "Stare Miasto"}   # optional display names
+    exclude:                          # optional: rows the team leaves out of the analysis
+      - {file: responses.csv, row: 35, reason: "ankieta testowa"}   # reason optional
+      - {file: responses.csv, rows: [54, 100]}
     workshop:                         # optional
       ideas: workshop_ideas.csv       # idea, need, votes
       assets: assets.csv              # asset, kind, description
@@ -40,6 +43,12 @@ codes), ages 18-19 being 2/5 of the group 15-19. Figures for both sexes together
 give age-only margins (``Town.margins`` has no ``sex`` column), to which the
 report weights by age only and says so. ``population`` may then be left out:
 it is the sum of the bands.
+
+``exclude`` names rows as validation reports them: ``file`` as in
+``responses`` and ``row`` the spreadsheet row (the header is row 1, the first
+respondent row 2). The cleaning step ``drop_excluded`` leaves them out and
+lists them with the reason (:mod:`diagnosis.clean.steps`); the files
+themselves are not changed. At most :data:`MAX_EXCLUDED` rows, each once.
 
 A later survey wave of the same town (for evaluation) lives in a subfolder
 ``<town>/wave2/town.yaml`` with the same schema plus::
@@ -108,9 +117,11 @@ __all__ = [
     "MAX_CONFIG_BYTES",
     "MAX_DEPTH",
     "MAX_DISTRICTS",
+    "MAX_EXCLUDED",
     "MAX_POPULATION",
     "STANDARD_INSTRUMENT",
     "TOWNS_DIR",
+    "Exclusion",
     "ResponseFile",
     "Town",
     "find_towns",
@@ -146,6 +157,10 @@ MAX_NAME = 200
 MAX_TITLE = 500
 MAX_TEXT = 2000
 MAX_COMMENTARY = 10_000
+#: most rows ``exclude:`` may list (a town's survey has a few hundred respondents)
+MAX_EXCLUDED = 5000
+#: largest row number ``exclude:`` accepts (far beyond any survey export)
+MAX_ROW = 10_000_000
 
 
 @dataclass(frozen=True)
@@ -156,6 +171,34 @@ class ResponseFile:
     sheet: str | None = None
     #: (header as written in the file, name to read it as), from ``columns:`` in town.yaml
     columns: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """A row the team leaves out of the analysis (``exclude:`` in town.yaml).
+
+    Attributes
+    ----------
+    file : str
+        The response file as ``responses`` names it in town.yaml.
+    row : int
+        The row as validation reports it (the header is row 1).
+    reason : str or None
+        Why, in the team's words; None: the cleaning gives the validation
+        finding's title.
+    path : Path or None
+        The response file, resolved as in :attr:`Town.responses`.
+    """
+
+    file: str
+    row: int
+    reason: str | None = None
+    path: Path | None = field(default=None, compare=False)
+
+    @property
+    def source_file(self) -> str:
+        """The file's name as the cleaned data's ``source_file`` has it."""
+        return self.path.name if self.path is not None else Path(self.file).name
 
 
 @dataclass(frozen=True)
@@ -187,6 +230,8 @@ class Town:
     commentary : str or None
         The team's commentary for the report (``commentary: komentarz.txt``,
         a UTF-8 text file in the town folder, at most 10,000 characters).
+    exclusions : tuple of Exclusion
+        The rows ``exclude:`` leaves out of the analysis, in the file's order.
     """
 
     slug: str
@@ -211,6 +256,7 @@ class Town:
     teryt: str | None = None
     priority_lines: tuple[float, float] | None = None
     commentary: str | None = None
+    exclusions: tuple[Exclusion, ...] = ()
 
     @property
     def margin_variables(self) -> tuple[str, ...]:
@@ -753,6 +799,121 @@ def _columns(path: Path, key: str, raw: Any) -> tuple[tuple[str, str], ...]:
     return tuple((k.strip(), v.strip()) for k, v in raw.items())
 
 
+_EXCLUDE_KEYS = frozenset({"file", "row", "rows", "reason"})
+
+
+def _exclusions(path: Path, raw: Any, named: Mapping[str, Path]) -> tuple[Exclusion, ...]:
+    """``exclude:``: rows of the response files the team leaves out, each checked."""
+    if raw is None:
+        return ()
+    example_pl = "np. - {file: odpowiedzi.csv, row: 35, reason: ankieta testowa}"
+    example_en = "e.g. - {file: responses.csv, row: 35, reason: a test response}"
+    if not isinstance(raw, list):
+        raise _fail(
+            path,
+            "exclude",
+            f"Pole exclude to lista wierszy do pominięcia w analizie, {example_pl}.",
+            f"exclude must list the rows to leave out of the analysis, {example_en}.",
+            raw,
+        )
+    found: list[Exclusion] = []
+    seen: dict[tuple[str, int], str] = {}
+    by_name = {Path(name).name: name for name in named}
+    for i, item in enumerate(raw, start=1):
+        key = f"exclude[{i}]"
+        if not isinstance(item, Mapping) or "file" not in item:
+            raise _fail(
+                path,
+                key,
+                f"Każdy wpis listy exclude potrzebuje pola file (plik z odpowiedziami) i row "
+                f"(numer wiersza), {example_pl}.",
+                f"Each entry of exclude needs file (the response file) and row (the row "
+                f"number), {example_en}.",
+                item,
+            )
+        unknown = sorted(str(k) for k in item if k not in _EXCLUDE_KEYS)
+        if unknown:
+            raise _fail(
+                path,
+                f"{key}.{unknown[0]}",
+                "Wpis listy exclude może mieć tylko pola file, row (albo rows: lista wierszy) "
+                "i reason.",
+                "An entry of exclude may only have file, row (or rows: a list of rows) and reason.",
+                unknown[0],
+            )
+        file = _text(path, f"{key}.file", item["file"], MAX_TITLE, required=True)
+        assert file is not None
+        if file not in named and by_name.get(file) is None:
+            listed = ", ".join(named) or "-"
+            raise _fail(
+                path,
+                f"{key}.file",
+                f"Pliku '{file}' nie ma na liście plików z odpowiedziami (responses: {listed}). "
+                "Wpisz nazwę pliku tak jak w responses.",
+                f"The file '{file}' is not one of the response files (responses: {listed}). "
+                "Write the file's name as responses has it.",
+                file,
+            )
+        name = file if file in named else by_name[file]
+        if ("row" in item) == ("rows" in item):
+            raise _fail(
+                path,
+                key,
+                "Podaj numer wiersza jako row: 35 albo kilka wierszy jako rows: [35, 54] "
+                "(jedno z dwóch).",
+                "Give the row as row: 35 or several rows as rows: [35, 54] (one of the two).",
+                item,
+            )
+        if "rows" in item:
+            rows = item["rows"]
+            where = f"{key}.rows"
+            if not isinstance(rows, list) or not rows:
+                raise _fail(
+                    path,
+                    where,
+                    "Pole rows to lista numerów wierszy, np. rows: [35, 54].",
+                    "rows must list row numbers, e.g. rows: [35, 54].",
+                    rows,
+                )
+        else:
+            rows, where = [item["row"]], f"{key}.row"
+        reason = _text(path, f"{key}.reason", item.get("reason"), MAX_TITLE) or None
+        for row in rows:
+            if isinstance(row, bool) or not isinstance(row, int) or not 2 <= row <= MAX_ROW:
+                raise _fail(
+                    path,
+                    where,
+                    "Numer wiersza to liczba całkowita od 2 (wiersz 1 to nagłówek), taka jak "
+                    "w raporcie ze sprawdzania danych.",
+                    "A row number is a whole number from 2 (row 1 is the header), as the "
+                    "validation report gives it.",
+                    row,
+                )
+            if (name, row) in seen:
+                raise _fail(
+                    path,
+                    where,
+                    f"Wiersz {row} pliku {name} jest na liście exclude drugi raz (pierwszy raz "
+                    f"w {seen[(name, row)]}). Zostaw jeden wpis.",
+                    f"Row {row} of {name} is listed in exclude a second time (first in "
+                    f"{seen[(name, row)]}). Keep one entry.",
+                    row,
+                )
+            seen[(name, row)] = key
+            found.append(Exclusion(file=name, row=row, reason=reason, path=named[name]))
+            if len(found) > MAX_EXCLUDED:
+                raise _fail(
+                    path,
+                    "exclude",
+                    f"Lista exclude może mieć najwyżej {MAX_EXCLUDED} wierszy. Jeśli trzeba "
+                    "pominąć aż tyle, popraw raczej sam plik z odpowiedziami.",
+                    f"exclude may list at most {MAX_EXCLUDED} rows. To leave out that many, "
+                    "correct the response file itself instead.",
+                    len(found),
+                )
+    return tuple(found)
+
+
 def town_folder(name_or_path: str | Path) -> Path:
     """The folder of a town given as a path or as a name under ``surveys/towns``.
 
@@ -884,6 +1045,7 @@ def load_town(folder: str | Path) -> Town:
             len(responses_raw),
         )
     responses = []
+    named: dict[str, Path] = {}  # a response file as town.yaml names it -> its path
     for i, item in enumerate(responses_raw, start=1):
         key = f"responses[{i}]"
         if isinstance(item, str):
@@ -899,6 +1061,7 @@ def load_town(folder: str | Path) -> Town:
                 columns=_columns(path, f"{key}.columns", item.get("columns")),
             )
         )
+        named.setdefault(str(item["file"]).strip(), responses[-1].path)
 
     fieldwork = raw.get("fieldwork") or {}
     if not isinstance(fieldwork, Mapping):
@@ -1032,6 +1195,7 @@ def load_town(folder: str | Path) -> Town:
         teryt=margins.teryt,
         priority_lines=lines,
         commentary=commentary,
+        exclusions=_exclusions(path, raw.get("exclude"), named),
     )
 
 

@@ -7,6 +7,7 @@ few cells, so every step meets the canonical frame as the readers produce it.
 from __future__ import annotations
 
 import dataclasses
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -516,3 +517,97 @@ def test_the_cleaning_log_names_every_kind_redacted_including_names(kwidzyn):
     data.loc[1, "problem"] = "Anna Nowak z osiedla prosi o ławki."
     row = log_row(clean_responses([with_data(kwidzyn, data)], INSTRUMENT), "redact")
     assert "1 imię i nazwisko" in row["pl"] and "1 person's name" in row["en"]
+
+
+# ------------------------------------------------------------------ rows the team excluded
+
+
+def _digests(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def test_rows_excluded_in_town_yaml_are_left_out_listed_and_logged(tmp_path):
+    from diagnosis.clean import clean_town
+    from diagnosis.validate import validate_town
+
+    folder = tmp_path / "kwidzyn"
+    shutil.copytree(TOWNS / "kwidzyn", folder)
+    config = folder / "town.yaml"
+    with config.open("a", encoding="utf-8") as out:
+        out.write(
+            "exclude:\n"
+            "  - {file: kobo_diagnoza_mieszkancow.csv, row: 35}\n"
+            "  - {file: kobo_diagnoza_mieszkancow.csv, row: 100, reason: ankieta testowa}\n"
+        )
+    before = _digests(folder)
+    validation = validate_town(folder)
+    assert validation.n_distinct == 308
+    cleaned = clean_town(validation)
+    assert _digests(folder) == before  # the response files (and town.yaml) are not edited
+    assert cleaned.n == 306
+    assert 35 not in set(cleaned.data["source_row"]) and 100 not in set(cleaned.data["source_row"])
+    ex = cleaned.excluded.set_index("source_row")
+    assert ex["step"].tolist() == ["drop_excluded", "drop_excluded"]
+    assert ex.index.tolist() == [35, 100]
+    assert (ex["source_file"] == "kobo_diagnoza_mieszkancow.csv").all()
+    # without a reason: the titles of validation's findings about the row (too fast, the same
+    # answer to a whole battery)
+    assert ex.loc[35, "reason_pl"] == (
+        "Wykluczone przez zespół: ta sama odpowiedź na całą baterię pytań; ankiety wypełnione "
+        "podejrzanie szybko."
+    )
+    assert ex.loc[35, "reason_en"].startswith("Excluded by the team: the same answer to a")
+    assert ex.loc[100, "reason_pl"] == "Wykluczone przez zespół: ankieta testowa."
+    row = log_row(cleaned, "drop_excluded")
+    assert (row["rows_before"], row["rows_after"]) == (308, 306)
+    assert row["pl"] == (
+        "Pominięto 2 wiersze wykluczone przez zespół (exclude w town.yaml): "
+        "kobo_diagnoza_mieszkancow.csv, wiersze 35, 100."
+    )
+    assert row["en"].startswith("Left out 2 rows the team excluded")
+    assert cleaned.log["step"].tolist() == list(STEPS)
+    assert STEPS.index("drop_excluded") == STEPS.index("drop_duplicate_ids") + 1
+
+
+def test_an_excluded_row_that_is_not_there_is_a_warning_not_a_crash(kwidzyn):
+    from diagnosis.town import Exclusion
+
+    data = kwidzyn.data.iloc[:10].copy()
+    answers = [c for c in INSTRUMENT.columns() if c in data.columns]
+    data.loc[3, [c for c in answers if c not in ("started_at", "ended_at")]] = pd.NA  # empty
+    exclude = [
+        Exclusion("kobo_diagnoza_mieszkancow.csv", 3),  # left out already as empty
+        Exclusion("kobo_diagnoza_mieszkancow.csv", 5, "test"),
+        Exclusion("kobo_diagnoza_mieszkancow.csv", 500),  # no such row
+        Exclusion("inny.csv", 2),  # no such file among these
+    ]
+    cleaned = clean_responses([with_data(kwidzyn, data)], INSTRUMENT, exclude=exclude)
+    assert cleaned.n == 8
+    assert cleaned.excluded[["source_row", "step"]].values.tolist() == [
+        [3, "drop_empty"],
+        [5, "drop_excluded"],
+    ]
+    row = log_row(cleaned, "drop_excluded")
+    assert row["pl"].startswith("Pominięto 1 wiersz wykluczony przez zespół")
+    assert "1 wiersz z listy pominięto już wcześniej" in row["pl"]
+    assert (
+        "Uwaga: w danych nie ma 2 wierszy z listy exclude: kobo_diagnoza_mieszkancow.csv, "
+        "wiersz 500; inny.csv, wiersz 2. Sprawdź numery wierszy w town.yaml." in row["pl"]
+    )
+    assert "Warning: 2 rows of the exclude list are not in the data" in row["en"]
+    nothing = clean_responses([with_data(kwidzyn, data)], INSTRUMENT)
+    assert "nie wykluczył żadnego wiersza" in log_row(nothing, "drop_excluded")["pl"]
+
+
+@pytest.mark.parametrize(
+    ("k", "pl"),
+    [(1, "1 wiersz wykluczony"), (4, "4 wiersze wykluczone"), (5, "5 wierszy wykluczonych"),
+     (12, "12 wierszy wykluczonych"), (22, "22 wiersze wykluczone")],
+)  # fmt: skip
+def test_excluded_rows_are_counted_with_polish_plurals(kwidzyn, k, pl):
+    from diagnosis.town import Exclusion
+
+    exclude = [Exclusion(kwidzyn.path.name, row) for row in kwidzyn.data.index[:k]]
+    cleaned = clean_responses([kwidzyn], INSTRUMENT, exclude=exclude)
+    assert cleaned.n == kwidzyn.n - k
+    assert log_row(cleaned, "drop_excluded")["pl"].startswith(f"Pominięto {pl} przez zespół")

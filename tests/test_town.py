@@ -1,5 +1,6 @@
 """diagnosis.town: the town.yaml schema and its located errors."""
 
+import dataclasses
 import datetime as dt
 import textwrap
 
@@ -404,3 +405,81 @@ def test_a_bdl_export_of_several_gminy_needs_the_code(tmp_path):
         encoding="utf-8",
     )
     assert load_town(folder).teryt == "2207032"
+
+
+# ------------------------------------------------------------------ exclude: rows left out
+
+
+def test_exclude_lists_rows_of_the_response_files(tmp_path):
+    text = GOOD + textwrap.dedent(
+        """\
+        exclude:
+          - {file: odpowiedzi.csv, row: 35, reason: "ankieta testowa"}
+          - {file: arkusz.xlsx, rows: [2, 7]}
+        """
+    )
+    town = load_town(_town(tmp_path, text))
+    assert [(e.file, e.row, e.reason) for e in town.exclusions] == [
+        ("odpowiedzi.csv", 35, "ankieta testowa"),
+        ("arkusz.xlsx", 2, None),
+        ("arkusz.xlsx", 7, None),
+    ]
+    assert isinstance(town.exclusions, tuple)
+    assert town.exclusions[1].path == town.responses[1].path
+    assert town.exclusions[0].source_file == "odpowiedzi.csv"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        town.exclusions[0].row = 3  # type: ignore[misc]
+    (tmp_path / "b").mkdir()
+    assert load_town(_town(tmp_path / "b")).exclusions == ()
+
+
+@pytest.mark.parametrize(
+    ("entries", "key", "fragment_pl", "fragment_en"),
+    [
+        ("{file: brak.csv, row: 3}", "exclude[1].file", "Pliku 'brak.csv' nie ma na liście",
+         "is not one of the response files"),
+        ("{file: odpowiedzi.csv, row: 1}", "exclude[1].row", "od 2 (wiersz 1 to nagłówek)",
+         "from 2 (row 1 is the header)"),
+        ("{file: odpowiedzi.csv, row: trzy}", "exclude[1].row", "liczba całkowita", "whole"),
+        ("{file: odpowiedzi.csv, row: 2.5}", "exclude[1].row", "liczba całkowita", "whole"),
+        ("{file: odpowiedzi.csv, row: true}", "exclude[1].row", "liczba całkowita", "whole"),
+        ("{file: odpowiedzi.csv, rows: [4, -1]}", "exclude[1].rows", "od 2", "from 2"),
+        ("{file: odpowiedzi.csv, rows: []}", "exclude[1].rows", "lista numerów", "list row"),
+        ("{file: odpowiedzi.csv}", "exclude[1]", "row: 35 albo", "row: 35 or"),
+        ("{file: odpowiedzi.csv, row: 3, rows: [4]}", "exclude[1]", "jedno z dwóch", "one of"),
+        ("{file: odpowiedzi.csv, rwo: 3}", "exclude[1].rwo", "tylko pola file, row", "only"),
+        ("{row: 3}", "exclude[1]", "potrzebuje pola file", "needs file"),
+        ("{file: odpowiedzi.csv, row: 3}, {file: odpowiedzi.csv, rows: [5, 3]}",
+         "exclude[2].rows", "drugi raz (pierwszy raz w exclude[1])", "a second time"),
+    ],
+)  # fmt: skip
+def test_bad_exclude_entries_give_located_errors(tmp_path, entries, key, fragment_pl, fragment_en):
+    folder = _town(tmp_path, GOOD + f"exclude: [{entries}]\n")
+    with pytest.raises(TownConfigError) as info:
+        load_town(folder)
+    assert info.value.column == key
+    assert fragment_pl in info.value.message("pl")
+    assert fragment_en in info.value.message("en")
+    assert info.value.message("pl").startswith(f"town.yaml, kolumna '{key}'")
+
+
+def test_exclude_must_be_a_list_of_at_most_max_excluded_rows(tmp_path):
+    from diagnosis.town import MAX_EXCLUDED
+
+    folder = _town(tmp_path, GOOD + "exclude: {file: odpowiedzi.csv, row: 3}\n")
+    with pytest.raises(TownConfigError) as info:
+        load_town(folder)
+    assert info.value.column == "exclude" and "lista wierszy" in info.value.message("pl")
+    rows = list(range(2, MAX_EXCLUDED + 3))
+    (folder / "town.yaml").write_text(
+        GOOD + f"exclude: [{{file: odpowiedzi.csv, rows: {rows}}}]\n", encoding="utf-8"
+    )
+    with pytest.raises(TownConfigError) as info:
+        load_town(folder)
+    assert info.value.column == "exclude"
+    assert f"najwyżej {MAX_EXCLUDED} wierszy" in info.value.message("pl")
+    rows = list(range(2, MAX_EXCLUDED + 2))
+    (folder / "town.yaml").write_text(
+        GOOD + f"exclude: [{{file: odpowiedzi.csv, rows: {rows}}}]\n", encoding="utf-8"
+    )
+    assert len(load_town(folder).exclusions) == MAX_EXCLUDED

@@ -1,8 +1,8 @@
 """Cleaning: from a town's response files to analysis-ready data.
 
 :func:`clean_responses` combines a town's files and applies documented,
-logged steps (empty rows, repeated ids, text tidying, redaction of personal
-data, respondents who cannot be weighted); :func:`scored` and
+logged steps (empty rows, repeated ids, rows the team excluded, text tidying,
+redaction of personal data, respondents who cannot be weighted); :func:`scored` and
 :func:`scale_score` turn answer codes into numbers; :func:`redact_text` and
 :func:`redact_series` hide personal data in free text; :func:`code_themes`
 codes open answers into themes with a Polish keyword dictionary.

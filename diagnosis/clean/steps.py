@@ -22,6 +22,12 @@ step                          what it does
 ``drop_duplicate_ids``        leaves out rows whose ``respondent_id`` was already seen (the
                               first one is kept; ids compared after trimming spaces; rows with
                               no id are kept); without an id column nothing is checked
+``drop_excluded``             leaves out the rows the team chose to exclude (``exclude:`` in
+                              town.yaml, :class:`diagnosis.town.Exclusion`; matched by
+                              ``source_file`` and ``source_row``), each listed with the team's
+                              reason or else the titles of the validation findings about that
+                              row; a listed row that is not in the data is a warning in the log
+                              (one already left out by an earlier step is only noted)
 ``trim_text``                 trims spaces at both ends of every text value, collapses runs of
                               spaces, tabs and line breaks into one space, and turns empty
                               strings into missing values
@@ -46,8 +52,8 @@ Examples
 >>> files = [read_responses("surveys/towns/kwidzyn/kobo_diagnoza_mieszkancow.csv", ins)]
 >>> cleaned = clean_responses(files, ins)
 >>> cleaned.log["step"].tolist()  # doctest: +NORMALIZE_WHITESPACE
-['combine', 'drop_empty', 'drop_duplicate_responses', 'drop_duplicate_ids', 'trim_text',
- 'redact', 'require_weighting']
+['combine', 'drop_empty', 'drop_duplicate_responses', 'drop_duplicate_ids', 'drop_excluded',
+ 'trim_text', 'redact', 'require_weighting']
 >>> cleaned.redacted["pesel"]
 1
 """
@@ -67,7 +73,8 @@ from ..instrument import Instrument
 from ..plurals import count
 from ..population import ADULT_BANDS
 from ..read import Responses
-from ..validate import TownValidation
+from ..town import Exclusion
+from ..validate import Finding, TownValidation, finding_title
 from ..validate.margins import margin_columns, margin_questions
 from ..validate.responses import DUPLICATE_MIN_ANSWERS, response_keys
 from .redact import KINDS, redact_series
@@ -80,6 +87,7 @@ STEPS: tuple[str, ...] = (
     "drop_empty",
     "drop_duplicate_responses",
     "drop_duplicate_ids",
+    "drop_excluded",
     "trim_text",
     "redact",
     "require_weighting",
@@ -431,6 +439,119 @@ def _drop_duplicate_ids(data: pd.DataFrame):
     return kept, excluded, _log_row("drop_duplicate_ids", n, len(kept), 0, pl, en)
 
 
+def _rows_text(rows: Sequence[tuple[str, int]], lang: str) -> str:
+    """``"a.csv, wiersze 3, 7; b.csv, wiersz 2"``: rows grouped by file, at most 20 shown."""
+    by_file: dict[str, list[int]] = {}
+    for file, row in rows[:20]:
+        by_file.setdefault(file, []).append(row)
+    word = ("wiersz", "wiersze") if lang == "pl" else ("row", "rows")
+    parts = [
+        f"{file}, {word[len(r) > 1]} {', '.join(str(x) for x in r)}" for file, r in by_file.items()
+    ]
+    more = len(rows) - min(len(rows), 20)
+    if more:
+        parts.append(
+            f"i jeszcze {count(more, 'wiersz', 'wiersze', 'wierszy')}"
+            if lang == "pl"
+            else f"and {count(more, 'more row', 'more rows')}"
+        )
+    return "; ".join(parts)
+
+
+def _drop_excluded(
+    data: pd.DataFrame,
+    exclude: Sequence[Exclusion],
+    findings: Sequence[Finding],
+    combined: set[tuple[str, int]],
+    earlier: Mapping[tuple[str, int], str],
+):
+    """Leave out the rows of ``exclude``; ``combined``: every row read, ``earlier``: dropped."""
+    n = len(data)
+    titles: dict[tuple[str, int], list[str]] = {}
+    for f in findings:
+        if f.file is None or isinstance(f.row, bool) or not isinstance(f.row, int | np.integer):
+            continue
+        codes = titles.setdefault((str(f.file), int(f.row)), [])
+        if f.code not in codes:
+            codes.append(f.code)
+    wanted: dict[tuple[str, int], Exclusion] = {}
+    for e in exclude:
+        wanted.setdefault((e.source_file, int(e.row)), e)
+    keys = _keys_of(data)
+    drop = np.array([k in wanted for k in keys], dtype=bool)
+    rows = data[drop]
+    reason_pl, reason_en = [], []
+    for k in (key for key, d in zip(keys, drop, strict=True) if d):
+        e, codes = wanted[k], titles.get(k, [])
+        if e.reason:
+            why_pl = why_en = e.reason
+        elif codes:
+            why_pl = "; ".join(_lower_first(finding_title(c, "pl")) for c in codes)
+            why_en = "; ".join(_lower_first(finding_title(c, "en")) for c in codes)
+        else:
+            why_pl, why_en = "lista exclude w town.yaml", "the exclude list in town.yaml"
+        reason_pl.append(f"Wykluczone przez zespół: {why_pl}.")
+        reason_en.append(f"Excluded by the team: {why_en}.")
+    excluded = _excluded(
+        rows,
+        pd.Series(reason_pl, index=rows.index, dtype="object"),
+        pd.Series(reason_en, index=rows.index, dtype="object"),
+        "drop_excluded",
+    )
+    kept = data[~drop].reset_index(drop=True)
+    k = int(drop.sum())
+    present = set(keys)
+    before = [key for key in wanted if key not in present and key in earlier]
+    missing = [key for key in wanted if key not in present and key not in combined]
+    if k:
+        rows_pl = count(k, "wiersz wykluczony", "wiersze wykluczone", "wierszy wykluczonych")
+        pl = (
+            f"Pominięto {rows_pl} przez zespół (exclude w town.yaml): "
+            f"{_rows_text(_keys_of(rows), 'pl')}."
+        )
+        en = (
+            f"Left out {count(k, 'row', 'rows')} the team excluded (exclude in town.yaml): "
+            f"{_rows_text(_keys_of(rows), 'en')}."
+        )
+    elif wanted:
+        pl = "Żaden wiersz z listy exclude w town.yaml nie został w danych do pominięcia."
+        en = "No row of the exclude list in town.yaml was left in the data to leave out."
+    else:
+        pl = "Zespół nie wykluczył żadnego wiersza (lista exclude w town.yaml jest pusta)."
+        en = "The team excluded no row (the exclude list in town.yaml is empty)."
+    if before:
+        m = len(before)
+        pl += (
+            f" {count(m, 'wiersz', 'wiersze', 'wierszy')} z listy pominięto już wcześniej "
+            f"(puste lub powtórzone): {_rows_text(before, 'pl')}."
+        )
+        en += (
+            f" {count(m, 'row', 'rows')} of the list had already been left out (empty or "
+            f"repeated): {_rows_text(before, 'en')}."
+        )
+    if missing:
+        m = len(missing)
+        pl += (
+            f" Uwaga: w danych nie ma {count(m, 'wiersza', 'wierszy', 'wierszy')} z listy "
+            f"exclude: {_rows_text(missing, 'pl')}. Sprawdź numery wierszy w town.yaml."
+        )
+        en += (
+            f" Warning: {count(m, 'row', 'rows')} of the exclude list "
+            f"{'is' if m == 1 else 'are'} not in the data: {_rows_text(missing, 'en')}. Check "
+            "the row numbers in town.yaml."
+        )
+    return kept, excluded, _log_row("drop_excluded", n, len(kept), 0, pl, en)
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _keys_of(rows: pd.DataFrame) -> list[tuple[str, int]]:
+    """(source_file, source_row) of ``rows``."""
+    return list(zip(rows["source_file"].astype(str), rows["source_row"].astype(int), strict=True))
+
+
 def _trim_text(data: pd.DataFrame):
     out = data.copy()
     changed = 0
@@ -587,6 +708,8 @@ def clean_responses(
     bands: Sequence[str] = ADULT_BANDS,
     year: int | None = None,
     weighted: bool = True,
+    exclude: Sequence[Exclusion] = (),
+    findings: Sequence[Finding] = (),
 ) -> Cleaned:
     """Combine a town's response files and apply the cleaning steps, each logged.
 
@@ -607,6 +730,12 @@ def clean_responses(
     weighted : bool
         False for a report without weights: nobody is left out for lacking
         an answer needed for weighting.
+    exclude : sequence of Exclusion
+        Rows the team leaves out (``Town.exclusions``, from ``exclude:`` in
+        town.yaml), matched by file name and spreadsheet row.
+    findings : sequence of Finding
+        The validation's findings: an exclusion without a reason is listed
+        with the titles of the findings about its row.
 
     Returns
     -------
@@ -642,6 +771,7 @@ def clean_responses(
             en="No response file was given to clean.",
         )
     data, combine_log = _combine(files, instrument)
+    combined = set(_keys_of(data))
     logs = [combine_log]
     excluded = []
 
@@ -654,6 +784,15 @@ def clean_responses(
     excluded.append(dropped)
 
     data, dropped, log = _drop_duplicate_ids(data)
+    logs.append(log)
+    excluded.append(dropped)
+
+    earlier = {
+        key: step
+        for frame in excluded
+        for key, step in zip(_keys_of(frame), frame["step"].astype(str), strict=True)
+    }
+    data, dropped, log = _drop_excluded(data, exclude, findings, combined, earlier)
     logs.append(log)
     excluded.append(dropped)
 
@@ -686,8 +825,10 @@ def clean_responses(
 def clean_town(validation: TownValidation, weighted: bool = True) -> Cleaned:
     """Clean a validated town's response files, weighting groups as its margins have them.
 
-    The margins' age bands and the fieldwork year (for a year of birth) come
-    from the town's configuration.
+    The margins' age bands, the fieldwork year (for a year of birth) and the
+    rows the team excluded (``exclude:``, step ``drop_excluded``, with the
+    validation findings' titles as the reason when none is given) come from
+    the town's configuration.
 
     Examples
     --------
@@ -705,4 +846,6 @@ def clean_town(validation: TownValidation, weighted: bool = True) -> Cleaned:
         bands=bands,
         year=when.year if when else None,
         weighted=weighted,
+        exclude=town.exclusions,
+        findings=validation.findings(),
     )
