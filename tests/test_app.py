@@ -662,7 +662,9 @@ def test_the_same_export_twice_is_counted_once_and_the_copy_can_be_removed(app):
     assert "Powtórzone ankiety" in repeats and "dg-error" in repeats
     assert "Pliki, które powtarzają inny plik z odpowiedziami" in repeats
     assert "duplicate_file" not in repeats
-    assert "nie mają listy wykluczeń" in repeats
+    assert "pomijane same, nie trzeba ich wykluczać" in repeats
+    # the copy's flagged rows are not offered for exclusion: they are not counted anyway
+    assert {file for file, _ in data.excludable} == {"eksport.csv"}
     lines = {file: (label.value, button) for file, label, button in data.file_rows}
     assert list(lines) == ["eksport.csv", "eksport (1).csv"]
     assert "powtarza plik eksport.csv" in lines["eksport (1).csv"][0]
@@ -1131,3 +1133,118 @@ def test_the_app_takes_no_questionnaire_from_outside_the_town_folder(tmp_path):
     with pytest.raises(TownConfigError) as info:
         step._instrument(folder)
     assert info.value.column == "instrument" and "poza folder" in info.value.message("pl")
+
+
+# ------------------------------------------------------------------ step 2: excluding rows
+
+
+def test_flagged_rows_can_be_excluded_and_the_count_follows(app):
+    from diagnosis.clean import clean_town
+
+    folder = _create(app)
+    _upload(app, "ankiety.csv", KOBO.read_bytes())
+    data = app.data
+    assert "Razem w analizie: 308 ankiet." in data.status.value
+    assert "Zespół wykluczył" not in data.status.value
+    # Kwidzyn's file: 14 rows too fast, 12 straight-lined, 6 of them both
+    assert data.exclude_box.layout.display is None and len(data.excludable) == 20
+    assert data.exclude_title.value == "<h3>Wykluczanie wierszy z analizy</h3>"
+    codes, box = data.excludable[("ankiety.csv", 35)]
+    assert codes == ["straight_lining", "too_fast"] and box.value is False
+    assert box.description == (
+        "Wyklucz z analizy: plik ankiety.csv, wiersz 35 (Ta sama odpowiedź na całą baterię "
+        "pytań; Ankiety wypełnione podejrzanie szybko)"
+    )  # its name for a screen reader
+    assert "dg-exclude-row" in box._dom_classes
+    assert data.save_exclude_button.description == "Zapisz wykluczenia"
+    box.value = True
+    data.excludable[("ankiety.csv", 100)][1].value = True
+    data.save_exclude_button.click()
+    assert "Zapisano wykluczenia (wykluczone z analizy: 2 wiersze)" in data.message.value
+    assert "dg-live" in data.message._dom_classes
+    raw = read_config(folder)
+    assert raw["exclude"] == [
+        {"file": "ankiety.csv", "row": 35},
+        {"file": "ankiety.csv", "row": 100},
+    ]
+    # the other keys and the comment lines at the top stay
+    assert raw["name"] == "Gródek Łąkowy" and raw["responses"] == [{"file": "ankiety.csv"}]
+    assert raw["margins"]["source"] == "GUS BDL, 2024"
+    assert (folder / "town.yaml").read_text(encoding="utf-8").startswith("# Utworzono w aplikacji")
+    assert (folder / "ankiety.csv").read_bytes() == KOBO.read_bytes()  # the file is not edited
+    # the counts are those after the exclusions, and the package's loader and cleaning agree
+    assert "Razem w analizie: 306 ankiet. Zespół wykluczył z analizy 2 wiersze." in (
+        data.status.value
+    )
+    assert data.excludable[("ankiety.csv", 35)][1].value  # shown again, ticked
+    assert [(e.file, e.row) for e in load_town(folder).exclusions] == [
+        ("ankiety.csv", 35),
+        ("ankiety.csv", 100),
+    ]
+    cleaned = clean_town(validate_town(folder))
+    assert cleaned.n == 306
+    assert cleaned.excluded["source_row"].tolist() == [35, 100]
+    app.lang.value = "en"
+    assert "In the analysis: 306 responses. The team excluded 2 rows from the analysis." in (
+        data.status.value
+    )
+    assert data.excludable[("ankiety.csv", 35)][1].description == (
+        "Exclude from the analysis: file ankiety.csv, row 35 (The same answer to a whole "
+        "battery of questions; Surveys completed implausibly fast)"
+    )
+    assert "excluded from the analysis: 2 rows" in data.message.value
+    app.lang.value = "pl"
+    # untick one: one row left, the right Polish form
+    data.excludable[("ankiety.csv", 100)][1].value = False
+    data.save_exclude_button.click()
+    assert "(wykluczone z analizy: 1 wiersz)" in data.message.value
+    assert "Razem w analizie: 307 ankiet. Zespół wykluczył z analizy 1 wiersz." in (
+        data.status.value
+    )
+    assert read_config(folder)["exclude"] == [{"file": "ankiety.csv", "row": 35}]
+    # untick all: the key goes
+    data.excludable[("ankiety.csv", 35)][1].value = False
+    data.save_exclude_button.click()
+    assert "exclude" not in read_config(folder)
+    assert "Razem w analizie: 308 ankiet." in data.status.value
+
+
+def test_excluding_keeps_hand_written_reasons_and_rows_and_caps_the_list(app, monkeypatch):
+    folder = _create(app)
+    _upload(app, "ankiety.csv", KOBO.read_bytes())
+    raw = read_config(folder)
+    raw["exclude"] = [
+        {"file": "ankiety.csv", "row": 100, "reason": "ankieta testowa"},
+        {"file": "ankiety.csv", "rows": [3]},  # not flagged: typed by hand
+    ]
+    raw["fieldwork"]["end"] = dt.date(2026, 4, 20)  # rows 276-309 start after the end
+    write_config(folder, raw)
+    monkeypatch.setattr("diagnosis.app.data_step.MAX_SHOWN", 5)
+    data = app.data
+    data.recheck_button.click()
+    # the rows already excluded are always shown, ticked; then the first flagged rows
+    assert [k[1] for k in data.excludable] == [3, 35, 49, 54, 100]
+    assert all(data.excludable[("ankiety.csv", r)][1].value for r in (3, 100))
+    assert data.excludable[("ankiety.csv", 3)][1].description.endswith(
+        "wiersz 3 (wpisany w town.yaml)"
+    )
+    # 20 flagged by their answers, 34 outside the fieldwork (2 of them both), 1 typed
+    assert "Pokazano 5 z 53 oznaczonych wierszy" in data.exclude_more.value
+    monkeypatch.setattr("diagnosis.app.data_step.MAX_SHOWN", 100)
+    data.recheck_button.click()
+    late = data.excludable[("ankiety.csv", 309)]
+    assert late[0] == ["outside_fieldwork"] and "Ankiety z datą spoza okresu badania" in (
+        late[1].description
+    )
+    assert sum("outside_fieldwork" in codes for codes, _ in data.excludable.values()) == 34
+    late[1].value = True
+    data.save_exclude_button.click()
+    assert read_config(folder)["exclude"] == [
+        {"file": "ankiety.csv", "row": 3},
+        {"file": "ankiety.csv", "row": 100, "reason": "ankieta testowa"},
+        {"file": "ankiety.csv", "row": 309},
+    ]
+    assert "Zespół wykluczył z analizy 3 wiersze." in data.status.value
+    # taking the file off the town takes its exclusions with it: the town still loads
+    data.file_rows[0][2].click()
+    assert "exclude" not in read_config(folder)

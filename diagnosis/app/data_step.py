@@ -14,9 +14,17 @@ off the town (:func:`diagnosis.app.town_files.remove_response_file`: out of
 repeats an earlier one (``duplicate_file``) is marked. The counts shown are
 those the analysis uses, each repeated response once
 (:attr:`diagnosis.validate.TownValidation.n_distinct`), and repeated
-responses are listed in the librarian's words. Single flagged rows cannot be
-excluded here: neither ``town.yaml`` nor the cleaning has an exclusion list
-(the cleaning leaves repeated responses out by itself).
+responses are listed in the librarian's words.
+
+Rows that validation flags one by one (:data:`FLAGS`: too fast, the same
+answer to a whole battery, many questions unanswered, dated outside the
+fieldwork, an end before the start) are offered with a checkbox each,
+"Wyklucz z analizy" (at most :data:`MAX_SHOWN`; the rest can be written in
+``town.yaml`` by hand). Saving writes ``exclude:`` in ``town.yaml``
+(:func:`diagnosis.app.town_files.set_exclusions`; the data files are not
+changed), the cleaning step ``drop_excluded`` leaves those rows out, and the
+count shown is the one after the exclusions. Repeated responses are not
+offered: the cleaning leaves them out by itself.
 """
 
 from __future__ import annotations
@@ -24,12 +32,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import ipywidgets as widgets
+import numpy as np
+import pandas as pd
 
 from ..errors import Language
 from ..instrument import Instrument, load_instrument
 from ..plurals import count
 from ..town import instrument_path
-from ..validate import Finding, TownValidation, finding_title, validate_town
+from ..validate import FileCheck, Finding, TownValidation, finding_title, validate_town
+from ..validate.responses import FIELDWORK_GRACE, _local_times, response_keys
 from .mapping import MappingRow, mapping_rows, missing_questions, target_options
 from .markup import escape, notice, validation_html
 from .session import Event, Session
@@ -37,12 +48,14 @@ from .steps import Step, guarded
 from .texts import say
 from .town_files import (
     column_mapping,
+    exclusions,
     read_config,
     remove_response_file,
     response_names,
     safe_file_name,
     save_response_file,
     set_column_mapping,
+    set_exclusions,
 )
 from .uploads import SUFFIXES, Upload, check_upload, file_size, read_upload, uploads_from_widget
 
@@ -50,6 +63,16 @@ __all__ = ["DataStep", "responses_count"]
 
 #: the findings about responses counted more than once
 REPEATS = ("duplicate_file", "duplicate_response")
+#: the findings that flag single rows the team may exclude from the analysis
+FLAGS = (
+    "too_fast",
+    "straight_lining",
+    "high_item_nonresponse",
+    "outside_fieldwork",
+    "end_before_start",
+)
+#: most rows offered for exclusion (those already excluded are always shown)
+MAX_SHOWN = 100
 
 
 def responses_count(n: int, lang: Language) -> str:
@@ -152,6 +175,32 @@ class DataStep(Step):
         self.repeats = widgets.HTML()
         self.repeats.add_class("dg-repeats")
 
+        self.exclude_title = widgets.HTML()
+        self.exclude_intro = widgets.HTML()
+        self.exclude_rows = widgets.VBox()
+        self.exclude_rows.add_class("dg-exclude-rows")
+        self.exclude_more = widgets.HTML()
+        self.save_exclude_button = widgets.Button(
+            button_style="primary", icon="save", layout=widgets.Layout(width="fit-content")
+        )
+        self.save_exclude_button.add_class("dg-exclude-save")
+        self.save_exclude_button.on_click(lambda _: self.save_exclusions())
+        self.exclude_box = widgets.VBox(
+            [
+                self.exclude_title,
+                self.exclude_intro,
+                self.exclude_rows,
+                self.exclude_more,
+                self.save_exclude_button,
+            ]
+        )
+        self.exclude_box.add_class("dg-exclude")
+        self.exclude_box.layout.display = "none"
+        #: (file as town.yaml names it, row) -> the codes of the findings about it, its checkbox
+        self.excludable: dict[tuple[str, int], tuple[list[str], widgets.Checkbox]] = {}
+        self._hidden: dict[tuple[str, int], list[str]] = {}  # flagged beyond MAX_SHOWN
+        self._excluded_n = 0  # rows of the last validation that exclude: leaves out
+
         self.validation: TownValidation | None = None
         self.choices: list[tuple[MappingRow, widgets.Dropdown, list[str]]] = []
         self._headings: list[tuple[widgets.HTML, str]] = []
@@ -164,6 +213,7 @@ class DataStep(Step):
             self.status,
             self.files_box,
             self.repeats,
+            self.exclude_box,
             self.mapping_box,
             self.report,
             self.recheck_button,
@@ -195,6 +245,9 @@ class DataStep(Step):
         self.save_mapping_button.description = self.t("mapping_save")
         self.files_title.value = f"<h3>{escape(self.t('files_title'))}</h3>"
         self.files_intro.value = f'<div class="dg-muted">{escape(self.t("files_intro"))}</div>'
+        self.exclude_title.value = f"<h3>{escape(self.t('exclude_title'))}</h3>"
+        self.exclude_intro.value = f'<div class="dg-muted">{escape(self.t("exclude_intro"))}</div>'
+        self.save_exclude_button.description = self.t("exclude_save")
         self._ask()
         self._show_validation()
 
@@ -319,6 +372,7 @@ class DataStep(Step):
                 self.validation = validate_town(folder)
         finally:
             self._build_files()
+            self._build_exclusions()
             self._build_mapping()
             self._show_validation()
 
@@ -331,11 +385,19 @@ class DataStep(Step):
             self._relabel_files()
             return
         text = self.t("valid_ok" if v.ok else "valid_bad")
-        counted = responses_count(v.n_distinct, self.lang)
+        excluded = self._excluded_n
+        counted = responses_count(v.n_distinct - excluded, self.lang)
         if v.n_duplicates:
             text += " " + self.t("counted_repeats", n=counted, k=v.n_duplicates)
         else:
             text += " " + self.t("counted", n=counted)
+        if excluded:
+            rows = (
+                count(excluded, "wiersz", "wiersze", "wierszy")
+                if self.lang == "pl"
+                else count(excluded, "row", "rows")
+            )
+            text += " " + self.t("counted_excluded", rows=rows)
         if any(f.code == "duplicate_file" for f in v.findings()):
             text += " " + self.t("duplicate_file_hint")
         if not v.ok and self.choices:
@@ -345,6 +407,7 @@ class DataStep(Step):
         self.report.value = validation_html(v, self.lang)
         self._relabel_mapping()
         self._relabel_files()
+        self._relabel_exclusions()
 
     def _repeats_html(self, v: TownValidation) -> str:
         """The findings about repeated responses, in the librarian's words, with what to do."""
@@ -428,6 +491,89 @@ class DataStep(Step):
             where = moved.relative_to(folder).as_posix()
             self.say("ok", "removed", file=file, moved=where)
 
+    # ------------------------------------------------------------------ excluding rows
+
+    def _build_exclusions(self) -> None:
+        """A checkbox per flagged row (and per row already excluded), at most MAX_SHOWN."""
+        for _, box in self.excludable.values():
+            box.close()
+        self.excludable = {}
+        self._hidden = {}
+        v, folder = self.validation, self.session.town
+        self._excluded_n = excluded_count(v) if v is not None else 0
+        if v is None or folder is None:
+            self.exclude_rows.children = []
+            self.exclude_box.layout.display = "none"
+            return
+        chosen = exclusions(folder)
+        flagged = flagged_rows(v, folder)
+        for key in chosen:
+            flagged.setdefault(key, [])
+        order = {_yaml_name(folder, c.path): i for i, c in enumerate(v.files)}
+        keys = sorted(flagged, key=lambda k: (order.get(k[0], len(order)), k))
+        shown = [k for k in keys if k in chosen]
+        shown += [k for k in keys if k not in chosen][: max(0, MAX_SHOWN - len(shown))]
+        shown = [k for k in keys if k in set(shown)]
+        for key in keys:
+            if key not in shown:
+                self._hidden[key] = flagged[key]
+                continue
+            box = widgets.Checkbox(
+                value=key in chosen,
+                indent=False,
+                layout=widgets.Layout(width="auto"),
+                style={"description_width": "initial"},
+            )
+            box.add_class("dg-exclude-row")
+            self.excludable[key] = (flagged[key], box)
+        self.exclude_rows.children = [box for _, box in self.excludable.values()]
+        self.exclude_box.layout.display = None if self.excludable else "none"
+        self._relabel_exclusions()
+
+    def _relabel_exclusions(self) -> None:
+        folder = self.session.town
+        reasons = exclusions(folder) if folder is not None and self.excludable else {}
+        for (file, row), (codes, box) in self.excludable.items():
+            why = (
+                "; ".join(finding_title(c, self.lang) for c in codes)
+                or reasons.get((file, row))
+                or self.t("exclude_by_hand")
+            )
+            box.description = self.t("exclude_row", file=file, row=row, why=why)
+        if self._hidden:
+            total = len(self._hidden) + len(self.excludable)
+            more = self.t("exclude_more", shown=len(self.excludable), total=total)
+            self.exclude_more.value = f'<div class="dg-muted">{escape(more)}</div>'
+        else:
+            self.exclude_more.value = ""
+
+    @guarded
+    def save_exclusions(self) -> None:
+        """Write the ticked rows as ``exclude:`` in ``town.yaml`` and validate again."""
+        folder = self.session.town
+        if folder is None:
+            return
+        before = exclusions(folder)
+        rows = {k: r for k, r in before.items() if k not in self.excludable}  # not shown: kept
+        rows.update(
+            {key: before.get(key) for key, (_, box) in self.excludable.items() if box.value}
+        )
+        set_exclusions(folder, rows)
+        k = len(rows)
+        self.session.data_changed()
+        self.show(
+            "ok",
+            lambda lang: escape(
+                say(
+                    lang,
+                    "exclude_saved",
+                    rows=count(k, "wiersz", "wiersze", "wierszy")
+                    if lang == "pl"
+                    else count(k, "row", "rows"),
+                )
+            ),
+        )
+
     def _build_mapping(self) -> None:
         for old in self.mapping_rows.children:  # the previous rows' widgets are not shown again
             for child in getattr(old, "children", ()):
@@ -494,6 +640,86 @@ class DataStep(Step):
             n += len(mapping)
         self.session.data_changed()
         self.say("ok", "mapping_saved", n=n)
+
+
+def flagged_rows(v: TownValidation, folder: Path) -> dict[tuple[str, int], list[str]]:
+    """The rows validation flags one by one (:data:`FLAGS`): (file, row) -> finding codes.
+
+    ``file`` is as ``town.yaml`` names it. ``outside_fieldwork`` is one finding
+    per file: its rows are found again by the same rule.
+    """
+    found: dict[tuple[str, int], list[str]] = {}
+    repeats = _repeat_rows(v)
+    for check in v.files:
+        if check.responses is None:
+            continue
+        file = _yaml_name(folder, check.path)
+        findings = check.report.findings
+        empty = {f.row for f in findings if f.code == "empty_row"}
+        for f in findings:
+            if f.code not in FLAGS:
+                continue
+            if f.code == "outside_fieldwork":
+                rows = _outside_rows(v, check, f, empty)
+            else:
+                rows = [f.row] if isinstance(f.row, int) and not isinstance(f.row, bool) else []
+            for row in rows:
+                if (check.path.name, int(row)) in repeats:
+                    continue  # a repeat of an earlier response is not counted anyway
+                codes = found.setdefault((file, int(row)), [])
+                if f.code not in codes:
+                    codes.append(f.code)
+    return found
+
+
+def _outside_rows(v: TownValidation, check: FileCheck, f: Finding, empty: set) -> list[int]:
+    """Every row an ``outside_fieldwork`` finding stands for (its first row when unsure)."""
+    first = [f.row] if isinstance(f.row, int) else []
+    data = check.responses.data if check.responses is not None else None
+    start, end = v.town.fieldwork_start, v.town.fieldwork_end
+    if data is None or f.column not in data.columns:
+        return first
+    local = _local_times(data[f.column])
+    known = local.notna().to_numpy(dtype=bool) & ~data.index.isin(list(empty))
+    outside = np.zeros(len(data), dtype=bool)
+    if start is not None:
+        outside |= (local < pd.Timestamp(start)).to_numpy(dtype=bool, na_value=False)
+    if end is not None:
+        limit = pd.Timestamp(end) + pd.Timedelta(days=1)
+        started = f.column == "started_at" or any(
+            q.name == f.column for q in v.instrument.by_role("started_at")
+        )
+        if not started:
+            limit += FIELDWORK_GRACE
+        outside |= (local >= limit).to_numpy(dtype=bool, na_value=False)
+    rows = [int(r) for r in data.index[known & outside]]
+    return rows if rows and rows[0] == f.row else first
+
+
+def excluded_count(v: TownValidation) -> int:
+    """How many of the town's rows ``exclude:`` leaves out of the count the analysis uses.
+
+    Rows that are not in the files and repeats of an earlier response (the
+    cleaning leaves those out anyway, and ``n_distinct`` does not count them)
+    are not counted.
+    """
+    wanted = {(e.source_file, e.row) for e in v.town.exclusions}
+    if not wanted:
+        return 0
+    rows = {(c.path.name, int(i)) for c in v.files if c.responses is not None
+            for i in c.responses.data.index}  # fmt: skip
+    return len((wanted & rows) - _repeat_rows(v))
+
+
+def _repeat_rows(v: TownValidation) -> set[tuple[str, int]]:
+    """(file name, row) of every repeat of an earlier response, as the cleaning drops them."""
+    frames = [c.responses for c in v.files if c.responses is not None]
+    if not frames:
+        return set()
+    keys = pd.concat([response_keys(r.data, v.instrument) for r in frames], ignore_index=True)
+    rows = [(r.path.name, int(i)) for r in frames for i in r.data.index]
+    repeat = keys.duplicated(keep="first").to_numpy(dtype=bool) & keys.notna().to_numpy(dtype=bool)
+    return {key for key, rep in zip(rows, repeat, strict=True) if rep}
 
 
 def _yaml_name(folder: Path, path: Path) -> str:

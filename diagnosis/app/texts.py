@@ -333,13 +333,45 @@ TEXTS: dict[str, tuple[str, str]] = {
     "repeats_title": ("Powtórzone ankiety", "Repeated responses"),
     "repeats_note": (
         "Analiza liczy każdą ankietę raz: zostaje pierwsze wystąpienie, powtórzenia są "
-        "pomijane. Wskazanych wierszy nie można wykluczyć w aplikacji (ustawienia "
-        "miejscowości nie mają listy wykluczeń); cały powtórzony plik usuniesz przyciskiem "
-        "przy nim, a pojedyncze wiersze w samym pliku.",
+        "pomijane same, nie trzeba ich wykluczać. Cały powtórzony plik usuniesz przyciskiem "
+        "przy nim.",
         "The analysis counts each response once: the first occurrence stays, repeats are "
-        "left out. The rows shown cannot be excluded in the app (the town's settings have no "
-        "exclusion list); remove a whole repeated file with the button beside it, single rows "
-        "in the file itself.",
+        "left out by themselves and need not be excluded. Remove a whole repeated file with "
+        "the button beside it.",
+    ),
+    # excluding flagged rows ({rows} is already a counted phrase)
+    "counted_excluded": (
+        "Zespół wykluczył z analizy {rows}.",
+        "The team excluded {rows} from the analysis.",
+    ),
+    "exclude_title": ("Wykluczanie wierszy z analizy", "Excluding rows from the analysis"),
+    "exclude_intro": (
+        "Te wiersze sprawdzanie danych oznaczyło jako podejrzane. Zaznacz te, których analiza "
+        "ma nie liczyć, i zapisz. Wykluczenia zapiszą się w ustawieniach miejscowości "
+        "(exclude w town.yaml) razem z powodem w dzienniku oczyszczania danych; plik z danymi "
+        "się nie zmieni, a zaznaczenie można cofnąć.",
+        "Checking the data flagged these rows as suspicious. Tick those the analysis should "
+        "not count and save. The exclusions are saved in the town's settings (exclude in "
+        "town.yaml), with the reason in the cleaning log; the data file is not changed, and a "
+        "tick can be undone.",
+    ),
+    # the name a screen reader gives each checkbox
+    "exclude_row": (
+        "Wyklucz z analizy: plik {file}, wiersz {row} ({why})",
+        "Exclude from the analysis: file {file}, row {row} ({why})",
+    ),
+    "exclude_by_hand": ("wpisany w town.yaml", "written in town.yaml"),
+    "exclude_more": (
+        "Pokazano {shown} z {total} oznaczonych wierszy. Pozostałe można wykluczyć, wpisując je "
+        "w town.yaml (exclude: - file: ..., row: ...).",
+        "{shown} of {total} flagged rows are shown. The others can be excluded by writing them "
+        "in town.yaml (exclude: - file: ..., row: ...).",
+    ),
+    "exclude_save": ("Zapisz wykluczenia", "Save the exclusions"),
+    "exclude_saved": (
+        "Zapisano wykluczenia (wykluczone z analizy: {rows}) i ponownie sprawdzono dane.",
+        "The exclusions were saved (excluded from the analysis: {rows}) and the data were "
+        "checked again.",
     ),
     "check": ("Sprawdź dane ponownie", "Check the data again"),
     "mapping_title": ("Przypisanie kolumn", "Column mapping"),

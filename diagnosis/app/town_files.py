@@ -12,6 +12,8 @@ and the files it names). The app only ever
 * edits ``town.yaml``'s ``responses`` list and its ``columns`` mappings, its
   ``instrument`` and its ``commentary``, keeping the comment lines at the top
   of the file,
+* writes the rows the team leaves out of the analysis (``exclude:``,
+  :func:`set_exclusions`),
 * takes a response file off the town (:func:`remove_response_file`): its entry
   leaves ``town.yaml`` and the copied file is moved aside into the town's
   ``usuniete/`` subfolder, never deleted, and
@@ -542,6 +544,86 @@ def set_column_mapping(folder: str | Path, file_name: str, mapping: Mapping[str,
     return write_config(folder, raw)
 
 
+def exclusions(folder: str | Path) -> dict[tuple[str, int], str | None]:
+    """The rows ``exclude:`` lists now: (file, row) -> the team's reason or None.
+
+    Entries that are not well formed are skipped (:func:`diagnosis.town.load_town`
+    names them).
+
+    Examples
+    --------
+    >>> exclusions("surveys/towns/kwidzyn")
+    {}
+    """
+    raw = read_config(folder).get("exclude")
+    found: dict[tuple[str, int], str | None] = {}
+    for item in raw if isinstance(raw, list) else []:
+        if not isinstance(item, Mapping) or not isinstance(item.get("file"), str):
+            continue
+        rows = item.get("rows", [item.get("row")])
+        reason = item.get("reason")
+        reason = str(reason).strip() or None if reason is not None else None
+        for row in rows if isinstance(rows, list) else []:
+            if isinstance(row, int) and not isinstance(row, bool):
+                found.setdefault((item["file"].strip(), row), reason)
+    return found
+
+
+def set_exclusions(folder: str | Path, rows: Mapping[tuple[str, int], str | None]) -> Path:
+    """Write ``exclude:`` in ``town.yaml``: one entry per row, the reason when there is one.
+
+    The other keys of the file and its comment lines at the top stay; no rows
+    removes the key.
+
+    Parameters
+    ----------
+    folder : str or Path
+        The town folder.
+    rows : mapping (file, row) -> reason or None
+        ``file`` as ``responses`` names it, ``row`` as validation reports it.
+
+    Returns
+    -------
+    Path
+        ``town.yaml``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "town.yaml").write_text("# moja\\nname: X\\nresponses: [a.csv]\\n")
+    >>> _ = set_exclusions(folder, {("a.csv", 7): None, ("a.csv", 3): "test"})
+    >>> print((folder / "town.yaml").read_text(encoding="utf-8"), end="")
+    # moja
+    name: X
+    responses:
+    - a.csv
+    exclude:
+    - file: a.csv
+      row: 3
+      reason: test
+    - file: a.csv
+      row: 7
+    >>> exclusions(folder)
+    {('a.csv', 3): 'test', ('a.csv', 7): None}
+    """
+    raw = read_config(folder)
+    order = {name: i for i, name in enumerate(response_names(raw))}
+    entries = []
+    for (file, row), reason in sorted(
+        rows.items(), key=lambda item: (order.get(item[0][0], len(order)), item[0])
+    ):
+        entry: dict[str, Any] = {"file": file, "row": int(row)}
+        if reason:
+            entry["reason"] = reason
+        entries.append(entry)
+    if entries:
+        raw["exclude"] = entries
+    else:
+        raw.pop("exclude", None)
+    return write_config(folder, raw)
+
+
 def free_name(folder: str | Path, name: str, content: bytes | None = None) -> str:
     """A file name in ``folder`` that overwrites nothing: ``name``, else ``stem-2.ext``, ...
 
@@ -641,7 +723,7 @@ def remove_response_file(folder: str | Path, file_name: str) -> Path | None:
     The file is never deleted: it goes to ``<town>/usuniete/`` under its own
     name (``stem-2.ext`` when another file of that name is already there,
     :func:`free_name`), so it can be looked at or uploaded again. Its
-    ``columns`` mapping goes with its entry.
+    ``columns`` mapping goes with its entry, and so do its rows in ``exclude:``.
 
     Parameters
     ----------
@@ -691,6 +773,14 @@ def remove_response_file(folder: str | Path, file_name: str) -> Path | None:
         moved = aside / free_name(aside, source.name)
         os.replace(source, moved)
     raw["responses"] = kept
+    if isinstance(raw.get("exclude"), list):  # rows of a file no longer read are not excluded
+        left = [
+            e for e in raw["exclude"] if not (isinstance(e, Mapping) and e.get("file") == file_name)
+        ]
+        if left:
+            raw["exclude"] = left
+        else:
+            raw.pop("exclude")
     write_config(folder, raw)
     return moved
 
