@@ -40,7 +40,7 @@ from ..instrument import Instrument, load_instrument
 from ..plurals import count
 from ..town import instrument_path
 from ..validate import FileCheck, Finding, TownValidation, finding_title, validate_town
-from ..validate.responses import FIELDWORK_GRACE, _local_times, response_keys
+from ..validate.responses import FIELDWORK_GRACE, local_times, response_keys
 from .mapping import MappingRow, mapping_rows, missing_questions, target_options
 from .markup import escape, notice, validation_html
 from .session import Event, Session
@@ -679,7 +679,7 @@ def _outside_rows(v: TownValidation, check: FileCheck, f: Finding, empty: set) -
     start, end = v.town.fieldwork_start, v.town.fieldwork_end
     if data is None or f.column not in data.columns:
         return first
-    local = _local_times(data[f.column])
+    local = local_times(data[f.column])
     known = local.notna().to_numpy(dtype=bool) & ~data.index.isin(list(empty))
     outside = np.zeros(len(data), dtype=bool)
     if start is not None:

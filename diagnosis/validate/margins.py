@@ -165,8 +165,9 @@ def margin_columns(
     >>> from diagnosis import load_instrument
     >>> ins = load_instrument("surveys/instruments/resident_survey.xlsx")
     >>> df = pd.DataFrame({"sex": ["female", None], "age_band": ["18_29", "60_plus"]})
-    >>> margin_columns(df, ins).to_dict("list")
-    {'sex': ['female', <NA>], 'age_band': ['18_29', '60_plus']}
+    >>> out = margin_columns(df, ins)
+    >>> out["sex"].tolist(), out["age_band"].tolist()
+    (['female', <NA>], ['18_29', '60_plus'])
     """
     import datetime as dt
 

@@ -66,6 +66,7 @@ __all__ = [
     "DUPLICATE_MIN_ANSWERS",
     "FIELDWORK_GRACE",
     "duplicate_texts",
+    "local_times",
     "response_keys",
     "validate",
 ]
@@ -901,12 +902,12 @@ class _Checker:
         role = col = None
         for candidate in _TIME_ROLES:
             col = self.time_column(candidate)
-            if col is not None and _local_times(self.data[col]).notna().any():
+            if col is not None and local_times(self.data[col]).notna().any():
                 role = candidate
                 break
         if role is None or col is None:
             return
-        local = _local_times(self.data[col])
+        local = local_times(self.data[col])
         known = local.notna().to_numpy(dtype=bool) & ~empty
         before = np.zeros(self.n, dtype=bool)
         after = np.zeros(self.n, dtype=bool)
@@ -1204,8 +1205,17 @@ def _moments(s: pd.Series) -> tuple[pd.Series, np.ndarray]:
     return utc, timed
 
 
-def _local_times(s: pd.Series) -> pd.Series:
-    """Time stamps as naive Polish time (a value without a zone is taken as it is)."""
+def local_times(s: pd.Series) -> pd.Series:
+    """Time stamps as naive Polish time (a value without a zone is taken as it is).
+
+    The fieldwork check reads dates with it; the app uses it to list the rows
+    dated outside the fieldwork.
+
+    Examples
+    --------
+    >>> local_times(pd.Series(["2026-03-02T08:00:00Z"])).iloc[0]
+    Timestamp('2026-03-02 09:00:00')
+    """
     if isinstance(s.dtype, pd.DatetimeTZDtype):
         return s.dt.tz_convert(_LOCAL_TZ).dt.tz_localize(None)
     if pd.api.types.is_datetime64_dtype(s.dtype):
