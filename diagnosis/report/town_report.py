@@ -492,8 +492,10 @@ class TownReport:
         )
         return (
             f"<p>{t('quality_intro')}</p>{files_html}"
-            f"<h3>{t('cleaning_log')}</h3><table class='data'><thead><tr><th>{t('step')}</th>"
-            f"<th class='num'>{t('rows_after')}</th></tr></thead><tbody>{log_rows}</tbody></table>"
+            f"<h3>{t('cleaning_log')}</h3><table class='data'><thead><tr>"
+            f"<th scope='col'>{t('step')}</th>"
+            f"<th scope='col' class='num'>{t('rows_after')}</th></tr></thead>"
+            f"<tbody>{log_rows}</tbody></table>"
             f"<h3>{t('validation_findings')}</h3><ul>{found or '<li>–</li>'}</ul>"
         )
 
@@ -885,8 +887,12 @@ class TownReport:
                 f"<td class='num'>{_esc(_p_text(r['p_holm'], self.lang))}</td></tr>"
             )
         head = (
-            "".join(f"<th>{t(k)}</th>" for k in ("indicator", "grouping", "highest", "lowest"))
-            + f"<th class='num'>{t('effect')}</th><th class='num'>{t('p_holm')}</th>"
+            "".join(
+                f"<th scope='col'>{t(k)}</th>"
+                for k in ("indicator", "grouping", "highest", "lowest")
+            )
+            + f"<th scope='col' class='num'>{t('effect')}</th>"
+            + f"<th scope='col' class='num'>{t('p_holm')}</th>"
         )
         return (
             f"<p>{intro}</p><table class='data'><thead><tr>{head}</tr></thead>"
@@ -918,9 +924,12 @@ class TownReport:
                     f"<td class='num'>{int(r['n'])}</td></tr>"
                 )
             parts.append(
-                f"<table class='data'><thead><tr><th>{t('scale')}</th><th>{t('statistic')}</th>"
-                f"<th class='num'>{t('estimate')}</th><th class='num'>{t('items')}</th>"
-                f"<th class='num'>n</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+                f"<table class='data'><thead><tr><th scope='col'>{t('scale')}</th>"
+                f"<th scope='col'>{t('statistic')}</th>"
+                f"<th scope='col' class='num'>{t('estimate')}</th>"
+                f"<th scope='col' class='num'>{t('items')}</th>"
+                f"<th scope='col' class='num'>n</th></tr></thead>"
+                f"<tbody>{''.join(rows)}</tbody></table>"
                 f"<p class='note'>{t('reliability_note')}</p>"
             )
         total = self._total()
@@ -1068,7 +1077,9 @@ class TownReport:
         names = self.level_labels.get(group, {})
         # district names come from town.yaml in Polish: hyphenate them as Polish words
         lang = " lang='pl'" if group == "district" else ""
-        head = "".join(f"<th class='num'{lang}>{_esc(names.get(v, v))}</th>" for v in levels)
+        head = "".join(
+            f"<th scope='col' class='num'{lang}>{_esc(names.get(v, v))}</th>" for v in levels
+        )
         body = []
         for _, ind in rows.groupby("indicator", sort=False):
             cells = {r["group_level"]: self._cell(r) for _, r in ind.iterrows()}
@@ -1082,7 +1093,8 @@ class TownReport:
             title = self.t("by_group", name=q.label(self.lang) if q else group)
         return (
             f"<h3>{title}</h3><table class='data bygroup'>{_columns(len(levels))}<thead><tr>"
-            f"<th>{self.t('indicator')}</th>{head}</tr></thead><tbody>{''.join(body)}</tbody>"
+            f"<th scope='col'>{self.t('indicator')}</th>{head}</tr></thead>"
+            f"<tbody>{''.join(body)}</tbody>"
             "</table>"
         )
 
