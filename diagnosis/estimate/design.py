@@ -44,9 +44,8 @@ from .intervals import (
     likelihood_interval,
     normal_interval,
     proportion_interval,
-    t_interval,
 )
-from .models import FAMILIES, Family, GlmFit, irls
+from .models import FAMILIES, Family, GlmFit, glm_fit_table, irls
 from .quantile import (
     QRule,
     SortedDomains,
@@ -1709,26 +1708,9 @@ class Design:
             full=True,
             rows=kept if self._subsets_matter else None,  # R: design[-nas, ]
         )
-        se = np.sqrt(np.diag(cov))
         rows = np.zeros(n, dtype=np.intp)
         df = degrees_of_freedom(self._stages, w, rows)[0] + 1 - len(beta)
-        t = beta / se
-        lo, hi = t_interval(beta, se, np.full(len(beta), df), conf_level)
-        table = pd.DataFrame(
-            {
-                "variable": names,
-                "estimate": beta,
-                "se": se,
-                "ci_low": lo,
-                "ci_high": hi,
-                "t": t,
-                "df": df,
-                "p_value": 2 * stats.t.sf(np.abs(t), df),
-                "n": int((w != 0).sum()),
-                "n_weighted": w.sum(),
-            }
-        )
-        return GlmFit(table, pd.DataFrame(cov, index=names, columns=names))
+        return glm_fit_table(names, beta, cov, df, w, conf_level)
 
     def _model(
         self, formula: str, family: Family

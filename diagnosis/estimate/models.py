@@ -19,7 +19,7 @@ from scipy.special import expit
 
 from .contrast import Contrasts, contrast
 
-__all__ = ["FAMILIES", "Family", "GlmFit", "irls"]
+__all__ = ["FAMILIES", "Family", "GlmFit", "glm_fit_table", "irls"]
 
 Family = Literal["gaussian", "quasibinomial", "binomial", "poisson", "quasipoisson"]
 #: every family, with its canonical link: identity, logit (binomial) or log (poisson)
@@ -127,3 +127,46 @@ def irls(
             break
     mu, var = mean_and_variance(eta)
     return beta, mu, w * var
+
+
+def glm_fit_table(
+    names: list[str],
+    beta: np.ndarray,
+    cov: np.ndarray,
+    df: float,
+    weights: np.ndarray,
+    conf_level: float,
+) -> GlmFit:
+    """A fitted model's coefficient table (t intervals and p-values on ``df``) and covariance.
+
+    Shared by the Taylor and the replicate designs, which differ only in how
+    they get ``cov`` and ``df`` (R: ``summary(svyglm(...))``).
+
+    Examples
+    --------
+    >>> fit = glm_fit_table(["x"], np.array([1.0]), np.array([[0.25]]), 10.0, np.ones(3), 0.95)
+    >>> fit.table[["estimate", "se", "n"]].values.tolist()
+    [[1.0, 0.5, 3.0]]
+    """
+    from scipy import stats
+
+    from .intervals import t_interval
+
+    se = np.sqrt(np.diag(cov))
+    t = beta / se
+    lo, hi = t_interval(beta, se, np.full(len(beta), df), conf_level)
+    table = pd.DataFrame(
+        {
+            "variable": names,
+            "estimate": beta,
+            "se": se,
+            "ci_low": lo,
+            "ci_high": hi,
+            "t": t,
+            "df": df,
+            "p_value": 2 * stats.t.sf(np.abs(t), df),
+            "n": int((weights != 0).sum()),
+            "n_weighted": weights.sum(),
+        }
+    )
+    return GlmFit(table, pd.DataFrame(cov, index=names, columns=names))

@@ -35,7 +35,7 @@ from scipy import sparse, stats
 from scipy.special import expit
 
 from .intervals import normal_interval, proportion_interval, t_interval
-from .models import FAMILIES, Family, GlmFit
+from .models import FAMILIES, Family, GlmFit, glm_fit_table
 from .quantile import (
     QRule,
     SortedDomains,
@@ -836,26 +836,8 @@ class ReplicateDesign:
             ]
         )
         cov = replicate_variance(betas, beta, self.scale, self.rscales, self.mse, full=True)
-        se = np.sqrt(np.diag(cov))
-        df = self.degf + 1 - len(beta)
-        t = beta / se
-        lo, hi = t_interval(beta, se, np.full(len(beta), df), conf_level)
         w = np.where(kept, self._pw, 0.0)
-        table = pd.DataFrame(
-            {
-                "variable": names,
-                "estimate": beta,
-                "se": se,
-                "ci_low": lo,
-                "ci_high": hi,
-                "t": t,
-                "df": df,
-                "p_value": 2 * stats.t.sf(np.abs(t), df),
-                "n": int((w != 0).sum()),
-                "n_weighted": w.sum(),
-            }
-        )
-        return GlmFit(table, pd.DataFrame(cov, index=names, columns=names))
+        return glm_fit_table(names, beta, cov, self.degf + 1 - len(beta), w, conf_level)
 
 
 # ------------------------------------------------------------ as.svrepdesign
