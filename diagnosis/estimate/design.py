@@ -317,6 +317,34 @@ class Design:
         """Rows of the design as R counts them (``nrow(design)``): a subset's own rows."""
         return len(self._w) if self._mask is None else int(self._mask.sum())
 
+    def with_columns(self, columns: pd.DataFrame) -> Design:
+        """The same design with extra analysis columns (R: ``update(des, new = ...)``).
+
+        Weights, stages and calibration are shared; only the data frame grows.
+
+        Parameters
+        ----------
+        columns : DataFrame
+            Indexed like :attr:`data`; its names must not be in it already.
+
+        Examples
+        --------
+        >>> des = Design(pd.DataFrame({"x": [1.0, 2.0, 3.0]}))
+        >>> des.with_columns(pd.DataFrame({"y": [1.0, 0.0, 1.0]})).mean(["y"])["estimate"].tolist()
+        [0.6666666666666666]
+        >>> # R: svymean(~y, update(des, y = c(1, 0, 1)))
+        """
+        clash = sorted(set(columns.columns) & set(self._data.columns))
+        if clash:
+            raise EstimationError(
+                pl=f"Kolumny {', '.join(clash)} już są w danych.",
+                en=f"Columns {', '.join(clash)} are already in the data.",
+                column=clash[0],
+            )
+        new = copy.copy(self)
+        new._data = pd.concat([self._data, columns], axis=1)
+        return new
+
     def subset(self, mask: np.ndarray | pd.Series | Sequence[bool]) -> Design:
         """The design restricted to some respondents, for domain models (R's ``subset``).
 

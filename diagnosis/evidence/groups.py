@@ -39,7 +39,6 @@ multiple test procedure. Scandinavian Journal of Statistics 6, 65-70.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Sequence
 
 import numpy as np
@@ -267,7 +266,7 @@ def _boundary_tests(
             index=data.index,
             dtype=object,
         )
-    paired = _with_columns(design, pd.DataFrame(columns, index=data.index))
+    paired = design.with_columns(pd.DataFrame(columns, index=data.index))
     out = {}
     for key, chosen in boundary.items():
         for ind in chosen:
@@ -291,17 +290,6 @@ def _rao_scott(design: Design, column: str, by: str) -> dict:
         "ddf": float(test["ddf"]),
         "p_value": p if ok else np.nan,
     }
-
-
-def _with_columns(design: Design, columns: pd.DataFrame) -> Design:
-    """The same design with extra data columns (weights, stages, calibration shared).
-
-    :class:`Design` has no public way to add a column without weighting
-    again; the copy changes nothing but the data frame it reads.
-    """
-    new = copy.copy(design)
-    new._data = pd.concat([design.data, columns], axis=1)
-    return new
 
 
 def _published_counts(table: pd.DataFrame) -> dict[tuple[str, str, object], float]:
