@@ -50,6 +50,7 @@ import shutil
 import sys
 import time
 import traceback
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -828,38 +829,91 @@ class _Progress:
         self.bar.close()
 
 
-def _run_local(
-    tasks: list[TownTask], workers: int, on_result: Callable[[TownResult], None]
-) -> list[TownResult]:
+def _died_message(task: TownTask) -> str:
+    """What a town's row says when the worker making its report died, even running alone."""
+    if task.settings.messages == "pl":
+        return (
+            "Proces tworzący raport tego miasta został nagle zatrzymany (np. zabrakło pamięci "
+            "albo system go zabił), także gdy działał sam; pozostałe miasta zrobiono. "
+            "Sprawdź dane miasta i pamięć komputera, potem uruchom tylko to miasto ponownie."
+        )
+    return (
+        "The process making this town's report was stopped abruptly (e.g. out of memory, "
+        "or killed by the system), also when running alone; the other towns were made. "
+        "Check the town's data and the machine's memory, then run this town again."
+    )
+
+
+def _run_pool(
+    queue: deque[TownTask], workers: int, results: list[TownResult],
+    on_result: Callable[[TownResult], None],
+) -> list[TownTask]:  # fmt: skip
+    """Render ``queue`` with a pool of ``workers``, at most one town per worker at a time.
+
+    Returns the towns that were in a worker when the pool broke (a worker died),
+    in the order they were given, or ``[]``; the towns not yet started stay in ``queue``.
+    """
     import multiprocessing as mp
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
 
-    results = []
+    def done(task: TownTask, result: TownResult | None) -> None:
+        if result is None:  # another batch has the town: the others first, then wait
+            queue.append(replace(task, wait=True))
+            return
+        results.append(result)
+        on_result(result)
+
     pool = ProcessPoolExecutor(
-        max_workers=min(workers, len(tasks)),
+        max_workers=workers,
         mp_context=mp.get_context("spawn"),
         initializer=_start_worker,
         initargs=(os.getpid(),),
     )
+    pending: dict = {}
+    broken: list[TownTask] = []
     try:
-        pending = {pool.submit(render_one, task): task for task in tasks}
-        while pending:
+        while queue or pending:
+            while queue and len(pending) < workers and not broken:
+                task = queue.popleft()
+                pending[pool.submit(render_one, task)] = task
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in finished:
+            for future in sorted(finished, key=lambda f: list(pending).index(f)):
                 task = pending.pop(future)
                 try:
-                    result = future.result()
-                    if result is None:  # another batch has the town: the others first, then wait
-                        pending[pool.submit(render_one, replace(task, wait=True))] = task
-                        continue
-                except Exception as exc:  # the worker process itself died
-                    result = settle_lost(task, f"{type(exc).__name__}: {exc}")
-                results.append(result)
-                on_result(result)
+                    done(task, future.result())
+                except BrokenProcessPool:  # a worker died: which town did it is not known yet
+                    broken.append(task)
+                except Exception as exc:  # e.g. a result that could not be sent back
+                    done(task, settle_lost(task, f"{type(exc).__name__}: {exc}"))
+            if broken and not pending:
+                break
     except BaseException:
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown(wait=True)
+    return broken
+
+
+def _run_local(
+    tasks: list[TownTask], workers: int, on_result: Callable[[TownResult], None]
+) -> list[TownResult]:
+    """Render ``tasks`` with ``workers`` processes; a worker that dies costs only its town.
+
+    When a worker dies (killed for lack of memory, say), the pool is broken and
+    the towns then in a worker are unfinished. Those are made again one at a
+    time by a single worker, so a worker that dies then died making that town,
+    which gets the failed row; the other towns go on in a new pool.
+    """
+    queue = deque(tasks)
+    results: list[TownResult] = []
+    while queue:
+        suspects = deque(_run_pool(queue, min(workers, len(queue)), results, on_result))
+        while suspects:  # one at a time in one worker: a death now is the town's own
+            for task in _run_pool(suspects, 1, results, on_result):
+                result = settle_lost(task, _died_message(task))
+                results.append(result)
+                on_result(result)
     return results
 
 
