@@ -1,6 +1,6 @@
 # Two commands do everything on a fresh machine (Debian/Ubuntu with Python 3.11, make, apt):
 #   make demo   set up, then run the main job on the bundled synthetic demo towns
-#   make test   set up, then run lint and the whole test suite
+#   make test   set up, then run lint and the whole test suite (one test process per core)
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -51,7 +51,7 @@ format: setup
 
 test: EXTRA_APT = $(TEST_APT_PACKAGES)
 test: lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadfile
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
