@@ -58,7 +58,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
 FLOOR = """
-import sys
+import sys, time
 from pathlib import Path
 import matplotlib
 matplotlib.use("Agg")
@@ -66,20 +66,25 @@ from diagnosis.report import TownReport, standalone_html, write_pdf
 from diagnosis.validate import towns
 
 def make(folder, target):
+    marks = [time.perf_counter()]
     target.mkdir(parents=True, exist_ok=True)
     towns._RECENT.clear()  # validate again, as a new report does
     report = TownReport.build(folder)
     report.write_evidence(target)
+    marks.append(time.perf_counter())
     town = report.analysis.town
     html = standalone_html(report.html(), title="Diagnoza potrzeb mieszkańców",
                            subtitle=town.name, meta="", synthetic=town.synthetic)
     (target / "diagnosis.html").write_text(html, encoding="utf-8")
+    marks.append(time.perf_counter())
     write_pdf(html, target / "diagnosis.pdf", base_url=target)
+    marks.append(time.perf_counter())
+    return [b - a for a, b in zip(marks, marks[1:])]
 
 if sys.argv[1] == "--serve":  # the floor: make the town's report whenever asked
     for line in sys.stdin:
-        make(sys.argv[2], Path(line.strip()))
-        print("done", flush=True)
+        parts = make(sys.argv[2], Path(line.strip()))
+        print("done", *(f"{p:.4f}" for p in parts), flush=True)
 else:  # the script: these towns into this folder
     for folder in sys.argv[2:]:
         make(folder, Path(sys.argv[1]) / Path(folder).name)
@@ -110,14 +115,18 @@ class Floor:
         self.process = subprocess.Popen(command, cwd=program, env=_env(program),
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                         text=True)  # fmt: skip
+        self.parts: list[list[float]] = []  # per round: analysis + evidence files, HTML, PDF
         self.run(out / "warm-up")
+        self.parts.clear()
 
     def run(self, target: Path) -> float:
         start = time.perf_counter()
         self.process.stdin.write(f"{target}\n")
         self.process.stdin.flush()
-        if self.process.stdout.readline().strip() != "done":
+        answer = self.process.stdout.readline().split()
+        if answer[:1] != ["done"]:
             raise SystemExit("the floor's worker failed")
+        self.parts.append([float(p) for p in answer[1:]])
         return time.perf_counter() - start
 
     def close(self) -> None:
@@ -250,6 +259,9 @@ def main() -> None:
         _show(f"before ({args.before}): diagnosis report, cold", times["before"])
     _show("diagnosis report, cold (start to exit)", times["cold"])
     _show("floor: the same work in one warm process", times["floor"])
+    parts = [statistics.median(p[i] for p in floor.parts) for i in range(3)]
+    print(f"  floor, median of its parts: analysis and evidence files {parts[0]:.2f} s, "
+          f"HTML with figures {parts[1]:.2f} s, PDF (WeasyPrint) {parts[2]:.2f} s")  # fmt: skip
     marks = [statistics.median(s[i] for s in stages) for i in range(min(map(len, stages)))]
     print("  cold, median time of each progress line: "
           + ", ".join(f"{i + 1}/4 at {m:.2f} s" for i, m in enumerate(marks)))  # fmt: skip
@@ -267,6 +279,9 @@ def main() -> None:
             _show(f"before ({args.before}): diagnosis batch", times["batch before"], n)
         print(f"  naive / batch = {median['naive'] / median['batch']:.2f}x (target >= 5x); "
               f"batch / script = {median['batch'] / median['script']:.2f}x")  # fmt: skip
+        budget = median["naive"] / n / 5 * args.workers
+        print(f"  5x would leave each process {budget:.2f} s per report; the floor's PDF alone "
+              f"takes {parts[2]:.2f} s, all of the floor {median['floor']:.2f} s")  # fmt: skip
         if before is not None:
             print(f"  batch before / now = {median['batch before'] / median['batch']:.2f}x")
     print(f"load average {os.getloadavg()[0]:.2f} at the end")
