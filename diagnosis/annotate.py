@@ -1070,29 +1070,65 @@ def _split_item(
 
 def _grid_union(items: list[_Item]) -> None:
     """Rows of one Google grid share their answers: an answer nobody gave in one row is
-    still an option of it."""
+    still an option of it.
+
+    Only rows whose answers overlap are joined (a "hard to say" shared by all does not
+    count): a row with answers of its own, such as a yes/no question under an agreement
+    grid's header, keeps its own list.
+    """
     grids: dict[str, list[_Item]] = {}
     for item in items:
         if item.grid and item.kind == "select_one" and not any(o.name for o in item.options):
             grids.setdefault(normalise(item.grid[0]), []).append(item)
     for members in grids.values():
-        if len(members) < 2:
-            continue
-        counts: Counter[str] = Counter()
-        for item in members:
-            counts.update({o.label: o.count for o in item.options})
-        for item in members:
-            own = {o.label: o.count for o in item.options}
-            item.options = [_Option(label, own.get(label, 0)) for label, _ in counts.most_common()]
-            if len(own) < len(counts):
-                item.note(
-                    "choices",
-                    "Wiersz siatki pytań: lista odpowiedzi uzupełniona o "
-                    "odpowiedzi z innych wierszy tej siatki.",
-                    "A row of a question "
-                    "grid: the list of answers completed with those of the grid's other "
-                    "rows.",
-                )
+        for part in _overlapping(members):
+            if len(part) < 2:
+                if len(members) > 1:
+                    part[0].note(
+                        "choices",
+                        "Wiersz siatki pytań z innymi odpowiedziami niż pozostałe wiersze: "
+                        "ma własną listę odpowiedzi.",
+                        "A row of a question grid whose answers differ from the other rows': "
+                        "it has a list of answers of its own.",
+                    )
+                continue
+            counts: Counter[str] = Counter()
+            for item in part:
+                counts.update({o.label: o.count for o in item.options})
+            for item in part:
+                own = {o.label: o.count for o in item.options}
+                item.options = [
+                    _Option(label, own.get(label, 0)) for label, _ in counts.most_common()
+                ]
+                if len(own) < len(counts):
+                    item.note(
+                        "choices",
+                        "Wiersz siatki pytań: lista odpowiedzi uzupełniona o "
+                        "odpowiedzi z innych wierszy tej siatki.",
+                        "A row of a question "
+                        "grid: the list of answers completed with those of the grid's other "
+                        "rows.",
+                    )
+
+
+def _overlapping(members: list[_Item]) -> list[list[_Item]]:
+    """``members`` in groups, in order: rows joined when they share a substantive answer."""
+    answers = [{o.label for o in m.options if not is_missing_answer(o.label)} for m in members]
+    group = list(range(len(members)))
+
+    def root(i: int) -> int:
+        while group[i] != i:
+            i = group[i]
+        return i
+
+    for i in range(len(members)):
+        for j in range(i):
+            if answers[i] & answers[j]:
+                group[root(i)] = root(j)
+    parts: dict[int, list[_Item]] = {}
+    for i, member in enumerate(members):
+        parts.setdefault(root(i), []).append(member)
+    return list(parts.values())
 
 
 def _mark_duplicates(items: list[_Item]) -> None:

@@ -179,6 +179,27 @@ def test_own_export_importance_satisfaction_pairs_and_scales(own):
         "Zdecydowanie nie", "Raczej nie", "Raczej tak", "Zdecydowanie tak"]  # fmt: skip
 
 
+def test_a_grid_row_with_answers_of_its_own_keeps_its_own_list(tmp_path):
+    """Cieszyn's agreement grid holds a yes/no-scale row; the rows are not merged into one list."""
+    export = Path(__file__).resolve().parent.parent / "surveys/towns/cieszyn"
+    proposal = propose_instrument(export / "formularz_google_odpowiedzi.csv")
+    _, ins = _write(proposal, tmp_path)
+    agree = [q for q in ins.questions if "okolicy" in q.name]
+    assert len(agree) == 5 and {q.list_name for q in agree} == {"agree"}
+    assert [c.label() for c in agree[0].choices] == [
+        "Zdecydowanie się nie zgadzam", "Raczej się nie zgadzam", "Raczej się zgadzam",
+        "Zdecydowanie się zgadzam", "Trudno powiedzieć",
+    ]  # fmt: skip
+    assert agree[0].choice_names() == ("1", "2", "3", "4", "99")
+    assert {q.construct for q in agree} == {"cohesion"}
+    influence = ins.question("ludzie_tacy_maja")
+    assert influence.list_name != "agree"
+    assert [c.label() for c in influence.choices][:4] == [
+        "Zdecydowanie nie", "Raczej nie", "Raczej tak", "Zdecydowanie tak"]  # fmt: skip
+    assert influence.choice_names()[:4] == ("1", "2", "3", "4")
+    assert any(n.question == "ludzie_tacy_maja" and "własną listę" in n.pl for n in proposal.notes)
+
+
 def test_own_export_needs_constraint_and_options(own):
     _, _, ins = own
     needs = ins.question("needs")

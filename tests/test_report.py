@@ -438,9 +438,9 @@ def test_a_form_made_from_a_google_forms_export_gives_a_full_report(tmp_path):
     html = unescape(report.html())
     for title in ("Wyniki pytań", "Priorytety", "Karty dowodów"):
         assert title in html
-    # a scale is scored, or the summary says why not (its answers must have numeric codes)
+    # the agreement grid is a scored scale (its yes/no-scale row kept apart, see test_annotate)
     assert "cohesion" in a.instrument.constructs
-    assert "cohesion" in set(a.reliability.get("scale", [])) or "wyniku skali „cohesion”" in html
+    assert "cohesion" in set(a.reliability.get("scale", [])) and "wyniku skali" not in html
 
 
 def test_the_report_reads_as_council_ready_polish(rendered):
