@@ -1112,8 +1112,15 @@ def _grid_union(items: list[_Item]) -> None:
 
 
 def _overlapping(members: list[_Item]) -> list[list[_Item]]:
-    """``members`` in groups, in order: rows joined when they share a substantive answer."""
+    """``members`` in groups, in order: rows joined when they share a substantive answer.
+
+    All rows are one group when their answers together are one scale or at most two
+    answers (a small sample may give two rows of one grid no answer in common).
+    """
     answers = [{o.label for o in m.options if not is_missing_answer(o.label)} for m in members]
+    every = set().union(*answers)
+    if len(every) <= 2 or _scale_order(sorted(every)) is not None:
+        return [members]
     group = list(range(len(members)))
 
     def root(i: int) -> int:

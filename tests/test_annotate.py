@@ -200,6 +200,21 @@ def test_a_grid_row_with_answers_of_its_own_keeps_its_own_list(tmp_path):
     assert any(n.question == "ludzie_tacy_maja" and "własną listę" in n.pl for n in proposal.notes)
 
 
+def test_grid_rows_of_one_scale_share_a_list_even_with_no_answer_in_common(tmp_path):
+    export = tmp_path / "odpowiedzi.csv"
+    grid = "Na ile zgadza się Pan/Pani? [{}]"
+    rows = [("Raczej tak", "Zdecydowanie nie"), ("Zdecydowanie tak", "Raczej nie")] * 3
+    lines = [f'Sygnatura czasowa,"{grid.format("Zdanie A")}","{grid.format("Zdanie B")}"']
+    lines += [f"2026/03/0{i + 1} 10:00:00,{a},{b}" for i, (a, b) in enumerate(rows)]
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _, ins = _write(propose_instrument(export), tmp_path)
+    first, second = ins.questions
+    assert first.list_name == second.list_name
+    assert [c.label() for c in first.choices][:4] == [
+        "Zdecydowanie nie", "Raczej nie", "Raczej tak", "Zdecydowanie tak"]  # fmt: skip
+    assert first.choice_names()[:4] == ("1", "2", "3", "4")
+
+
 def test_own_export_needs_constraint_and_options(own):
     _, _, ins = own
     needs = ins.question("needs")
