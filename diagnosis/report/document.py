@@ -338,9 +338,15 @@ def standalone_html(
     Returns
     -------
     str
-        A UTF-8 HTML document that opens in a browser and prints to A4.
+        A UTF-8 HTML document that opens in a browser and prints to A4. Its data
+        tables have the column widths auto layout would give them on A4, fixed
+        (see :func:`~diagnosis.report.columns.fix_column_widths`), so that
+        WeasyPrint lays them out without measuring every cell first.
     """
+    from .columns import fix_column_widths
+
     esc = html_lib.escape
+    body = fix_column_widths(body)
     badge = f'<div class="badge">{_TEXT[lang]["synthetic"]}</div>' if synthetic else ""
     cover = (
         f'<header class="cover"><h1>{esc(title)}</h1>'
