@@ -834,12 +834,12 @@ def _died_message(task: TownTask) -> str:
     if task.settings.messages == "pl":
         return (
             "Proces tworzący raport tego miasta został nagle zatrzymany (np. zabrakło pamięci "
-            "albo system go zabił), także gdy działał sam; pozostałe miasta zrobiono. "
+            "albo system go zabił), także gdy działał sam; pozostałe miasta robiono dalej. "
             "Sprawdź dane miasta i pamięć komputera, potem uruchom tylko to miasto ponownie."
         )
     return (
         "The process making this town's report was stopped abruptly (e.g. out of memory, "
-        "or killed by the system), also when running alone; the other towns were made. "
+        "or killed by the system), also when running alone; the other towns went on. "
         "Check the town's data and the machine's memory, then run this town again."
     )
 
