@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -252,6 +253,38 @@ def test_diagnosis_compare_writes_html_pdf_and_exports(tmp_path, capsys):
     assert (shown[["n", "n_numerator"]].min(axis=1) >= 10).all()
     assert published[published["suppressed"]]["estimate"].isna().all()
     assert "raw_estimate" not in published
+    # the report says the pooled files are personal data, counting the rare combinations itself
+    pooled = pd.read_csv(tmp_path / "pooled.csv", dtype=str, keep_default_na=False)
+    keys = ["stratum", "sex", "age_band", "district", "education", "employment"]
+    combos = Counter(map(tuple, pooled[keys].to_numpy()))
+    rare = sum(size for size in combos.values() if size < 10)
+    assert 0 < rare < len(pooled)
+    assert f"{rare} z {len(pooled)} osób" in html and "Te pliki to dane osobowe (RODO)" in html
+    assert "Pomysły z warsztatów innych miejscowości" in html  # five towns: ideas to borrow
+
+
+def test_no_borrowable_idea_is_said_not_shown_as_an_empty_table():
+    from diagnosis.compare import ComparisonReport
+
+    report = ComparisonReport.build(["kwidzyn", "leczyca"])
+    assert report.ideas.empty
+    html = report.html()
+    assert "Żadna inna miejscowość nie ma z warsztatu pomysłu" in html
+    assert "Pomysły z warsztatów innych miejscowości" not in html
+
+
+def test_rare_combinations_count_those_an_acquaintance_could_single_out(pooled):
+    from diagnosis.compare import rare_combinations
+
+    rare = rare_combinations(pooled, 10)
+    keys = ("stratum", "sex", "age_band", "district", "education", "employment")
+    assert rare.keys == keys and rare.respondents == len(pooled.data) and rare.threshold == 10
+    rows = [tuple("" if pd.isna(v) else str(v) for v in row) for row in pooled.data[list(keys)]
+            .itertuples(index=False)]  # fmt: skip
+    combos = Counter(rows)
+    assert rare.rare == sum(size for size in combos.values() if size < 10)
+    assert rare_combinations(pooled, 1).rare == 0
+    assert rare_combinations(pooled, len(pooled.data) + 1).rare == len(pooled.data)
 
 
 def test_the_all_town_mean_gives_no_hidden_town_away():

@@ -13,7 +13,7 @@ compare``) turns it into HTML and PDF.
 
 from .adjusted import COVARIATES, AdjustedComparison, adjusted_comparison
 from .change import difference_in_differences, wave_changes
-from .export import ExportFiles, export_pooled, sav_codes
+from .export import ExportFiles, RareCombinations, export_pooled, rare_combinations, sav_codes
 from .indicators import indicator_matrix, town_indicators, versus_mean
 from .pooled import Pooled, Skipped, for_formula, pool_towns, pooled_design
 from .profiles import Profiles, borrowable_ideas, needs_profiles
@@ -30,6 +30,7 @@ __all__ = [
     "ExportFiles",
     "Pooled",
     "Profiles",
+    "RareCombinations",
     "Skipped",
     "adjusted_comparison",
     "borrowable_ideas",
@@ -40,6 +41,7 @@ __all__ = [
     "needs_profiles",
     "pool_towns",
     "pooled_design",
+    "rare_combinations",
     "render_comparison",
     "sav_codes",
     "town_indicators",

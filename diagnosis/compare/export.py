@@ -31,7 +31,7 @@ from ..evidence.cells import CSV_QUOTING, neutralise_formulas
 from ..instrument import Instrument
 from .pooled import Pooled
 
-__all__ = ["ExportFiles", "export_pooled", "sav_codes"]
+__all__ = ["ExportFiles", "RareCombinations", "export_pooled", "rare_combinations", "sav_codes"]
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,58 @@ class ExportFiles:
     parquet: Path
     sav: Path
     codebook: Path
+
+
+@dataclass(frozen=True)
+class RareCombinations:
+    """How many pooled respondents could be told apart by what others may know of them.
+
+    Attributes
+    ----------
+    keys : tuple of str
+        The columns counted together: ``stratum`` (town and wave), then the
+        questions whose role is ``weighting``, ``domain`` or ``covariate``
+        (age, sex, part of town, education, ...), as the data have them.
+    threshold : int
+    respondents : int
+        All pooled respondents.
+    rare : int
+        Respondents whose combination of ``keys`` fewer than ``threshold``
+        respondents share (a missing answer counts as an answer of its own).
+    """
+
+    keys: tuple[str, ...]
+    threshold: int
+    respondents: int
+    rare: int
+
+
+def rare_combinations(pooled: Pooled, threshold: int = 10) -> RareCombinations:
+    """Count the respondents of the pooled files in combinations rarer than ``threshold``.
+
+    The pooled files hold no names, ids or open answers, but a neighbour who
+    knows someone's town, age band, sex, part of town and education may still
+    find them in a rare combination, and with it their answers: such files are
+    personal data (RODO) and are shared under an agreement, never published.
+    The count is what the compare report says of them.
+
+    Examples
+    --------
+    >>> from diagnosis.compare import pool_towns
+    >>> rare = rare_combinations(pool_towns(["leczyca"], waves=False))
+    >>> rare.keys[:3], rare.rare <= rare.respondents
+    (('stratum', 'sex', 'age_band'), True)
+    """
+    roles = ("weighting", "domain", "covariate")
+    keys = ["stratum"] + [
+        q.name for role in roles for q in pooled.instrument.by_role(role)
+        if q.name in pooled.data.columns
+    ]  # fmt: skip
+    keys = list(dict.fromkeys(keys))
+    data = pooled.data[keys].astype("string").fillna("\x00")  # missing: an answer of its own
+    counts = data.groupby(keys, sort=False)[keys[0]].transform("size")
+    return RareCombinations(tuple(keys), int(threshold), len(data),
+                            int((counts < threshold).sum()))  # fmt: skip
 
 
 def sav_codes(instrument: Instrument, column: str) -> dict[str, int] | None:

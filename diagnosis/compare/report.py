@@ -25,7 +25,7 @@ from ..report.render import REPORTS_DIR
 from ..town import TOWNS_DIR, find_towns
 from .adjusted import AdjustedComparison, adjusted_comparison
 from .change import difference_in_differences, wave_changes
-from .export import ExportFiles, export_pooled
+from .export import ExportFiles, export_pooled, rare_combinations
 from .figures import caterpillar, needs_heatmap
 from .indicators import town_indicators, versus_mean
 from .pooled import Pooled, pool_towns
@@ -382,6 +382,15 @@ class ComparisonReport:
             for r in self.ideas.itertuples()
         ]  # fmt: skip
         header = [self.t(k) for k in ("town", "top_need", "idea", "from_town", "votes")]
+        if not rows:  # no header over an empty table
+            none = (
+                "<p>Żadna inna miejscowość nie ma z warsztatu pomysłu na najczęściej wskazywaną "
+                "potrzebę którejś z porównywanych miejscowości.</p>"
+                if pl
+                else "<p>No other town has a workshop idea for any compared town's most-named "
+                "need.</p>"
+            )
+            return intro + figure_html(fig, self.t("profiles")) + none
         return intro + figure_html(fig, self.t("profiles")) + ideas_intro + _table(header, rows)
 
     def _evaluation(self) -> str:
@@ -462,6 +471,35 @@ class ComparisonReport:
 
     def _exports(self) -> str:
         pl = self.lang == "pl"
+        return self._exports_listed(pl) + self._exports_are_personal_data(pl)
+
+    def _exports_are_personal_data(self, pl: bool) -> str:
+        rare = rare_combinations(self.pooled, self.threshold)
+        ins = self.pooled.instrument
+        opening, closing = ("„", "”") if pl else ("“", "”")
+        names = ", ".join(
+            f"{opening}{_esc(ins.question(k).label(self.lang))}{closing}" for k in rare.keys[1:]
+        )
+        share = round(100 * rare.rare / rare.respondents) if rare.respondents else 0
+        if pl:
+            return (
+                f"<p><strong>Te pliki to dane osobowe (RODO).</strong> Nie ma w nich imion ani "
+                f"odpowiedzi otwartych, ale {rare.rare} z {rare.respondents} osób ({share}%) ma "
+                f"w swojej miejscowości i fali połączenie odpowiedzi na pytania {names}, które "
+                f"ma mniej niż {rare.threshold} osób: ktoś, kto te cechy zna, może je rozpoznać "
+                "i przeczytać ich odpowiedzi. Udostępniaj je tylko badaczom na podstawie umowy "
+                "powierzenia lub udostępnienia danych; nie publikuj ich.</p>"
+            )
+        return (
+            f"<p><strong>These files are personal data (GDPR).</strong> They hold no names or "
+            f"open answers, but {rare.rare} of {rare.respondents} people ({share}%) have, within "
+            f"their town and wave, a combination of answers to {names} that fewer than "
+            f"{rare.threshold} people share: someone who knows these traits can find them and "
+            "read their answers. Share the files only with researchers under a data-sharing "
+            "agreement; do not publish them.</p>"
+        )
+
+    def _exports_listed(self, pl: bool) -> str:
         return (
             "<p>Obok raportu: <code>pooled.csv</code> (UTF-8), <code>pooled.parquet</code> i "
             "<code>pooled.sav</code> (SPSS, z etykietami zmiennych i wartości) z odpowiedziami "
