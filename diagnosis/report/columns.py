@@ -6,9 +6,10 @@ a report's PDF time. :func:`fix_column_widths` does that measuring from the
 text, with the font's own advance widths (DejaVu Sans, the report's font, as
 fontTools reads it), applies the same CSS 2.1 width distribution WeasyPrint
 applies, and writes the result as ``<colgroup>`` percentages with
-``table-layout: fixed``. Only ``<table class="data">`` tables whose cells all
-span one column are changed (a footnote row spanning the whole table is
-allowed); numeric cells, which must not wrap, get a little room to spare.
+``table-layout: fixed``. Cells across columns widen those columns as in
+WeasyPrint; a ``<table class="data">`` with a cell across rows, or wider than
+the page, is left as it is. Every measured width gets 4% to spare (numbers in
+``num`` cells must not wrap).
 
 Examples
 --------
@@ -43,7 +44,7 @@ _BAR_WIDTH = re.compile(r"display:\s*inline-block[^'\"]*?width:\s*([0-9.]+)mm")
 
 @functools.cache
 def _advances(bold: bool) -> tuple[dict[int, float], float]:
-    """Advance width of each character in em, and the average for the rest (DejaVu Sans)."""
+    """Advance width of each character in em, and that of "n" for those the font lacks."""
     from fontTools.ttLib import TTFont
     from matplotlib import font_manager
 
