@@ -1029,6 +1029,24 @@ def _http(port: int, path: str, host: str, origin: str | None = None) -> tuple[i
     return status, data.partition(b"\r\n\r\n")[2]
 
 
+def test_the_app_is_trusted_in_a_store_of_its_own_and_its_kernels_use_local_sockets(tmp_path):
+    import json
+
+    import nbformat
+    from nbformat.sign import NotebookNotary
+
+    from diagnosis.app.server import APP_NOTEBOOK, voila_config
+
+    config = json.loads(voila_config(tmp_path, 1024).read_text(encoding="utf-8"))
+    assert config["KernelManager"] == {"transport": "ipc"}
+    store = config["NotebookNotary"]
+    assert Path(store["db_file"]).parent == tmp_path == Path(store["secret_file"]).parent
+    app = nbformat.read(str(APP_NOTEBOOK), as_version=4)
+    assert NotebookNotary(**store).check_signature(app)
+    app.cells[0].source += "\n# changed"
+    assert not NotebookNotary(**store).check_signature(app)  # only the notebook as shipped
+
+
 def test_the_app_answers_only_to_this_computer(tmp_path):
     """DNS rebinding: a page of evil.example, resolved to 127.0.0.1, gets nothing."""
     port = free_port()
@@ -1065,6 +1083,10 @@ def test_the_app_answers_only_to_this_computer(tmp_path):
         rebound = f"evil.example:{port}"
         assert _http(port, channels, rebound, origin=f"http://{rebound}")[0] == 403
         assert _http(port, channels, here, origin="http://evil.example")[0] == 403
+        # the kernel of that page started; nothing alarming in the librarian's terminal
+        # (before: "Notebook app.ipynb is not trusted", "Kernel is running over TCP ...")
+        printed = log.read_text(encoding="utf-8")
+        assert "Kernel started" in printed and "WARNING" not in printed, printed
     finally:
         process.send_signal(signal.SIGINT)
         try:

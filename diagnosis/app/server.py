@@ -299,7 +299,9 @@ def voila_template(folder: str | Path, lang: str = "pl") -> Path:
     return where
 
 
-def voila_config(folder: str | Path, max_upload_bytes: int, lang: str = "pl") -> Path:
+def voila_config(
+    folder: str | Path, max_upload_bytes: int, lang: str = "pl", notebook: str | Path = APP_NOTEBOOK
+) -> Path:
     """Write ``voila.json`` in ``folder``: the websocket message cap for uploads, Host check on.
 
     ``allow_remote_access`` false and ``local_hostnames`` switch Jupyter's
@@ -307,6 +309,13 @@ def voila_config(folder: str | Path, max_upload_bytes: int, lang: str = "pl") ->
     off); :func:`local_only` covers every request. The page uses the app's
     template, written in ``folder`` too (:func:`voila_template`): Voilà finds
     it when ``folder`` is on ``JUPYTER_PATH``.
+
+    Two things keep the librarian's terminal free of alarming warnings that
+    are not theirs to act on: the kernel talks to Voilà over local sockets in
+    Voilà's private folder (``KernelManager.transport = "ipc"``, on Linux and
+    macOS), not over TCP ports any local program could reach; and ``notebook``, the app this
+    program ships, is signed as trusted in a signature store of ``folder``'s
+    own (``NotebookNotary``), which leaves the user's own store alone.
 
     Examples
     --------
@@ -326,9 +335,28 @@ def voila_config(folder: str | Path, max_upload_bytes: int, lang: str = "pl") ->
         "local_hostnames": ["localhost"],
     }
     voila_template(folder, lang)
-    config = {"Voila": {"tornado_settings": settings}, "VoilaConfiguration": {"template": TEMPLATE}}
+    notary = {"db_file": str(Path(folder) / "nbsignatures.db"),
+              "secret_file": str(Path(folder) / "notebook_secret")}  # fmt: skip
+    _sign(notebook, notary)
+    config = {
+        "Voila": {"tornado_settings": settings},
+        "VoilaConfiguration": {"template": TEMPLATE},
+        # local sockets (POSIX); elsewhere ZeroMQ has TCP only
+        "KernelManager": {"transport": "ipc" if os.name == "posix" else "tcp"},
+        "NotebookNotary": notary,
+    }
     path.write_text(json.dumps(config), encoding="utf-8")
     return path
+
+
+def _sign(notebook: str | Path, store: dict[str, str]) -> None:
+    """Sign ``notebook`` as trusted in the signature store ``store`` names (files it creates)."""
+    import nbformat
+    from nbformat.sign import NotebookNotary
+
+    notary = NotebookNotary(**store)
+    notary.sign(nbformat.read(str(notebook), as_version=4))
+    notary.store.close()
 
 
 def voila_command(
