@@ -490,6 +490,8 @@ def _fake_annotate(monkeypatch, calls: list, *, usable: bool = True) -> None:
             book = Workbook()
             book.active.title = "choices"
         book.create_sheet("uwagi").append(["pytanie", "uwaga"])
+        # saved at another time each call, as two uploads seconds apart are
+        book.properties.created = dt.datetime(2026, 1, 1) + dt.timedelta(minutes=len(calls))
         book.save(path)
         return Path(path)
 

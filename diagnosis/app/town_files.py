@@ -624,10 +624,52 @@ def set_exclusions(folder: str | Path, rows: Mapping[tuple[str, int], str | None
     return write_config(folder, raw)
 
 
+#: the part of an .xlsx that says only when and by whom it was saved
+_SAVED_WHEN = "docProps/core.xml"
+
+
+def same_content(one: bytes, other: bytes) -> bool:
+    """Whether two files hold the same: the same bytes, or .xlsx files saved at other times.
+
+    An .xlsx is a zip whose ``docProps/core.xml`` holds the time it was saved
+    (and whose entries carry their own times): the same questionnaire written
+    twice, seconds apart, differs only there.
+
+    Examples
+    --------
+    >>> import io, time, openpyxl
+    >>> def saved(created):
+    ...     book = openpyxl.Workbook()
+    ...     book.active.append(["Łódź"])
+    ...     book.properties.created = created
+    ...     out = io.BytesIO()
+    ...     book.save(out)
+    ...     return out.getvalue()
+    >>> import datetime
+    >>> a, b = saved(datetime.datetime(2026, 1, 1)), saved(datetime.datetime(2026, 1, 2))
+    >>> a == b, same_content(a, b), same_content(a, a.replace(b"PK", b"QK"))
+    (False, True, False)
+    """
+    if one == other:
+        return True
+    import io
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(one)) as a, zipfile.ZipFile(io.BytesIO(other)) as b:
+            names = sorted(a.namelist())
+            if names != sorted(b.namelist()) or _SAVED_WHEN not in names:
+                return False
+            return all(a.read(n) == b.read(n) for n in names if n != _SAVED_WHEN)
+    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError):
+        return False
+
+
 def free_name(folder: str | Path, name: str, content: bytes | None = None) -> str:
     """A file name in ``folder`` that overwrites nothing: ``name``, else ``stem-2.ext``, ...
 
-    A file of the same name with exactly ``content`` is reused (nothing to write).
+    A file of the same name with ``content`` (see :func:`same_content`) is reused
+    (nothing to write).
 
     Examples
     --------
@@ -644,7 +686,7 @@ def free_name(folder: str | Path, name: str, content: bytes | None = None) -> st
     stem, suffix = Path(base).stem, Path(base).suffix
     candidate, i = base, 1
     while (folder / candidate).exists():
-        if content is not None and (folder / candidate).read_bytes() == content:
+        if content is not None and same_content((folder / candidate).read_bytes(), content):
             return candidate
         i += 1
         candidate = f"{stem}-{i}{suffix}"
