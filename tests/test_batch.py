@@ -25,7 +25,7 @@ from diagnosis.report import TEMPLATE
 from diagnosis.town import STANDARD_INSTRUMENT, TOWNS_DIR, load_town
 
 GOOD = ["sopot", "kwidzyn"]  # two of the smaller demo towns
-TIMEOUT = 40  # seconds before the hanging town is stopped (a good one takes ~10, busy ~20)
+TIMEOUT = 40  # seconds before the hanging town is stopped (a good one takes ~10 alone)
 
 
 def _notebook(path, *sources, parameters="town = 'a'"):
