@@ -637,7 +637,7 @@ def same_content(one: bytes, other: bytes) -> bool:
 
     Examples
     --------
-    >>> import io, time, openpyxl
+    >>> import datetime, io, openpyxl
     >>> def saved(created):
     ...     book = openpyxl.Workbook()
     ...     book.active.append(["Łódź"])
@@ -645,7 +645,6 @@ def same_content(one: bytes, other: bytes) -> bool:
     ...     out = io.BytesIO()
     ...     book.save(out)
     ...     return out.getvalue()
-    >>> import datetime
     >>> a, b = saved(datetime.datetime(2026, 1, 1)), saved(datetime.datetime(2026, 1, 2))
     >>> a == b, same_content(a, b), same_content(a, a.replace(b"PK", b"QK"))
     (False, True, False)

@@ -878,7 +878,7 @@ def _run_pool(
                 task = queue.popleft()
                 pending[pool.submit(render_one, task)] = task
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in sorted(finished, key=lambda f: list(pending).index(f)):
+            for future in [f for f in pending if f in finished]:  # in the order given
                 task = pending.pop(future)
                 try:
                     done(task, future.result())
